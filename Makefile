@@ -1,0 +1,26 @@
+# The two commands of the README: `make report` and `make test`. Each sets up .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
+
+.PHONY: report test
+
+report: $(VENV)/.installed
+	@$(BIN)/dedup report seeds/
+
+test: $(VENV)/.installed-test
+	@$(BIN)/python -m pytest
+
+$(VENV)/.created:
+	@echo "Setting up $(VENV) (first run only) ..." >&2
+	@$(PYTHON) -m venv $(VENV)
+	@touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.created
+	@$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.created
+	@$(PIP) install -e '.[test]'
+	@touch $@ $(VENV)/.installed

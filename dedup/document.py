@@ -1,0 +1,610 @@
+"""Read files and folders into Documents: the only module that reads user files.
+
+A :class:`Document` is the decoded text of one article with its paragraphs, each
+paragraph carrying its character offsets in that text, so that every later stage
+can point back into the file. Reading never writes anything and never raises for
+one bad file: :func:`read` yields a :class:`Skipped` with a short reason instead.
+
+>>> doc = parse_text("Title\\n\\nFirst paragraph.\\nCredit/AP", id="a.txt")
+>>> [(p.start, p.end, p.text) for p in doc.paragraphs]
+[(0, 5, 'Title'), (7, 23, 'First paragraph.'), (24, 33, 'Credit/AP')]
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dedup.errors import DocumentError
+
+__all__ = [
+    "MAX_BYTES",
+    "SUFFIXES",
+    "Document",
+    "Paragraph",
+    "Skipped",
+    "Source",
+    "decode",
+    "find_sources",
+    "load",
+    "parse_html",
+    "parse_text",
+    "read",
+    "split_paragraphs",
+]
+
+#: Files (and JSONL records) larger than this are skipped; ``max_bytes=`` changes it.
+MAX_BYTES = 32 * 1024 * 1024
+
+#: The file types read when a folder is walked. Files named explicitly are read
+#: whatever their suffix: unknown suffixes are treated as plain text.
+SUFFIXES = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph: ``text == document.text[start:end]``, stripped of surrounding whitespace."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The decoded text of one article and its paragraphs.
+
+    ``id`` is the POSIX path relative to the scanned root (``path#key`` for a JSONL
+    record); ``path`` is the file it was read from; ``text`` is the decoded text
+    (for HTML, the visible text extracted from it, one block per paragraph).
+    """
+
+    id: str
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    path: str = ""
+    format: str = "text"
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file or record that was not read, and why (one short phrase)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file found by :func:`find_sources`: where it is, its id, and how to parse it."""
+
+    path: str
+    id: str
+    format: str
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def find_sources(
+    paths: Sequence[str | os.PathLike[str]], *, hidden: bool = False
+) -> tuple[list[Source], list[Skipped]]:
+    """Expand files and folders into readable sources, in sorted order.
+
+    Folders are walked recursively; only files with a suffix in :data:`SUFFIXES` are
+    taken from them, and names starting with ``.`` are left out unless ``hidden``.
+    Ids are POSIX paths relative to the scanned root: the folder given, or the common
+    parent folder of everything given. A file reached twice (two arguments, symbolic
+    links) is read once. Nothing is opened here beyond ``stat`` and ``scandir``.
+    """
+    if not paths:
+        raise ValueError("paths: give at least one file or folder")
+    given = [os.path.abspath(os.fspath(p)) for p in paths]
+    root = _scan_root(given)
+    sources: list[Source] = []
+    skipped: list[Skipped] = []
+    seen: dict[tuple[int, int], str] = {}
+
+    def add_file(path: str, st: os.stat_result, explicit: bool) -> None:
+        suffix = os.path.splitext(path)[1].lower()
+        fmt = SUFFIXES.get(suffix)
+        if fmt is None:
+            if not explicit:
+                return
+            fmt = "text"
+        ident = _relative_id(path, root)
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            skipped.append(Skipped(ident, f"same file as {seen[key]}"))
+            return
+        seen[key] = ident
+        sources.append(Source(path, ident, fmt))
+
+    for path in given:
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            reason = "broken symbolic link" if os.path.islink(path) else "no such file or folder"
+            skipped.append(Skipped(_display(path), reason))
+            continue
+        except OSError as err:
+            skipped.append(Skipped(_display(path), _os_reason(err)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            _walk(path, root, hidden, add_file, skipped)
+        elif stat.S_ISREG(st.st_mode):
+            add_file(path, st, explicit=True)
+        else:
+            skipped.append(Skipped(_display(path), "not a regular file"))
+    sources.sort(key=lambda s: s.id)
+    skipped.sort(key=lambda s: (s.path, s.reason))
+    return sources, skipped
+
+
+def _scan_root(given: list[str]) -> str:
+    if len(given) == 1 and os.path.isdir(given[0]):
+        return given[0]
+    parents = [p if os.path.isdir(p) else os.path.dirname(p) for p in given]
+    try:
+        return os.path.commonpath(parents)
+    except ValueError:  # different drives on Windows
+        return os.path.dirname(given[0])
+
+
+def _relative_id(path: str, root: str) -> str:
+    rel = os.path.relpath(path, root)
+    return Path(rel).as_posix()
+
+
+def _display(path: str) -> str:
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:
+        return path
+
+
+def _walk(top: str, root: str, hidden: bool, add_file, skipped: list[Skipped]) -> None:
+    """Iterative, sorted, symlink-loop-safe walk (``os.walk`` follows loops forever)."""
+    visited: set[tuple[int, int]] = set()
+    try:
+        st = os.stat(top)
+        visited.add((st.st_dev, st.st_ino))
+    except OSError:
+        pass
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as err:
+            skipped.append(Skipped(_relative_id(folder, root) + "/", _os_reason(err)))
+            continue
+        subfolders = []
+        for entry in entries:
+            if not hidden and entry.name.startswith("."):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=True)
+            except FileNotFoundError:
+                if SUFFIXES.get(os.path.splitext(entry.name)[1].lower()):
+                    skipped.append(Skipped(_relative_id(entry.path, root), "broken symbolic link"))
+                continue
+            except OSError as err:
+                skipped.append(Skipped(_relative_id(entry.path, root), _os_reason(err)))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                key = (st.st_dev, st.st_ino)
+                if key in visited:
+                    continue  # a symbolic link back into a folder already walked
+                visited.add(key)
+                subfolders.append(entry.path)
+            elif stat.S_ISREG(st.st_mode):
+                add_file(entry.path, st, explicit=False)
+        stack.extend(reversed(subfolders))
+
+
+def _os_reason(err: OSError) -> str:
+    if isinstance(err, PermissionError):
+        return "permission denied"
+    if isinstance(err, IsADirectoryError):
+        return "is a folder"
+    if err.errno == 40:  # ELOOP
+        return "symbolic link loop"
+    return (err.strerror or type(err).__name__).lower()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    max_bytes: int = MAX_BYTES,
+    text_field: str = "text",
+    id_field: str = "id",
+    hidden: bool = False,
+) -> Iterator[Document | Skipped]:
+    """Read files and folders: yields a Document per article and a Skipped per failure.
+
+    Documents come in id order (JSONL records in file order). ``max_bytes`` bounds a
+    file (or one JSONL record); ``text_field``/``id_field`` name the JSONL keys.
+    """
+    sources, skipped = find_sources(paths, hidden=hidden)
+    yield from skipped
+    for source in sources:
+        yield from load(source, max_bytes=max_bytes, text_field=text_field, id_field=id_field)
+
+
+def load(
+    source: Source, *, max_bytes: int = MAX_BYTES, text_field: str = "text", id_field: str = "id"
+) -> Iterator[Document | Skipped]:
+    """Read one source: one Document (or Skipped), or one per record for JSONL."""
+    if source.format == "jsonl":
+        yield from _load_jsonl(source, max_bytes=max_bytes, text_field=text_field, id_field=id_field)
+        return
+    try:
+        data = _read_bytes(source.path, max_bytes)
+        text, encoding = decode(data, path=source.id)
+        if source.format == "html":
+            doc = parse_html(text, id=source.id, path=source.path, encoding=encoding)
+        else:
+            doc = parse_text(text, id=source.id, path=source.path, format=source.format, encoding=encoding)
+    except DocumentError as err:
+        yield Skipped(source.id, err.reason)
+        return
+    yield doc
+
+
+def _read_bytes(path: str, max_bytes: int) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                raise DocumentError(path, f"too large ({_size(size)}; the limit is {_size(max_bytes)}, see --max-bytes)")
+            data = fh.read(max_bytes + 1)
+    except OSError as err:
+        raise DocumentError(path, _os_reason(err)) from err
+    if len(data) > max_bytes:  # grew while we read it
+        raise DocumentError(path, f"too large (over the {_size(max_bytes)} limit, see --max-bytes)")
+    return data
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")
+
+
+def _load_jsonl(source: Source, *, max_bytes: int, text_field: str, id_field: str) -> Iterator[Document | Skipped]:
+    try:
+        fh = open(source.path, "rb")
+    except OSError as err:
+        yield Skipped(source.id, _os_reason(err))
+        return
+    seen_ids: set[str] = set()
+    with fh:
+        for lineno, raw in enumerate(fh, start=1):
+            where = f"{source.id}:{lineno}"
+            if not raw.strip():
+                continue
+            if len(raw) > max_bytes:
+                yield Skipped(where, f"record too large ({_size(len(raw))}; the limit is {_size(max_bytes)})")
+                continue
+            try:
+                record = json.loads(raw)
+            except (UnicodeDecodeError, json.JSONDecodeError) as err:
+                yield Skipped(where, f"invalid JSON ({_json_reason(err)})")
+                continue
+            if not isinstance(record, dict):
+                yield Skipped(where, "not a JSON object")
+                continue
+            text = record.get(text_field)
+            if not isinstance(text, str):
+                missing = "no" if text is None else "a non-string"
+                yield Skipped(where, f"{missing} {text_field!r} field (see --text-field)")
+                continue
+            key = record.get(id_field)
+            key = str(lineno) if key is None or isinstance(key, (dict, list)) else str(key)
+            ident = f"{source.id}#{key}"
+            if ident in seen_ids:
+                yield Skipped(where, f"duplicate {id_field!r} {key!r}")
+                continue
+            seen_ids.add(ident)
+            try:
+                yield parse_text(text, id=ident, path=source.path, format="jsonl", encoding="utf-8")
+            except DocumentError as err:
+                yield Skipped(ident, err.reason)
+
+
+def _json_reason(err: Exception) -> str:
+    if isinstance(err, json.JSONDecodeError):
+        return f"{err.msg} at column {err.colno}"
+    return "not UTF-8"
+
+
+# --------------------------------------------------------------------------- decoding
+
+# File signatures of common binary formats, so the reason can name the format.
+_MAGIC = (
+    (b"%PDF-", "PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"\x7fELF", "executable"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office document"),
+)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# C0 control characters other than tab, newlines, vertical tab and form feed.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+#: Share of control characters above which decoded text is treated as binary.
+BINARY_CONTROL_RATIO = 0.01
+
+
+def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
+    """Decode file contents: UTF-8 first, then BOMs, then charset-normalizer.
+
+    Returns ``(text, encoding)``. Raises :class:`DocumentError` for empty, binary or
+    undecodable data. A leading BOM is not part of the text.
+    """
+    if not data:
+        raise DocumentError(path, "empty file")
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            raise DocumentError(path, f"binary file ({name})")
+    text = encoding = None
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text, encoding = data.decode(codec), codec
+            except UnicodeDecodeError:
+                raise DocumentError(path, f"invalid {codec.upper()} after its byte order mark") from None
+            break
+    if text is None and b"\x00" in data[:4096]:
+        # UTF-16 without a BOM is valid UTF-8 full of NULs: look for it first.
+        utf16 = _sniff_utf16(data)
+        if utf16:
+            try:
+                text, encoding = data.decode(utf16), utf16
+            except UnicodeDecodeError:
+                pass
+    if text is None:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = _decode_other(data, path)
+    sample = text[:65536]
+    controls = len(_CONTROL.findall(sample))
+    if controls > BINARY_CONTROL_RATIO * len(sample):
+        raise DocumentError(path, f"binary file ({controls} control characters in the first {len(sample)})")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, encoding
+
+
+def _decode_other(data: bytes, path: str) -> tuple[str, str]:
+    if b"\x00" in data[:8192]:
+        raise DocumentError(path, "binary file (NUL bytes, and not UTF-16)")
+    from charset_normalizer import from_bytes  # only files that are not UTF-8 pay for it
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise DocumentError(path, "not UTF-8, and no other text encoding fits")
+    return str(best), best.encoding
+
+
+def _sniff_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: mostly-ASCII text has NUL in every other byte."""
+    head = data[:4096]
+    if len(head) < 4 or len(head) % 2:
+        head = head[: len(head) - len(head) % 2]
+    if len(head) < 4:
+        return None
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    half = len(head) // 2
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+# Line breaks: CRLF, LF, CR and the Unicode line/paragraph separators.
+_LINE = re.compile(r"[^\r\n\u2028\u2029\x0b\x0c\x85]*")
+# A bullet or numbered list item at the start of a line.
+_BULLET = re.compile(r"[ \t\xa0]*(?:[•·▪▫◦‣⁃●○■□►▸➢✓✔*+\-–—]|\d{1,3}[.)])[ \t\xa0]+\S")
+# A Markdown ATX heading or a horizontal rule.
+_MD_BLOCK = re.compile(r"[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$)")
+# A photo credit line: "Photo: ...", "(Getty Images)", "Name Surname/AGENCY".
+_CREDIT = re.compile(
+    r"(?i:(?:photo|image|picture|credit|source|video|illustration)s?(?: by)?\s*[:|]"
+    r"|\(?(?:getty images|reuters|ap photo|afp|epa|shutterstock)\b)"
+    r"|[^\n/]{1,60}/\s*[A-Z][A-Z.&\- ]+\)?$"
+)
+_SENTENCE_END = ('.', '!', '?', '"', '\u201d', '\u2019', "'", ')', ':')
+#: Lines longer than this are never hard-wrapped prose: every line break separates paragraphs.
+WRAP_WIDTH = 100
+
+
+def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
+    """Split text into paragraphs with their character offsets.
+
+    Paragraphs end at blank lines, and at line breaks that separate blocks: a bullet
+    line, a Markdown heading, a caption line followed by its credit line, or any line
+    break in a block whose lines are too long or too uneven to be hard-wrapped prose.
+    Line breaks inside hard-wrapped prose (lines of similar length, each "full") are
+    kept inside the paragraph.
+    """
+    paragraphs: list[Paragraph] = []
+    block: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        if block:
+            for start, end in _split_block(text, block):
+                paragraphs.append(Paragraph(len(paragraphs), start, end, text[start:end]))
+            block.clear()
+
+    pos, n = 0, len(text)
+    while pos <= n:
+        m = _LINE.match(text, pos)
+        start, end = m.start(), m.end()
+        s, e = _strip_span(text, start, end)
+        if s < e:
+            block.append((s, e))
+        else:
+            flush()
+        if end >= n:
+            break
+        pos = end + (2 if text.startswith("\r\n", end) else 1)
+    flush()
+    return tuple(paragraphs)
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] == "\u200b" or text[start] == "\ufeff"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == "\u200b"):
+        end -= 1
+    return start, end
+
+
+def _split_block(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Group the stripped lines of one block into paragraphs (see split_paragraphs)."""
+    if len(lines) == 1:
+        return lines
+    strs = [text[s:e] for s, e in lines]
+    width = max(len(x) for x in strs)
+    out = [lines[0]]
+    for i in range(1, len(lines)):
+        if _hard_break(text, lines, strs, i, width):
+            out.append(lines[i])
+        else:
+            out[-1] = (out[-1][0], lines[i][1])
+    return out
+
+
+def _hard_break(text: str, lines, strs, i: int, width: int) -> bool:
+    prev, cur = strs[i - 1], strs[i]
+    if width > WRAP_WIDTH:
+        return True
+    line_start = _line_start(text, lines[i][0])
+    prev_start = _line_start(text, lines[i - 1][0])
+    if _BULLET.match(text, line_start) or _MD_BLOCK.match(cur) or _MD_BLOCK.match(prev):
+        return True
+    if _BULLET.match(text, prev_start):
+        # A wrapped list item continues on an indented line; anything else ends it.
+        return lines[i][0] - line_start <= lines[i - 1][0] - prev_start
+    first_word = cur.split(None, 1)[0]
+    if len(prev) + 1 + len(first_word) <= width:
+        return True  # the next word would have fitted: the line was ended on purpose
+    if prev.endswith(_SENTENCE_END) and i == len(lines) - 1 and not cur.endswith(_SENTENCE_END):
+        return True  # a caption followed by its credit line
+    return bool(_CREDIT.match(cur)) and i == len(lines) - 1
+
+
+def _line_start(text: str, pos: int) -> int:
+    while pos > 0 and text[pos - 1] not in "\r\n\u2028\u2029\x0b\x0c\x85":
+        pos -= 1
+    return pos
+
+
+def parse_text(
+    text: str, *, id: str, path: str = "", format: str = "text", encoding: str = "utf-8"
+) -> Document:
+    """Make a Document of decoded text. Raises DocumentError when there is no text."""
+    paragraphs = split_paragraphs(text)
+    if not paragraphs:
+        raise DocumentError(id, "no text (only whitespace)" if text else "empty file")
+    return Document(id, text, paragraphs, path, format, encoding)
+
+
+# --------------------------------------------------------------------------- HTML
+
+# Elements whose content is never visible text.
+_INVISIBLE = (
+    "head", "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
+    "embed", "svg", "math", "canvas", "audio", "video", "select", "datalist", "map", "button",
+    "input", "textarea",
+)
+# Elements that start a new paragraph (HTML's block-level and table elements).
+_BLOCKS = (
+    "address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
+    "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "ul", "center", "body",
+    "legend", "option", "menu",
+)
+_BLOCK_MARK = "\ue000"  # private-use characters cannot come from the page: _clean_html removes them
+_LINE_MARK = "\ue001"
+_WS = re.compile(r"[^\S\ue001]+")
+
+
+def parse_html(text: str, *, id: str, path: str = "", encoding: str = "utf-8") -> Document:
+    """Extract the visible text of an HTML page, one paragraph per block element.
+
+    Scripts, styles, forms, embedded frames and elements marked ``hidden`` are left
+    out; whitespace collapses as a browser collapses it; ``<br>`` becomes a line
+    break. The Document's ``text`` is the extracted text, and offsets point into it.
+    """
+    from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415 - HTML is rare; keep start-up lean
+
+    text = text.replace(_BLOCK_MARK, " ").replace(_LINE_MARK, " ")
+    try:
+        tree = LexborHTMLParser(text)
+    except Exception as err:  # lexbor reports malformed input only in extreme cases
+        raise DocumentError(id, f"HTML could not be parsed ({err})") from err
+    tree.strip_tags(list(_INVISIBLE))
+    for node in tree.css("[hidden], [aria-hidden=true], [style*='display:none'], [style*='display: none']"):
+        node.decompose()
+    for node in tree.css(",".join(_BLOCKS)):
+        node.insert_before(_BLOCK_MARK)
+        node.insert_after(_BLOCK_MARK)
+    for node in tree.css("br"):
+        node.insert_before(_LINE_MARK)
+    root = tree.body or tree.root
+    raw = root.text(deep=True, separator="", strip=False) if root is not None else ""
+    blocks = []
+    for block in raw.split(_BLOCK_MARK):
+        lines = [_WS.sub(" ", line).strip() for line in block.split(_LINE_MARK)]
+        lines = [line for line in lines if line]
+        if lines:
+            blocks.append("\n".join(lines))
+    extracted = "\n\n".join(blocks)
+    if not extracted:
+        raise DocumentError(id, "no visible text in the HTML")
+    return Document(id, extracted, split_paragraphs(extracted), path, "html", encoding)

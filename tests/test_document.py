@@ -1,0 +1,284 @@
+"""Reading files and folders into paragraphs with offsets; bad input becomes Skipped."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from dedup.document import (
+    Document,
+    Skipped,
+    decode,
+    find_sources,
+    parse_html,
+    parse_text,
+    read,
+    split_paragraphs,
+)
+from dedup.errors import DocumentError
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_A = SEEDS / "000_900e872972fded2f.txt"
+SEED_B = SEEDS / "002_cc041bda5f211d21.txt"
+
+
+def texts(text: str) -> list[str]:
+    return [p.text for p in split_paragraphs(text)]
+
+
+def docs_and_skips(*paths, **kw):
+    items = list(read(list(paths), **kw))
+    return [d for d in items if isinstance(d, Document)], [s for s in items if isinstance(s, Skipped)]
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("one\n\ntwo", ["one", "two"]),
+        ("one\r\n\r\ntwo\r\n", ["one", "two"]),
+        ("one\n\xa0 \ntwo", ["one", "two"]),  # a line of no-break spaces is blank
+        ("\n\n  lead and trail  \n\n\n", ["lead and trail"]),
+        # bullets are paragraphs of their own, and so is the line after the last bullet
+        ("Intro line.\n  • first\n  • second\nSubscribe Now", ["Intro line.", "• first", "• second", "Subscribe Now"]),
+        ("- item one\n  wraps here\n- item two", ["- item one\n  wraps here", "- item two"]),
+        ("# Heading\nBody text under it.", ["# Heading", "Body text under it."]),
+        # a long caption line followed by its credit line
+        (
+            "South Korean President Moon Jae-in and North Korean leader Kim Jong Un during a luncheon, "
+            "North Korea, September 2018.\nPyeongyang Press Corps/REUTERS",
+            [
+                "South Korean President Moon Jae-in and North Korean leader Kim Jong Un during a luncheon, "
+                "North Korea, September 2018.",
+                "Pyeongyang Press Corps/REUTERS",
+            ],
+        ),
+        # a short caption and credit, too short to be judged by width
+        ("Protesters outside parliament on Monday.\nJane Doe/AP", ["Protesters outside parliament on Monday.", "Jane Doe/AP"]),
+    ],
+)
+def test_split_paragraphs(text, expected):
+    assert texts(text) == expected
+
+
+def test_hard_wrapped_prose_stays_one_paragraph():
+    prose = (
+        "The regime in Pyongyang no longer has to rely on saber-rattling and\n"
+        "warmongering to intimidate its neighbors and keep their superior\n"
+        "conventional militaries in check. Just as important, the arsenal forces\n"
+        "the United States to find ways to accommodate North Korea.\n"
+        "\n"
+        "A second paragraph."
+    )
+    got = split_paragraphs(prose)
+    assert len(got) == 2
+    assert got[0].text.startswith("The regime") and got[0].text.endswith("North Korea.")
+
+
+def test_offsets_slice_the_text_back():
+    text = SEED_B.read_text(encoding="utf-8")
+    for p in split_paragraphs(text):
+        assert text[p.start : p.end] == p.text
+        assert p.text == p.text.strip()
+
+
+def test_seed_documents_paragraphs():
+    a = parse_text(SEED_A.read_text(encoding="utf-8"), id="a")
+    b = parse_text(SEED_B.read_text(encoding="utf-8"), id="b")
+    assert len(a.paragraphs) == 24
+    assert len(b.paragraphs) == 26
+    # the KCNA caption is printed twice on consecutive lines: two paragraphs
+    assert a.paragraphs[10].text == a.paragraphs[11].text
+    assert a.paragraphs[10].text.startswith("This picture taken on July 4, 2017")
+    assert [p.text for p in b.paragraphs[:2]][1] == "Pyeongyang Press Corps/REUTERS"
+    assert [p.text for p in b.paragraphs[-4:]] == [
+        "• Six issues a year in print, online, and audio editions",
+        "Subscribe Now",
+        b.paragraphs[-2].text,
+        "• More By Joshua Shifrinson",
+    ]
+    assert b.paragraphs[-2].text.startswith("• JOSHUA SHIFRINSON is Assistant Professor")
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def test_decode_utf8_and_bom():
+    assert decode("café".encode()) == ("café", "utf-8")
+    assert decode(b"\xef\xbb\xbfcaf\xc3\xa9")[0] == "café"
+    assert decode("café au lait".encode("utf-16"))[0] == "café au lait"
+
+
+def test_decode_utf16_without_bom():
+    text = "An article in UTF-16 without a byte order mark.\n\nSecond paragraph."
+    assert decode(text.encode("utf-16-le"))[0] == text
+    assert decode(text.encode("utf-16-be"))[0] == text
+
+
+def test_decode_latin1_through_charset_detection():
+    text = "Le président a déclaré que la situation était très préoccupante pour l'économie française.\n" * 5
+    got, encoding = decode(text.encode("latin-1"))
+    assert got == text
+    assert encoding.lower().replace("_", "-") in {"latin-1", "iso-8859-1", "cp1252", "windows-1252", "iso-8859-15"}
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "binary file (PNG image)"),
+        (b"%PDF-1.7\n...", "binary file (PDF document)"),
+        (bytes(range(256)) * 40, "binary file"),
+    ],
+)
+def test_decode_rejects(data, reason):
+    with pytest.raises(DocumentError) as err:
+        decode(data, path="x.txt")
+    assert err.value.reason.startswith(reason)
+
+
+def test_a_few_nul_bytes_in_text_are_not_binary():
+    text = ("A line of ordinary prose. " * 200) + "\x00" + ("More prose. " * 100)
+    assert decode(text.encode())[0] == text
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_html_visible_text_by_blocks():
+    html = """<!doctype html><html><head><title>Not shown</title><style>p{}</style>
+    <script>alert(1)</script></head><body>
+    <nav><ul><li>Home</li><li>World</li></ul></nav>
+    <h1>The   headline</h1>
+    <p>First <b>bold</b> paragraph
+       wraps in the source.</p>
+    <figure><img src="x.jpg"><figcaption>A caption.<br>Photo: Jane Doe</figcaption></figure>
+    <div hidden>secret</div><p style="display:none">also hidden</p>
+    <p>Last &amp; final.<script>document.write('x')</script></p>
+    </body></html>"""
+    doc = parse_html(html, id="page.html")
+    assert [p.text for p in doc.paragraphs] == [
+        "Home",
+        "World",
+        "The headline",
+        "First bold paragraph wraps in the source.",
+        "A caption.",
+        "Photo: Jane Doe",
+        "Last & final.",
+    ]
+    for p in doc.paragraphs:
+        assert doc.text[p.start : p.end] == p.text
+
+
+def test_html_without_visible_text_is_an_error():
+    with pytest.raises(DocumentError, match="no visible text"):
+        parse_html("<html><head><script>x</script></head><body> </body></html>", id="e.html")
+
+
+def test_deeply_nested_html():
+    html = "<div>" * 5000 + "deep text" + "</div>" * 5000
+    assert [p.text for p in parse_html(html, id="deep.html").paragraphs] == ["deep text"]
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def test_folder_walk_sorted_relative_ids(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.txt").write_text("zed")
+    (tmp_path / "a.md").write_text("# A\n\nalpha")
+    (tmp_path / "c.html").write_text("<p>see</p>")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # not a document type: ignored in folders
+    (tmp_path / ".hidden.txt").write_text("hidden")
+    docs, skipped = docs_and_skips(tmp_path)
+    assert [d.id for d in docs] == ["a.md", "b/z.txt", "c.html"]
+    assert [d.format for d in docs] == ["markdown", "text", "html"]
+    assert skipped == []
+
+
+def test_bad_files_are_skipped_with_a_reason_and_the_rest_is_read(tmp_path):
+    (tmp_path / "good.txt").write_text("A good document.\n\nWith two paragraphs.")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_text(" \n\t\n")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 3)
+    (tmp_path / "big.txt").write_text("x" * 2000)
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    docs, skipped = docs_and_skips(tmp_path, max_bytes=1000)
+    assert [d.id for d in docs] == ["good.txt"]
+    reasons = {s.path: s.reason for s in skipped}
+    assert reasons["empty.txt"] == "empty file"
+    assert reasons["blank.txt"] == "no text (only whitespace)"
+    assert reasons["binary.txt"].startswith("binary file")
+    assert reasons["big.txt"].startswith("too large (2.0 KiB; the limit is 1000 bytes")
+    assert reasons["dangling.txt"] == "broken symbolic link"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_unreadable_file(tmp_path):
+    f = tmp_path / "locked.txt"
+    f.write_text("secret")
+    f.chmod(0)
+    _, skipped = docs_and_skips(tmp_path)
+    assert skipped == [Skipped("locked.txt", "permission denied")]
+
+
+def test_same_file_twice_and_symlink_loop(tmp_path):
+    (tmp_path / "a.txt").write_text("alpha")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path)
+    (tmp_path / "sub" / "again.txt").symlink_to(tmp_path / "a.txt")
+    docs, skipped = docs_and_skips(tmp_path, tmp_path / "a.txt")
+    assert [d.id for d in docs] == ["a.txt"]
+    assert {s.reason for s in skipped} == {"same file as a.txt"}
+
+
+def test_ids_relative_to_common_parent(tmp_path):
+    for name in ("x/one.txt", "y/two.txt"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(name)
+    sources, _ = find_sources([tmp_path / "y", tmp_path / "x" / "one.txt"])
+    assert [s.id for s in sources] == ["x/one.txt", "y/two.txt"]
+    sources, _ = find_sources([SEED_A, SEED_B])
+    assert [s.id for s in sources] == [SEED_A.name, SEED_B.name]
+
+
+def test_explicit_file_with_unknown_suffix_is_read_as_text(tmp_path):
+    f = tmp_path / "NOTES"
+    f.write_text("plain words")
+    docs, _ = docs_and_skips(f)
+    assert docs[0].id == "NOTES" and docs[0].paragraphs[0].text == "plain words"
+
+
+def test_jsonl_records(tmp_path):
+    f = tmp_path / "corpus.jsonl"
+    lines = [
+        json.dumps({"id": "n1", "body": "First article.\n\nSecond paragraph."}),
+        "{not json",
+        json.dumps({"id": "n2"}),
+        json.dumps({"body": "No id: the line number is the key."}),
+        json.dumps(["not", "an", "object"]),
+        "",
+        json.dumps({"id": "n1", "body": "duplicate id"}),
+    ]
+    f.write_text("\n".join(lines) + "\n")
+    docs, skipped = docs_and_skips(f, text_field="body")
+    assert [d.id for d in docs] == ["corpus.jsonl#n1", "corpus.jsonl#4"]
+    assert [p.text for p in docs[0].paragraphs] == ["First article.", "Second paragraph."]
+    reasons = {s.path: s.reason for s in skipped}
+    assert reasons["corpus.jsonl:2"].startswith("invalid JSON")
+    assert reasons["corpus.jsonl:3"] == "no 'body' field (see --text-field)"
+    assert reasons["corpus.jsonl:5"] == "not a JSON object"
+    assert reasons["corpus.jsonl:7"] == "duplicate 'id' 'n1'"
+
+
+def test_reading_never_writes(tmp_path):
+    (tmp_path / "a.txt").write_text("alpha\n\nbeta")
+    (tmp_path / "b.html").write_text("<p>x</p>")
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in tmp_path.iterdir()}
+    list(read([tmp_path]))
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in tmp_path.iterdir()} == before
