@@ -19,10 +19,7 @@ from dedup.document import (
     split_paragraphs,
 )
 from dedup.errors import DocumentError
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-SEED_A = SEEDS / "000_900e872972fded2f.txt"
-SEED_B = SEEDS / "002_cc041bda5f211d21.txt"
+from tests.helpers import SEED_A, SEED_B
 
 
 def texts(text: str) -> list[str]:

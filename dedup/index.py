@@ -1,0 +1,205 @@
+"""Signatures -> candidate pairs: banded MinHash LSH that is aware of containment.
+
+A Jaccard LSH misses the pairs this tool exists for: a clean article and a full-page
+scrape of it share almost every shingle of the article (containment near 1) but the
+scrape is three to ten times larger, so their Jaccard is 0.1-0.5. Following the idea
+behind datasketch's ``MinHashLSHEnsemble`` (partition by set size, pick the band
+width for each size range), a pair must collide in a band table whose width suits the
+ratio of its set sizes:
+
+* for a size ratio ``rho = |big| / |small|``, the smallest Jaccard a reportable pair
+  can have is ``j(rho) = min(threshold, containment / (1 + rho - containment))``;
+* each :class:`Tier` is a band table (``b`` bands of ``r`` rows) that finds a pair of
+  Jaccard ``j`` with probability ``1 - (1 - j**r)**b`` (at least ``recall``) for the
+  pairs whose ratio falls in its range; similar-size pairs use wide bands (few false
+  candidates), very different sizes use single-row bands.
+
+Buckets are found with numpy sorts (no dict per band, no Python object per key). A
+bucket larger than ``max_bucket`` (shared boilerplate, a common phrase) is split by
+the following signature rows until its parts are small; parts that stay large after
+that are near-identical documents, chained in id order instead of paired all-to-all,
+so the work stays linear.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Tier", "candidates", "detection_probability", "plan"]
+
+#: Rows added, one at a time, to split an oversized bucket before chaining it.
+MAX_EXTRA_ROWS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """A band table used for the pairs whose size ratio is at most ``max_ratio``."""
+
+    r: int
+    b: int
+    max_ratio: float
+
+
+def detection_probability(jaccard: float, *, r: int, b: int) -> float:
+    """Probability that a pair of the given Jaccard collides in at least one band."""
+    return 1.0 - (1.0 - jaccard**r) ** b
+
+
+def _lowest_jaccard(rho: float, threshold: float, containment: float | None) -> float:
+    if containment is None:
+        return threshold
+    return min(threshold, containment / (1.0 + rho - containment))
+
+
+def _max_ratio(r: int, b: int, threshold: float, containment: float | None, recall: float) -> float:
+    """Largest size ratio at which tier (r, b) still finds reportable pairs with ``recall``."""
+    # Smallest Jaccard the tier detects with the wanted probability.
+    j = (1.0 - (1.0 - recall) ** (1.0 / b)) ** (1.0 / r)
+    if containment is None or j > containment:
+        return 1.0 / threshold if j <= threshold else 0.0
+    return containment / j - 1.0 + containment
+
+
+def plan(
+    *, num_perm: int = 128, threshold: float = 0.5, containment: float | None = 0.75, recall: float = 0.95
+) -> tuple[Tier, ...]:
+    """Choose the band tables for these thresholds.
+
+    The first tier takes the widest bands that still find same-size pairs at the
+    thresholds with probability ``recall``; if pairs of larger size ratios can be
+    reportable (always, when ``containment`` is set), a second tier of single-row
+    bands covers them. Pairs beyond the last tier's ``max_ratio`` are found with a
+    lower probability (``inf`` when the single-row tier is the last one: its
+    probability falls gently with the ratio, see README).
+    """
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold!r}; 0.5 is the default")
+    if containment is not None and not 0.0 < containment <= 1.0:
+        raise ValueError(f"containment must be in (0, 1] or None, got {containment!r}; 0.75 is the default")
+    if num_perm < 2:
+        raise ValueError(f"num_perm must be at least 2, got {num_perm!r}")
+    j0 = _lowest_jaccard(1.0, threshold, containment)
+    r = 1
+    for width in range(num_perm, 0, -1):
+        if detection_probability(j0, r=width, b=num_perm // width) >= recall:
+            r = width
+            break
+    first = Tier(r, num_perm // r, _max_ratio(r, num_perm // r, threshold, containment, recall))
+    reachable = math.inf if containment is not None else 1.0 / threshold
+    if r == 1 or first.max_ratio >= reachable:
+        return (Tier(first.r, first.b, math.inf),)
+    return (first, Tier(1, num_perm, math.inf))
+
+
+def _band_keys(hashvalues: np.ndarray, start: int, r: int) -> np.ndarray:
+    """One uint64 key per document for the band of rows start..start+r-1 (wrapping)."""
+    num_perm = hashvalues.shape[1]
+    cols = [(start + i) % num_perm for i in range(r)]
+    if r == 1:
+        return hashvalues[:, cols[0]].astype(np.uint64)
+    if r == 2:
+        return (hashvalues[:, cols[0]].astype(np.uint64) << np.uint64(32)) | hashvalues[:, cols[1]]
+    key = np.zeros(len(hashvalues), dtype=np.uint64)
+    for c in cols:  # FNV-style mixing of the rows; collisions only add candidates, never lose one
+        key = (key ^ hashvalues[:, c].astype(np.uint64)) * np.uint64(0x100000001B3)
+    return key
+
+
+def _groups(keys: np.ndarray, members: np.ndarray) -> list[np.ndarray]:
+    """Groups of ``members`` (sorted) that share a key, each of size >= 2, in key order.
+
+    A plain sort finds the repeated keys; only the few documents holding one are
+    then argsorted, which is much cheaper than argsorting every key of the band.
+    """
+    if len(keys) < 2:
+        return []
+    sk = np.sort(keys)
+    same = sk[1:] == sk[:-1]
+    if not same.any():
+        return []
+    repeated = sk[1:][same]
+    repeated = repeated[np.concatenate(([True], repeated[1:] != repeated[:-1]))]
+    pos = np.minimum(np.searchsorted(repeated, keys), len(repeated) - 1)
+    hit = repeated[pos] == keys
+    keys, members = keys[hit], members[hit]
+    order = np.argsort(keys, kind="stable")
+    keys, members = keys[order], members[order]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    return np.split(members, starts[1:])
+
+
+def _pairs_of_group(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    i, j = np.triu_indices(len(group), k=1)
+    return group[i], group[j]
+
+
+def _band_pairs(
+    hashvalues: np.ndarray, start: int, r: int, max_bucket: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """All candidate pairs of one band (as two index arrays), with oversized buckets split."""
+    out = []
+    work = [(np.arange(len(hashvalues)), _band_keys(hashvalues, start, r), 0)]
+    while work:
+        members, keys, extra = work.pop()
+        for g in _groups(keys, members):
+            if len(g) <= max_bucket:
+                out.append(_pairs_of_group(g))
+            elif extra < MAX_EXTRA_ROWS:
+                row = (start + r + extra) % hashvalues.shape[1]
+                work.append((g, hashvalues[g, row].astype(np.uint64), extra + 1))
+            else:  # near-identical documents: chain them (a spanning path) in id order
+                g = np.sort(g)
+                out.append((g[:-1], g[1:]))
+    return out
+
+
+def candidates(
+    hashvalues: np.ndarray,
+    sizes: np.ndarray,
+    tiers: tuple[Tier, ...],
+    *,
+    max_bucket: int = 64,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """Candidate pairs ``(i, j)`` with ``i < j`` (rows of ``hashvalues``), sorted and unique.
+
+    ``sizes`` are the shingle-set sizes: they decide which tier a pair belongs to.
+    Documents without shingles (an all-max signature row) never pair.
+    """
+    n, num_perm = hashvalues.shape
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    if max_bucket < 2:
+        raise ValueError(f"max_bucket must be at least 2, got {max_bucket!r}")
+    sizes = np.maximum(np.asarray(sizes, dtype=np.float64), 1.0)
+    empty = np.all(hashvalues == np.uint32(0xFFFFFFFF), axis=1)
+    bounds = [0.0] + [t.max_ratio for t in tiers]
+    jobs = [(k, t, band * t.r) for k, t in enumerate(tiers) for band in range(t.b)]
+
+    def run(job):
+        k, tier, start = job
+        found = []
+        for a, b in _band_pairs(hashvalues, start, tier.r, max_bucket):
+            ratio = np.maximum(sizes[a], sizes[b]) / np.minimum(sizes[a], sizes[b])
+            keep = (ratio > bounds[k] if k else True) & (ratio <= bounds[k + 1]) & ~empty[a] & ~empty[b]
+            if keep.any():
+                lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
+                found.append(lo.astype(np.uint64) * np.uint64(n) + hi.astype(np.uint64))
+        return found
+
+    codes: list[np.ndarray] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:  # numpy sorts release the GIL
+        for done, found in enumerate(pool.map(run, jobs), start=1):
+            codes.extend(found)
+            if progress is not None:
+                progress(done)
+    if not codes:
+        return np.zeros((0, 2), dtype=np.int64)
+    uniq = np.unique(np.concatenate(codes))
+    return np.stack([(uniq // np.uint64(n)).astype(np.int64), (uniq % np.uint64(n)).astype(np.int64)], axis=1)

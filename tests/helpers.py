@@ -1,0 +1,33 @@
+"""Shared test helpers: the seeds, a generator of unrelated prose, the dev set path."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_A = SEEDS / "000_900e872972fded2f.txt"
+SEED_B = SEEDS / "002_cc041bda5f211d21.txt"
+# The labelled development set lives beside the project; tests that use it skip without it.
+DEV = ROOT.parent / "shared" / "data" / "dev"
+
+WORDS = (
+    "the a of to and in that for is on with as was by at from his her their government minister said year "
+    "people city police court market company report week new first last two three million percent after "
+    "before while during officials state national public health school water energy price plan law vote "
+    "election president council bank trade war peace talks border river bridge road train airport storm "
+    "fire flood crop farmer worker union strike museum artist film music team coach player season match "
+    "goal league title record study scientist data climate ocean forest species island village province"
+).split()
+
+
+def prose(seed: int, paragraphs: int = 8, words: int = 60) -> str:
+    """Deterministic unrelated prose: different seeds share (almost) no 5-grams."""
+    rng = random.Random(seed)
+    paras = []
+    for _ in range(paragraphs):
+        w = [rng.choice(WORDS) for _ in range(words)]
+        w[0] = w[0].capitalize()
+        paras.append(" ".join(w) + ".")
+    return "\n\n".join(paras)

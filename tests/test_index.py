@@ -1,0 +1,92 @@
+"""Candidate generation: containment-aware band tables, bounded buckets."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from dedup.index import Tier, candidates, detection_probability, plan
+from dedup.signature import sign_batch
+from tests.helpers import prose
+
+
+def test_default_plan_has_a_same_size_tier_and_a_containment_tier():
+    tiers = plan(num_perm=128, threshold=0.5, containment=0.75)
+    assert tiers[0].r == 3 and tiers[0].b == 42
+    assert 1.5 < tiers[0].max_ratio < 1.7
+    assert tiers[1] == Tier(1, 128, math.inf)
+    # each tier finds the weakest reportable pair of its range with probability >= 0.95
+    j_edge = 0.75 / (1 + tiers[0].max_ratio - 0.75)
+    assert detection_probability(j_edge, r=3, b=42) == pytest.approx(0.95, abs=1e-6)
+    assert detection_probability(0.5, r=3, b=42) > 0.99
+
+
+def test_jaccard_only_plan_stops_at_the_reachable_ratio():
+    tiers = plan(num_perm=128, threshold=0.8, containment=None)
+    assert len(tiers) == 1 and tiers[0].r > 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"threshold": 0.0}, "threshold must be in"),
+        ({"threshold": 1.5}, "threshold must be in"),
+        ({"containment": 2.0}, "containment must be in"),
+        ({"num_perm": 1}, "num_perm must be at least 2"),
+    ],
+)
+def test_plan_rejects_bad_knobs(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plan(**kwargs)
+
+
+def _signed(texts):
+    sig = sign_batch(texts, num_perm=128, seed=1)
+    return sig.hashvalues, sig.sizes
+
+
+def test_a_small_document_contained_in_a_large_one_is_a_candidate():
+    article = prose(1, paragraphs=4)
+    page = "\n\n".join([prose(100 + k, paragraphs=4) for k in range(3)] + [article])  # ratio ~4, Jaccard ~0.25
+    texts = [article, page] + [prose(200 + k) for k in range(20)]
+    hv, sizes = _signed(texts)
+    tiers = plan()
+    found = {tuple(p) for p in candidates(hv, sizes, tiers).tolist()}
+    assert (0, 1) in found
+    assert len(found) <= 2  # unrelated prose does not collide
+
+
+def test_unrelated_documents_are_not_candidates():
+    hv, sizes = _signed([prose(k) for k in range(50)])
+    assert len(candidates(hv, sizes, plan())) == 0
+
+
+def test_a_huge_bucket_is_chained_not_paired_all_to_all():
+    text = prose(7)
+    n = 300
+    hv, sizes = _signed([text] * n + [prose(9)])
+    pairs = candidates(hv, sizes, plan(), max_bucket=16)
+    assert len(pairs) < 2 * n  # linear, not n*(n-1)/2 = 44850
+    # but every copy is connected to the next one
+    assert {(i, i + 1) for i in range(n - 1)} <= {tuple(p) for p in pairs.tolist()}
+    assert not (pairs == n).any()
+
+
+def test_candidates_are_sorted_unique_and_ordered():
+    a = prose(3)
+    hv, sizes = _signed([a, a, a, prose(4)])
+    pairs = candidates(hv, sizes, plan())
+    assert pairs.tolist() == [[0, 1], [0, 2], [1, 2]]
+
+
+def test_documents_without_shingles_never_pair():
+    hv = np.full((3, 128), 0xFFFFFFFF, dtype=np.uint32)
+    assert len(candidates(hv, np.zeros(3), plan())) == 0
+
+
+def test_same_answer_with_more_workers():
+    texts = [prose(k % 7) for k in range(40)]
+    hv, sizes = _signed(texts)
+    assert candidates(hv, sizes, plan(), workers=1).tolist() == candidates(hv, sizes, plan(), workers=2).tolist()
