@@ -1,0 +1,1 @@
+"""Report -> text for people and programs: pure rendering, no pipeline logic."""
