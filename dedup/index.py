@@ -96,64 +96,83 @@ def plan(
     return (first, Tier(1, num_perm, math.inf))
 
 
-def _band_keys(hashvalues: np.ndarray, start: int, r: int) -> np.ndarray:
-    """One uint64 key per document for the band of rows start..start+r-1 (wrapping)."""
-    num_perm = hashvalues.shape[1]
-    cols = [(start + i) % num_perm for i in range(r)]
-    if r == 1:
-        return hashvalues[:, cols[0]].astype(np.uint64)
-    if r == 2:
-        return (hashvalues[:, cols[0]].astype(np.uint64) << np.uint64(32)) | hashvalues[:, cols[1]]
-    key = np.zeros(len(hashvalues), dtype=np.uint64)
-    for c in cols:  # FNV-style mixing of the rows; collisions only add candidates, never lose one
-        key = (key ^ hashvalues[:, c].astype(np.uint64)) * np.uint64(0x100000001B3)
+_GOLDEN = np.uint32(0x9E3779B1)  # Knuth's multiplicative hash constant (2^32 / golden ratio)
+
+
+def _band_keys(rows: np.ndarray, start: int, r: int) -> np.ndarray:
+    """One uint32 key per document for the band of signature rows start..start+r-1 (wrapping).
+
+    ``rows`` is the transposed signature matrix (one contiguous row per permutation).
+    Keys of wider bands are mixed into 32 bits: an accidental collision only adds a
+    candidate that verification rejects, it never loses one.
+    """
+    num_perm = rows.shape[0]
+    key = rows[start % num_perm].copy()
+    for i in range(1, r):
+        key *= _GOLDEN
+        key ^= rows[(start + i) % num_perm]
     return key
 
 
-def _groups(keys: np.ndarray, members: np.ndarray) -> list[np.ndarray]:
-    """Groups of ``members`` (sorted) that share a key, each of size >= 2, in key order.
+def _groups(keys: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Members sharing a key with another member, grouped: ``(members, starts, sizes)``.
 
-    A plain sort finds the repeated keys; only the few documents holding one are
-    then argsorted, which is much cheaper than argsorting every key of the band.
+    ``members[starts[g] : starts[g] + sizes[g]]`` is group ``g`` (size >= 2, members
+    ascending). Sorting every key of a band is the cost to avoid: a counting pass over
+    ~8n hash buckets (the multiplicatively hashed key's top bits) finds the few
+    documents that may share a key, and only those are sorted.
     """
-    if len(keys) < 2:
-        return []
-    sk = np.sort(keys)
+    empty = np.zeros(0, dtype=np.int64)
+    n = len(keys)
+    if n < 2:
+        return empty, empty, empty
+    bits = min(22, max(4, n.bit_length() + 3))
+    bucket = ((keys * _GOLDEN) >> np.uint32(32 - bits)).astype(np.intp)
+    maybe = np.flatnonzero(np.bincount(bucket, minlength=1 << bits)[bucket] > 1)
+    if not len(maybe):
+        return empty, empty, empty
+    # One sort of (key, position) gives the groups and keeps each group's members ascending.
+    packed = np.sort((keys[maybe].astype(np.uint64) << np.uint64(32)) | np.arange(len(maybe), dtype=np.uint64))
+    order = maybe[(packed & np.uint64(0xFFFFFFFF)).astype(np.intp)]
+    sk = (packed >> np.uint64(32)).astype(np.uint32)
     same = sk[1:] == sk[:-1]
-    if not same.any():
-        return []
-    repeated = sk[1:][same]
-    repeated = repeated[np.concatenate(([True], repeated[1:] != repeated[:-1]))]
-    pos = np.minimum(np.searchsorted(repeated, keys), len(repeated) - 1)
-    hit = repeated[pos] == keys
-    keys, members = keys[hit], members[hit]
-    order = np.argsort(keys, kind="stable")
-    keys, members = keys[order], members[order]
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    return np.split(members, starts[1:])
+    in_group = np.concatenate(([False], same)) | np.concatenate((same, [False]))
+    order, sk = order[in_group], sk[in_group]
+    if not len(order):
+        return empty, empty, empty
+    starts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
+    sizes = np.diff(np.append(starts, len(sk)))
+    return members[order], starts, sizes
 
 
-def _pairs_of_group(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    i, j = np.triu_indices(len(group), k=1)
-    return group[i], group[j]
+def _all_pairs(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair inside every group, vectorised per group size (groups are small)."""
+    firsts, seconds = [], []
+    for m in np.unique(sizes).tolist():
+        rows = members[starts[sizes == m][:, None] + np.arange(m)]  # (groups, m)
+        i, j = np.triu_indices(m, k=1)
+        firsts.append(rows[:, i].ravel())
+        seconds.append(rows[:, j].ravel())
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
-def _band_pairs(
-    hashvalues: np.ndarray, start: int, r: int, max_bucket: int
-) -> list[tuple[np.ndarray, np.ndarray]]:
+def _band_pairs(rows: np.ndarray, start: int, r: int, max_bucket: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """All candidate pairs of one band (as two index arrays), with oversized buckets split."""
     out = []
-    work = [(np.arange(len(hashvalues)), _band_keys(hashvalues, start, r), 0)]
+    work = [(np.arange(rows.shape[1]), _band_keys(rows, start, r), 0)]
     while work:
         members, keys, extra = work.pop()
-        for g in _groups(keys, members):
-            if len(g) <= max_bucket:
-                out.append(_pairs_of_group(g))
-            elif extra < MAX_EXTRA_ROWS:
-                row = (start + r + extra) % hashvalues.shape[1]
-                work.append((g, hashvalues[g, row].astype(np.uint64), extra + 1))
+        members, starts, sizes = _groups(keys, members)
+        if not len(sizes):
+            continue
+        small = sizes <= max_bucket
+        if small.any():
+            out.append(_all_pairs(members, starts[small], sizes[small]))
+        for s, m in zip(starts[~small].tolist(), sizes[~small].tolist()):
+            g = members[s : s + m]
+            if extra < MAX_EXTRA_ROWS:
+                work.append((g, rows[(start + r + extra) % rows.shape[0], g], extra + 1))
             else:  # near-identical documents: chain them (a spanning path) in id order
-                g = np.sort(g)
                 out.append((g[:-1], g[1:]))
     return out
 
@@ -180,12 +199,13 @@ def candidates(
     sizes = np.maximum(np.asarray(sizes, dtype=np.float64), 1.0)
     empty = np.all(hashvalues == np.uint32(0xFFFFFFFF), axis=1)
     bounds = [0.0] + [t.max_ratio for t in tiers]
+    rows = np.ascontiguousarray(hashvalues.T)  # one contiguous array per permutation
     jobs = [(k, t, band * t.r) for k, t in enumerate(tiers) for band in range(t.b)]
 
     def run(job):
         k, tier, start = job
         found = []
-        for a, b in _band_pairs(hashvalues, start, tier.r, max_bucket):
+        for a, b in _band_pairs(rows, start, tier.r, max_bucket):
             ratio = np.maximum(sizes[a], sizes[b]) / np.minimum(sizes[a], sizes[b])
             keep = (ratio > bounds[k] if k else True) & (ratio <= bounds[k + 1]) & ~empty[a] & ~empty[b]
             if keep.any():
