@@ -58,7 +58,9 @@ IdFieldOpt = Annotated[str, typer.Option("--id-field", help="JSONL: the field ho
 MaxBytesOpt = Annotated[
     int, typer.Option("--max-bytes", min=1, help="Skip files (and JSONL records) larger than this many bytes.")
 ]
-WorkersOpt = Annotated[int, typer.Option("--workers", "-j", min=1, help="Worker processes and threads.")]
+WorkersOpt = Annotated[
+    int, typer.Option("--workers", "-j", min=0, help="Worker processes and threads (0: one per CPU core).")
+]
 
 
 def _version(value: bool) -> None:
@@ -106,7 +108,7 @@ def report(
     shingle_size: ShingleSizeOpt = 5,
     seed: SeedOpt = 1,
     diff: Annotated[bool, typer.Option("--diff/--no-diff", help="Align and label every pair.")] = True,
-    workers: WorkersOpt = 1,
+    workers: WorkersOpt = 0,
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
     max_bytes: MaxBytesOpt = 32 * 1024 * 1024,
@@ -121,7 +123,7 @@ def report(
         threshold=threshold,
         containment=containment or None,
         diff=diff,
-        workers=workers,
+        workers=workers or os.cpu_count() or 1,
         text_field=text_field,
         id_field=id_field,
         max_bytes=max_bytes,

@@ -32,7 +32,10 @@ __all__ = [
     "Source",
     "decode",
     "find_sources",
+    "jsonl_spans",
     "load",
+    "load_at",
+    "load_span",
     "parse_html",
     "parse_text",
     "read",
@@ -258,8 +261,32 @@ def load(
     source: Source, *, max_bytes: int = MAX_BYTES, text_field: str = "text", id_field: str = "id"
 ) -> Iterator[Document | Skipped]:
     """Read one source: one Document (or Skipped), or one per record for JSONL."""
+    for _, _, item in load_span(source, max_bytes=max_bytes, text_field=text_field, id_field=id_field):
+        yield item
+
+
+def load_span(
+    source: Source,
+    *,
+    start: int = 0,
+    end: int | None = None,
+    first_line: int = 1,
+    max_bytes: int = MAX_BYTES,
+    text_field: str = "text",
+    id_field: str = "id",
+) -> Iterator[tuple[int, int, Document | Skipped]]:
+    """Like :func:`load`, yielding ``(offset, line, item)``, for part of a JSONL file.
+
+    ``start``/``end`` select the records whose line starts in ``[start, end)``;
+    ``start`` must be the start of a line, ``first_line`` its 1-based number. For any
+    other file the whole file is one item at offset 0, line 1. The offset and line
+    are what :func:`load_at` takes to read the same item again.
+    """
     if source.format == "jsonl":
-        yield from _load_jsonl(source, max_bytes=max_bytes, text_field=text_field, id_field=id_field)
+        yield from _load_jsonl(
+            source, start=start, end=end, first_line=first_line,
+            max_bytes=max_bytes, text_field=text_field, id_field=id_field,
+        )
         return
     try:
         data = _read_bytes(source.path, max_bytes)
@@ -269,9 +296,61 @@ def load(
         else:
             doc = parse_text(text, id=source.id, path=source.path, format=source.format, encoding=encoding)
     except DocumentError as err:
-        yield Skipped(source.id, err.reason)
+        yield 0, 1, Skipped(source.id, err.reason)
         return
-    yield doc
+    yield 0, 1, doc
+
+
+def load_at(
+    source: Source,
+    offset: int = 0,
+    line: int = 1,
+    *,
+    max_bytes: int = MAX_BYTES,
+    text_field: str = "text",
+    id_field: str = "id",
+) -> Document | Skipped:
+    """Read again the item that :func:`load_span` gave at ``offset`` (on ``line``)."""
+    for _, _, item in load_span(
+        source,
+        start=offset,
+        end=offset + 1,
+        first_line=line,
+        max_bytes=max_bytes,
+        text_field=text_field,
+        id_field=id_field,
+    ):
+        return item
+    return Skipped(source.id, f"no record at byte {offset} any more (changed while reading?)")
+
+
+def jsonl_spans(path: str, *, size: int = 8 * 1024 * 1024) -> list[tuple[int, int, int]]:
+    """Cut a JSONL file into ``(start, end, first_line)`` spans of about ``size`` bytes at line starts.
+
+    One pass over the file, counting newlines, so that every span knows the number of
+    its first line (for ids of records without one, and for messages).
+    """
+    spans: list[tuple[int, int, int]] = []
+    start, start_line = 0, 1
+    pos, line = 0, 1  # offset and line number at the start of the current block
+    with open(path, "rb") as fh:
+        while block := fh.read(4 * 1024 * 1024):
+            i = 0
+            while True:
+                target = max(start + size - pos, i)
+                if target >= len(block):
+                    break
+                nl = block.find(b"\n", target)
+                if nl < 0:
+                    break
+                spans.append((start, pos + nl + 1, start_line))
+                start, start_line = pos + nl + 1, line + block.count(b"\n", 0, nl + 1)
+                i = nl + 1
+            line += block.count(b"\n")
+            pos += len(block)
+    if pos > start:
+        spans.append((start, pos, start_line))
+    return spans
 
 
 def _read_bytes(path: str, max_bytes: int) -> bytes:
@@ -296,45 +375,63 @@ def _size(n: int) -> str:
     raise AssertionError("unreachable")
 
 
-def _load_jsonl(source: Source, *, max_bytes: int, text_field: str, id_field: str) -> Iterator[Document | Skipped]:
+def _load_jsonl(
+    source: Source,
+    *,
+    start: int,
+    end: int | None,
+    first_line: int,
+    max_bytes: int,
+    text_field: str,
+    id_field: str,
+) -> Iterator[tuple[int, Document | Skipped]]:
     try:
         fh = open(source.path, "rb")
     except OSError as err:
-        yield Skipped(source.id, _os_reason(err))
+        yield start, first_line, Skipped(source.id, _os_reason(err))
         return
     seen_ids: set[str] = set()
     with fh:
-        for lineno, raw in enumerate(fh, start=1):
+        fh.seek(start)
+        offset, lineno = start, first_line - 1
+        while end is None or offset < end:
+            raw = fh.readline(max_bytes + 1)
+            if not raw:
+                break
+            here, offset, lineno = offset, offset + len(raw), lineno + 1
             where = f"{source.id}:{lineno}"
-            if not raw.strip():
-                continue
             if len(raw) > max_bytes:
-                yield Skipped(where, f"record too large ({_size(len(raw))}; the limit is {_size(max_bytes)})")
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the line
+                    raw = fh.readline(1024 * 1024)
+                    offset += len(raw)
+                yield here, lineno, Skipped(where, f"record too large (over the {_size(max_bytes)} limit, see --max-bytes)")
+                continue
+            if not raw.strip():
                 continue
             try:
                 record = json.loads(raw)
             except (UnicodeDecodeError, json.JSONDecodeError) as err:
-                yield Skipped(where, f"invalid JSON ({_json_reason(err)})")
+                yield here, lineno, Skipped(where, f"invalid JSON ({_json_reason(err)})")
                 continue
             if not isinstance(record, dict):
-                yield Skipped(where, "not a JSON object")
+                yield here, lineno, Skipped(where, "not a JSON object")
                 continue
             text = record.get(text_field)
             if not isinstance(text, str):
                 missing = "no" if text is None else "a non-string"
-                yield Skipped(where, f"{missing} {text_field!r} field (see --text-field)")
+                yield here, lineno, Skipped(where, f"{missing} {text_field!r} field (see --text-field)")
                 continue
             key = record.get(id_field)
             key = str(lineno) if key is None or isinstance(key, (dict, list)) else str(key)
             ident = f"{source.id}#{key}"
             if ident in seen_ids:
-                yield Skipped(where, f"duplicate {id_field!r} {key!r}")
+                yield here, lineno, Skipped(where, f"duplicate {id_field!r} {key!r}")
                 continue
             seen_ids.add(ident)
             try:
-                yield parse_text(text, id=ident, path=source.path, format="jsonl", encoding="utf-8")
+                yield here, lineno, parse_text(text, id=ident, path=source.path, format="jsonl", encoding="utf-8")
             except DocumentError as err:
-                yield Skipped(ident, err.reason)
+                yield here, lineno, Skipped(ident, err.reason)
 
 
 def _json_reason(err: Exception) -> str:

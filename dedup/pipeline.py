@@ -8,28 +8,39 @@ The stages, in order (each a module of its own):
     index     signatures -> candidate pairs (containment-aware banded LSH)
     cluster   candidates -> verified pairs (exact Jaccard / containment) -> clusters
     classify  each verified pair -> aligned, labelled paragraph diff (align + roles)
+
+Memory stays proportional to the signatures: documents' texts and shingle sets are not
+kept after signing; the documents of candidate pairs are read again for verification
+and for the diffs. Work is cut into tasks (a run of files, or a span of a JSONL file)
+that a process pool maps in order, so the output does not depend on ``workers``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from dedup import cluster as cluster_stage
 from dedup import index as index_stage
-from dedup.document import MAX_BYTES, Document, Skipped, find_sources, load
+from dedup.document import MAX_BYTES, Document, Skipped, Source, find_sources, jsonl_spans, load_at, load_span
 from dedup.shingle import fingerprint_batch
 from dedup.signature import sign_fingerprints
 
 __all__ = ["ClusterInfo", "Config", "DocumentInfo", "PairInfo", "Progress", "Report", "run"]
 
-#: Documents handed to the shingle/signature stages at once.
-BATCH = 512
+#: Files handed to one worker task.
+FILES_PER_TASK = 256
+#: Bytes of a JSONL file handed to one worker task.
+JSONL_SPAN = 8 * 1024 * 1024
+#: Documents re-read (for verification) or pairs diffed per worker task.
+ROWS_PER_TASK = 512
 
-#: progress(stage, done, total): stage is "read", "candidates", "verify" or "diff".
+#: progress(stage, done, total): stage is "read", "candidates", "verify" or "diff";
+#: total is None while unknown.
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -57,9 +68,7 @@ class Config:
             raise ValueError(f"workers must be at least 1, got {self.workers!r}")
         if self.max_bytes < 1:
             raise ValueError(f"max_bytes must be positive, got {self.max_bytes!r}")
-        index_stage.plan(  # validates num_perm, threshold, containment
-            num_perm=self.num_perm, threshold=self.threshold, containment=self.containment, recall=self.recall
-        )
+        self.tiers  # noqa: B018 - validates num_perm, threshold, containment and recall
 
     @property
     def tiers(self) -> tuple[index_stage.Tier, ...]:
@@ -68,8 +77,13 @@ class Config:
         )
 
     def as_dict(self) -> dict:
-        """The knobs, plus the LSH band tables they imply (``b`` and ``r`` of the first)."""
+        """The knobs, plus the LSH band tables they imply (``b`` and ``r`` of the first).
+
+        ``workers`` is left out: it changes how fast, never what, so two runs on the
+        same input give the same JSON whatever their worker counts.
+        """
         out = asdict(self)
+        del out["workers"]
         tiers = self.tiers
         out["b"], out["r"] = tiers[0].b, tiers[0].r
         out["lsh_tiers"] = [
@@ -114,7 +128,183 @@ class Report:
     skipped: tuple[Skipped, ...]
     clusters: tuple[ClusterInfo, ...]
     pairs: tuple[PairInfo, ...]
-    roots: tuple[str, ...] = field(default=())
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """A run of files ``sources[first : first + count]``, or one span of a JSONL file."""
+
+    first: int
+    count: int = 1
+    span: tuple[int, int, int] | None = None  # (start, end, first_line) in a JSONL file
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """Where to read a document again: its source, byte offset and line (JSONL)."""
+
+    source: int
+    offset: int = 0
+    line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Signed:
+    """What a signing task returns: one entry per document, in input order."""
+
+    infos: tuple[DocumentInfo, ...]
+    where: tuple[_Where, ...]
+    hashvalues: np.ndarray
+    skipped: tuple[Skipped, ...]
+
+
+def _tasks(sources: Sequence[Source]) -> list[_Task]:
+    tasks: list[_Task] = []
+    run_start = None
+    for i, source in enumerate(sources):
+        if source.format == "jsonl":
+            if run_start is not None:
+                tasks.append(_Task(run_start, i - run_start))
+                run_start = None
+            try:
+                spans = jsonl_spans(source.path, size=JSONL_SPAN)
+            except OSError:
+                spans = [(0, None, 1)]  # load_span reports the error as a Skipped
+            tasks.extend(_Task(i, 1, span) for span in spans)
+        else:
+            if run_start is None:
+                run_start = i
+            elif i - run_start >= FILES_PER_TASK:
+                tasks.append(_Task(run_start, i - run_start))
+                run_start = i
+    if run_start is not None:
+        tasks.append(_Task(run_start, len(sources) - run_start))
+    return tasks
+
+
+# Worker state, set once per process by _init (sources and config do not travel with tasks).
+_STATE: dict = {}
+
+
+def _init(sources: Sequence[Source], config: Config) -> None:
+    _STATE["sources"] = sources
+    _STATE["config"] = config
+
+
+def _read_kwargs(config: Config) -> dict:
+    return {"max_bytes": config.max_bytes, "text_field": config.text_field, "id_field": config.id_field}
+
+
+def _items(task: _Task) -> Iterator[tuple[_Where, Document | Skipped]]:
+    sources, config = _STATE["sources"], _STATE["config"]
+    if task.span is not None:
+        start, end, line = task.span
+        for offset, lineno, item in load_span(
+            sources[task.first], start=start, end=end, first_line=line, **_read_kwargs(config)
+        ):
+            yield _Where(task.first, offset, lineno), item
+        return
+    for i in range(task.first, task.first + task.count):
+        for offset, lineno, item in load_span(sources[i], **_read_kwargs(config)):
+            yield _Where(i, offset, lineno), item
+
+
+def _sign(task: _Task) -> _Signed:
+    config = _STATE["config"]
+    docs: list[Document] = []
+    where: list[_Where] = []
+    skipped: list[Skipped] = []
+    for w, item in _items(task):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            docs.append(item)
+            where.append(w)
+    flat, offsets = fingerprint_batch([d.text for d in docs], size=config.shingle_size)
+    signed = sign_fingerprints(flat, offsets, num_perm=config.num_perm, seed=config.seed)
+    sizes = np.diff(offsets)
+    keep = np.flatnonzero(sizes > 0)
+    skipped.extend(Skipped(docs[k].id, "no words to compare") for k in np.flatnonzero(sizes == 0))
+    return _Signed(
+        infos=tuple(
+            DocumentInfo(docs[k].id, len(docs[k].paragraphs), len(docs[k].text), int(sizes[k])) for k in keep
+        ),
+        where=tuple(where[k] for k in keep),
+        hashvalues=signed.hashvalues[keep],
+        skipped=tuple(skipped),
+    )
+
+
+def _reread(where: _Where) -> Document | None:
+    config = _STATE["config"]
+    item = load_at(_STATE["sources"][where.source], where.offset, where.line, **_read_kwargs(config))
+    return item if isinstance(item, Document) else None
+
+
+def _fingerprints(chunk: Sequence[_Where]) -> list[np.ndarray | None]:
+    """Shingle sets of documents read again (None for one that cannot be read now)."""
+    config = _STATE["config"]
+    docs = [_reread(w) for w in chunk]
+    flat, offsets = fingerprint_batch([d.text if d else "" for d in docs], size=config.shingle_size)
+    return [flat[offsets[k] : offsets[k + 1]].copy() if d else None for k, d in enumerate(docs)]
+
+
+def _diff(chunk: Sequence[tuple[_Where, _Where]]) -> list[tuple]:
+    from dedup.classify import diff  # noqa: PLC0415 - only runs that diff pay for alignment
+
+    cache: dict[_Where, Document | None] = {}
+
+    def doc(w: _Where) -> Document | None:
+        if w not in cache:
+            cache[w] = _reread(w)
+        return cache[w]
+
+    out = []
+    for wa, wb in chunk:
+        a, b = doc(wa), doc(wb)
+        out.append(tuple(diff(a, b)) if a is not None and b is not None else ())
+    return out
+
+
+class _Executor:
+    """Maps task functions in order: inline for one worker, else over a process pool."""
+
+    def __init__(self, workers: int, sources: Sequence[Source], config: Config, tasks: int) -> None:
+        self._pool = None
+        if workers > 1 and tasks > 1:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["dedup.pipeline"])
+            self._pool = ctx.Pool(workers, initializer=_init, initargs=(sources, config))
+        else:
+            _init(sources, config)
+
+    def map(self, fn, items: Iterable) -> Iterator:
+        if self._pool is None:
+            return map(fn, items)
+        return self._pool.imap(fn, items)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+
+    def __enter__(self) -> _Executor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is not None and self._pool is not None:
+            self._pool.terminate()
+        self.close()
+
+
+def _chunks(items: Sequence, size: int) -> list[Sequence]:
+    return [items[k : k + size] for k in range(0, len(items), size)]
+
+
+# --------------------------------------------------------------------------- run
 
 
 def _round(x: float) -> float:
@@ -127,76 +317,74 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
     Raises ValueError for bad knobs; bad documents become ``Report.skipped``.
     """
     config = config or Config()
-    sources, skipped = find_sources(paths)
-    skipped = list(skipped)
-    report = (lambda stage, done, total: progress(stage, done, total)) if progress else (lambda *a: None)
+    note = progress or (lambda stage, done, total: None)
+    sources, found_skipped = find_sources(paths)
+    skipped = list(found_skipped)
+    tasks = _tasks(sources)
 
     infos: list[DocumentInfo] = []
-    locations: list[tuple[int, int]] = []  # (source index, record number) to re-read a document
-    fps: list[np.ndarray] = []
-    sigs: list[np.ndarray] = []
-    batch: list[Document] = []
-    batch_loc: list[tuple[int, int]] = []
+    where: list[_Where] = []
+    blocks: list[np.ndarray] = []
+    with _Executor(config.workers, sources, config, len(tasks)) as ex:
+        for result in ex.map(_sign, tasks):
+            infos.extend(result.infos)
+            where.extend(result.where)
+            blocks.append(result.hashvalues)
+            skipped.extend(result.skipped)
+            note("read", len(infos), None)
+        note("read", len(infos), len(infos))
 
-    def flush() -> None:
-        if not batch:
-            return
-        flat, offsets = fingerprint_batch([d.text for d in batch], size=config.shingle_size)
-        signed = sign_fingerprints(flat, offsets, num_perm=config.num_perm, seed=config.seed)
-        for k, doc in enumerate(batch):
-            f = flat[offsets[k] : offsets[k + 1]]
-            if not len(f):
-                skipped.append(Skipped(doc.id, "no words to compare"))
+        # Rows in id order, so that row order and id order agree; a repeated id keeps its first document.
+        order, seen = [], set()
+        for i in sorted(range(len(infos)), key=lambda i: infos[i].id):
+            if infos[i].id in seen:
+                skipped.append(Skipped(infos[i].id, "duplicate id (a record with this id came earlier)"))
                 continue
-            fps.append(f)
-            sigs.append(signed.hashvalues[k])
-            infos.append(DocumentInfo(doc.id, len(doc.paragraphs), len(doc.text), len(f)))
-            locations.append(batch_loc[k])
-        batch.clear()
-        batch_loc.clear()
+            seen.add(infos[i].id)
+            order.append(i)
+        hashvalues = (np.concatenate(blocks) if blocks else np.zeros((0, config.num_perm), np.uint32))[order]
+        infos = [infos[i] for i in order]
+        where = [where[i] for i in order]
+        ids = [d.id for d in infos]
+        sizes = np.array([d.shingles for d in infos], dtype=np.int64)
 
-    read_count = 0
-    for s, source in enumerate(sources):
-        for r, item in enumerate(
-            load(source, max_bytes=config.max_bytes, text_field=config.text_field, id_field=config.id_field)
+        tiers = config.tiers
+        cands = index_stage.candidates(
+            hashvalues,
+            sizes,
+            tiers,
+            max_bucket=config.max_bucket,
+            workers=config.workers,
+            progress=lambda done: note("candidates", done, sum(t.b for t in tiers)),
+        )
+        del hashvalues
+
+        # Verification: read the candidates' documents again for their exact shingle sets.
+        rows = np.unique(cands).tolist()
+        fps: dict[int, np.ndarray | None] = {}
+        for chunk_rows, got in zip(
+            _chunks(rows, ROWS_PER_TASK), ex.map(_fingerprints, [[where[r] for r in c] for c in _chunks(rows, ROWS_PER_TASK)])
         ):
-            if isinstance(item, Skipped):
-                skipped.append(item)
-                continue
-            batch.append(item)
-            batch_loc.append((s, r))
-            read_count += 1
-            if len(batch) >= BATCH:
-                flush()
-                report("read", read_count, None)
-    flush()
-    report("read", read_count, read_count)
+            fps.update(zip(chunk_rows, got))
+            note("verify", len(fps), len(rows))
+        vanished = sorted(r for r, f in fps.items() if f is None)
+        if vanished:
+            skipped.extend(Skipped(ids[r], "changed or vanished while reading") for r in vanished)
+            gone = set(vanished)
+            cands = np.array([p for p in cands.tolist() if p[0] not in gone and p[1] not in gone]).reshape(-1, 2)
+        matches = cluster_stage.verify(cands, fps.__getitem__, threshold=config.threshold, containment=config.containment)
+        groups = cluster_stage.clusters(len(ids), matches, fps.__getitem__, ids)
+        del fps
 
-    # Rows in id order, so that row order and id order agree (JSONL records come in file order).
-    order = sorted(range(len(infos)), key=lambda i: infos[i].id)
-    infos = [infos[i] for i in order]
-    locations = [locations[i] for i in order]
-    fps = [fps[i] for i in order]
-    n = len(infos)
-    hashvalues = np.stack([sigs[i] for i in order]) if n else np.zeros((0, config.num_perm), np.uint32)
-    sizes = np.array([len(f) for f in fps], dtype=np.int64)
-    ids = [d.id for d in infos]
-
-    tiers = config.tiers
-    total_bands = sum(t.b for t in tiers)
-    cands = index_stage.candidates(
-        hashvalues,
-        sizes,
-        tiers,
-        max_bucket=config.max_bucket,
-        workers=config.workers,
-        progress=lambda done: report("candidates", done, total_bands),
-    )
-    matches = cluster_stage.verify(
-        cands, fps.__getitem__, threshold=config.threshold, containment=config.containment
-    )
-    report("verify", len(cands), len(cands))
-    groups = cluster_stage.clusters(n, matches, fps.__getitem__, ids)
+        diffs: list[tuple] = [()] * len(matches)
+        if config.diff and matches and _can_diff():
+            jobs = [(where[m.a], where[m.b]) for m in matches]
+            done = 0
+            diffs = []
+            for got in ex.map(_diff, _chunks(jobs, ROWS_PER_TASK)):
+                diffs.extend(got)
+                done += len(got)
+                note("diff", done, len(jobs))
 
     pairs = [
         PairInfo(
@@ -206,47 +394,23 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
             _round(m.containment_a_in_b),
             _round(m.containment_b_in_a),
             m.shared,
+            d,
         )
-        for m in matches
+        for m, d in zip(matches, diffs)
     ]
-    if config.diff and pairs:
-        pairs = _diff_pairs(pairs, ids, locations, sources, config, report)
-
     skipped.sort(key=lambda s: (s.path, s.reason))
     return Report(
         config=config,
         documents=tuple(infos),
         skipped=tuple(skipped),
-        clusters=tuple(
-            ClusterInfo(tuple(ids[i] for i in c.members), ids[c.canonical], c.reason) for c in groups
-        ),
+        clusters=tuple(ClusterInfo(tuple(ids[i] for i in c.members), ids[c.canonical], c.reason) for c in groups),
         pairs=tuple(sorted(pairs, key=lambda p: (p.a, p.b))),
     )
 
 
-def _diff_pairs(pairs, ids, locations, sources, config, report) -> list[PairInfo]:
-    """Re-read the documents of the verified pairs and attach the labelled diff."""
+def _can_diff() -> bool:
     try:
-        from dedup.classify import diff as diff_documents
-    except ImportError:  # the aligner is not there yet
-        return pairs
-    row = {ident: i for i, ident in enumerate(ids)}
-    cache: dict[int, Document] = {}
-
-    def document(i: int) -> Document:
-        if i not in cache:
-            s, r = locations[i]
-            for k, item in enumerate(
-                load(sources[s], max_bytes=config.max_bytes, text_field=config.text_field, id_field=config.id_field)
-            ):
-                if k == r:
-                    cache[i] = item
-                    break
-        return cache[i]
-
-    out = []
-    for done, p in enumerate(pairs, start=1):
-        rows = diff_documents(document(row[p.a]), document(row[p.b]))
-        out.append(replace(p, diff=tuple(rows)))
-        report("diff", done, len(pairs))
-    return out
+        import dedup.classify  # noqa: F401, PLC0415
+    except ImportError:  # the aligner has not landed yet
+        return False
+    return True

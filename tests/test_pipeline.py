@@ -105,3 +105,24 @@ def test_the_dev_set_detection_bar(dev_data):
     assert r["recall"] >= 0.97
     hit, total = r["by"]["kinds clean vs fullpage"]
     assert hit / total >= 0.95
+
+
+def test_same_report_whatever_the_number_of_workers(tmp_path, monkeypatch):
+    import json
+
+    import dedup.pipeline as pipeline
+    from dedup.render.json import to_json
+
+    monkeypatch.setattr(pipeline, "FILES_PER_TASK", 3)  # several tasks even for a small folder
+    monkeypatch.setattr(pipeline, "JSONL_SPAN", 2000)
+    shutil.copy(SEED_A, tmp_path)
+    shutil.copy(SEED_B, tmp_path)
+    for k in range(8):
+        (tmp_path / f"u{k}.txt").write_text(prose(k))
+    (tmp_path / "more.jsonl").write_text(
+        "\n".join(json.dumps({"id": f"r{k}", "text": prose(k % 4)}) for k in range(12)) + "\n"
+    )
+    one = to_json(run([str(tmp_path)], Config(workers=1)))
+    two = to_json(run([str(tmp_path)], Config(workers=2)))
+    assert one == two
+    assert len(json.loads(one)["pairs"]) > 1
