@@ -666,9 +666,29 @@ _BLOCKS = (
     "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "ul", "center", "body",
     "legend", "option", "menu",
 )
+#: HTML nested deeper than this is skipped: HTML parsers take quadratic time on it.
+MAX_HTML_DEPTH = 20_000
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+# Elements left out of the depth estimate: void elements, and those whose end tag may be omitted.
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dt dd tr td th option optgroup rp rt thead tbody tfoot colgroup caption html head body".split()
+)
 _BLOCK_MARK = "\ue000"  # private-use characters cannot come from the page: _clean_html removes them
 _LINE_MARK = "\ue001"
 _WS = re.compile(r"[^\S\ue001]+")
+
+
+def _nesting(html: str) -> int:
+    """Deepest element nesting, estimated from the tags alone (close tags may be omitted)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):
+        if m.group(1):
+            depth = max(0, depth - 1)
+        elif not m.group(3) and m.group(2).lower() not in _NOT_NESTING:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def parse_html(text: str, *, id: str, path: str = "", encoding: str = "utf-8") -> Document:
@@ -681,6 +701,9 @@ def parse_html(text: str, *, id: str, path: str = "", encoding: str = "utf-8") -
     from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415 - HTML is rare; keep start-up lean
 
     text = text.replace(_BLOCK_MARK, " ").replace(_LINE_MARK, " ")
+    depth = _nesting(text)
+    if depth > MAX_HTML_DEPTH:
+        raise DocumentError(id, f"HTML nested too deeply ({depth} levels; the limit is {MAX_HTML_DEPTH})")
     try:
         tree = LexborHTMLParser(text)
     except Exception as err:  # lexbor reports malformed input only in extreme cases

@@ -178,8 +178,19 @@ def test_html_without_visible_text_is_an_error():
 
 
 def test_deeply_nested_html():
-    html = "<div>" * 5000 + "deep text" + "</div>" * 5000
+    html = "<div>" * 10_000 + "deep text" + "</div>" * 10_000
     assert [p.text for p in parse_html(html, id="deep.html").paragraphs] == ["deep text"]
+
+
+def test_absurdly_nested_html_is_refused_quickly():
+    html = "<div>" * 100_000 + "deep text" + "</div>" * 100_000
+    with pytest.raises(DocumentError, match=r"HTML nested too deeply \(100000 levels; the limit is 20000\)"):
+        parse_html(html, id="deeper.html")
+
+
+def test_unclosed_paragraphs_do_not_count_as_nesting():
+    html = "<p>para" * 30_000
+    assert len(parse_html(html, id="many.html").paragraphs) == 30_000
 
 
 # --------------------------------------------------------------------------- folders
