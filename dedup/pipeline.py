@@ -13,8 +13,9 @@ The stages, in order (each a module of its own):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from types import MappingProxyType
 
 import numpy as np
 
@@ -115,6 +116,9 @@ class Report:
     clusters: tuple[ClusterInfo, ...]
     pairs: tuple[PairInfo, ...]
     roots: tuple[str, ...] = field(default=())
+    #: The documents of the reported pairs as read (text and paragraph offsets), by id, so that
+    #: renderers can show paragraph text; empty when the run had ``diff`` off. Not part of the JSON.
+    paired: Mapping[str, Document] = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
 
 
 def _round(x: float) -> float:
@@ -209,8 +213,10 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
         )
         for m in matches
     ]
+    paired: dict[str, Document] = {}
     if config.diff and pairs:
-        pairs = _diff_pairs(pairs, ids, locations, sources, config, report)
+        paired = _read_paired(pairs, ids, locations, sources, config)
+        pairs = _diff_pairs(pairs, paired, report)
 
     skipped.sort(key=lambda s: (s.path, s.reason))
     return Report(
@@ -221,32 +227,41 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
             ClusterInfo(tuple(ids[i] for i in c.members), ids[c.canonical], c.reason) for c in groups
         ),
         pairs=tuple(sorted(pairs, key=lambda p: (p.a, p.b))),
+        paired=MappingProxyType(paired),
     )
 
 
-def _diff_pairs(pairs, ids, locations, sources, config, report) -> list[PairInfo]:
-    """Re-read the documents of the verified pairs and attach the labelled diff."""
+def _read_paired(pairs, ids, locations, sources, config) -> dict[str, Document]:
+    """Re-read the documents of the verified pairs, each source once, in id order."""
+    row = {ident: i for i, ident in enumerate(ids)}
+    wanted: dict[int, dict[int, str]] = {}  # source index -> {record number: id}
+    for ident in sorted({p.a for p in pairs} | {p.b for p in pairs}):
+        s, r = locations[row[ident]]
+        wanted.setdefault(s, {})[r] = ident
+    found: dict[str, Document] = {}
+    for s in sorted(wanted):
+        records = dict(wanted[s])
+        for k, item in enumerate(
+            load(sources[s], max_bytes=config.max_bytes, text_field=config.text_field, id_field=config.id_field)
+        ):
+            ident = records.pop(k, None)
+            if ident is not None and isinstance(item, Document):
+                found[ident] = item
+            if not records:
+                break
+    return {ident: found[ident] for ident in sorted(found)}
+
+
+def _diff_pairs(pairs, documents: Mapping[str, Document], report) -> list[PairInfo]:
+    """Attach the labelled diff of each pair (``documents`` holds both sides of every pair)."""
     try:
         from dedup.classify import diff as diff_documents
     except ImportError:  # the aligner is not there yet
         return pairs
-    row = {ident: i for i, ident in enumerate(ids)}
-    cache: dict[int, Document] = {}
-
-    def document(i: int) -> Document:
-        if i not in cache:
-            s, r = locations[i]
-            for k, item in enumerate(
-                load(sources[s], max_bytes=config.max_bytes, text_field=config.text_field, id_field=config.id_field)
-            ):
-                if k == r:
-                    cache[i] = item
-                    break
-        return cache[i]
-
     out = []
     for done, p in enumerate(pairs, start=1):
-        rows = diff_documents(document(row[p.a]), document(row[p.b]))
-        out.append(replace(p, diff=tuple(rows)))
+        if p.a in documents and p.b in documents:  # a file that changed during the run keeps no diff
+            p = replace(p, diff=tuple(diff_documents(documents[p.a], documents[p.b])))
+        out.append(p)
         report("diff", done, len(pairs))
     return out

@@ -105,3 +105,19 @@ def test_the_dev_set_detection_bar(dev_data):
     assert r["recall"] >= 0.97
     hit, total = r["by"]["kinds clean vs fullpage"]
     assert hit / total >= 0.95
+
+
+def test_the_documents_of_the_pairs_come_with_the_report(tmp_path):
+    import json
+
+    shutil.copy(SEED_A, tmp_path / "a.txt")
+    (tmp_path / "b.jsonl").write_text(
+        "\n".join(json.dumps({"id": k, "text": t}) for k, t in [("z", prose(5)), ("copy", SEED_B.read_text())]) + "\n"
+    )
+    (tmp_path / "c.txt").write_text(prose(6))
+    report = run([str(tmp_path)])
+    assert list(report.paired) == ["a.txt", "b.jsonl#copy"]  # only documents that are in a pair
+    doc = report.paired["b.jsonl#copy"]
+    assert doc.text == SEED_B.read_text()
+    assert all(doc.text[p.start : p.end] == p.text for p in doc.paragraphs)
+    assert run([str(tmp_path)], Config(diff=False)).paired == {}
