@@ -140,13 +140,16 @@ def report(
         return
     from rich.console import Console
 
+    from dedup.render.json import report_dict
     from dedup.render.terminal import render_group
 
+    data = report_dict(result)
     if output is None:
-        Console(highlight=False).print(render_group(result))
+        console = Console(highlight=False)
+        console.print(render_group(data, result.paired, plain=console.no_color or console.color_system is None))
     else:
         console = Console(record=True, highlight=False, width=100, file=open(os.devnull, "w"))
-        console.print(render_group(result))
+        console.print(render_group(data, result.paired, plain=True))
         _emit(console.export_text(), output)
 
 
