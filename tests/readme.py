@@ -42,7 +42,10 @@ def _in_project_venv() -> bool:
 
 
 def run(command: str) -> str:
-    """What ``command`` prints (stdout, then stderr), run from the project's root."""
+    """What ``command`` prints (stdout, then stderr), run from the project's root.
+
+    For ``make report`` only stdout counts: make may set .venv up first, on stderr.
+    """
     if command == "make report" and _in_project_venv() and shutil.which("make"):
         args = ["make", "--no-print-directory", "-s", "report"]
     elif command == "make report":  # another environment: the command the target runs, from this one
@@ -53,7 +56,7 @@ def run(command: str) -> str:
             raise ValueError(f"the README example {command!r} is neither `make report` nor `dedup ...`")
         args[0] = str(Path(sys.executable).parent / "dedup")
     proc = subprocess.run(args, cwd=ROOT, env={**os.environ, **ENV}, capture_output=True, text=True, check=False)
-    return proc.stdout + proc.stderr
+    return proc.stdout if args[0] == "make" else proc.stdout + proc.stderr
 
 
 def update() -> bool:

@@ -35,7 +35,7 @@ from dedup.render.view import (
     where,
 )
 
-__all__ = ["ROLE_STYLES", "legend", "render_pair", "render_report"]
+__all__ = ["ROLE_STYLES", "legend", "render_group", "render_pair", "render_report"]
 
 #: One colour per role: dark text on a mid-tone badge, readable on dark and light terminals alike.
 ROLE_STYLES = {
