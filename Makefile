@@ -1,4 +1,5 @@
-# The two commands of the README: `make report` and `make test`. Each sets up .venv on first use.
+# The two commands of the README: `make report` and `make test`. Each sets up .venv on first use;
+# `make test` also installs Debian's chromium for the browser tests when it is missing (as root).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,6 +11,7 @@ report: $(VENV)/.installed
 	@$(BIN)/dedup report seeds/
 
 test: $(VENV)/.installed-test
+	@scripts/ensure-chromium
 	@$(BIN)/python -m pytest
 
 $(VENV)/.created:

@@ -7,8 +7,11 @@ I/O error; 3 unexpected internal error.
 from __future__ import annotations
 
 import enum
+import io
 import os
 import sys
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +25,12 @@ EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 class Format(enum.StrEnum):
     text = "text"
     json = "json"
+    html = "html"
+    md = "md"
 
+
+#: ``-o report.html`` alone picks the format from the file name.
+SUFFIX_FORMATS = {".json": Format.json, ".html": Format.html, ".htm": Format.html, ".md": Format.md}
 
 app = typer.Typer(
     name="dedup",
@@ -34,6 +42,9 @@ app = typer.Typer(
 )
 
 # Options shared by every command, declared once so they are spelled the same everywhere.
+PathsArg = Annotated[
+    list[Path], typer.Argument(metavar="PATH...", help="Files and folders of documents.", show_default=False)
+]
 ThresholdOpt = Annotated[
     float, typer.Option("--threshold", min=0.0, max=1.0, help="Report a pair when its Jaccard reaches this.")
 ]
@@ -49,10 +60,20 @@ ContainmentOpt = Annotated[
 NumPermOpt = Annotated[int, typer.Option("--num-perm", min=2, max=1024, help="MinHash permutations.")]
 ShingleSizeOpt = Annotated[int, typer.Option("--shingle-size", min=1, max=32, help="Words per shingle.")]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Seed of the MinHash permutations.")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: text (terminal), json (the stable contract), html (one self-contained page), "
+        "md (Markdown for an issue). Default: from the --output file name, else text.",
+        show_default=False,
+    ),
+]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False)
 ]
+DiffOpt = Annotated[bool, typer.Option("--diff/--no-diff", help="Align and label the paragraphs of every pair.")]
 TextFieldOpt = Annotated[str, typer.Option("--text-field", help="JSONL: the field holding the text.")]
 IdFieldOpt = Annotated[str, typer.Option("--id-field", help="JSONL: the field holding the document id.")]
 MaxBytesOpt = Annotated[
@@ -84,6 +105,72 @@ def _err(message: str) -> None:
     typer.echo(f"dedup: {message}", err=True)
 
 
+# --------------------------------------------------------------------------- progress
+
+
+class ProgressBar:
+    """The pipeline's ``progress(stage, done, total)`` callback as a rich bar on stderr.
+
+    Shown only on a terminal, and only once the run has taken ``delay`` seconds, so quick
+    runs print nothing. The rate is the stage's average since it started (documents/s
+    while reading). ``clock`` is for tests.
+    """
+
+    STAGES = {
+        "read": ("reading", "documents"),
+        "candidates": ("candidates", "bands"),
+        "verify": ("verifying", "candidate pairs"),
+        "diff": ("aligning", "pairs"),
+    }
+
+    def __init__(self, console, *, delay: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.console = console
+        self.delay = delay
+        self.clock = clock
+        self.started = clock()
+        self.stage_started: dict[str, float] = {}
+        self.progress = None
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def _start(self) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            TextColumn("{task.description:<10}"),
+            BarColumn(bar_width=24),
+            TextColumn("{task.completed:>9,.0f} {task.fields[unit]}"),
+            TextColumn("[dim]{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+        )
+        self.progress.start()
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        now = self.clock()
+        self.stage_started.setdefault(stage, now)
+        if self.progress is None:
+            if not self.console.is_terminal or now - self.started < self.delay:
+                return
+            self._start()
+        label, unit = self.STAGES.get(stage, (stage, "items"))
+        elapsed = now - self.stage_started[stage]
+        rate = f"{done / elapsed:,.0f} {unit}/s" if elapsed > 0 and done else ""
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(label, total=total, unit=unit, rate=rate)
+        self.progress.update(self.tasks[stage], completed=done, total=total, rate=rate)
+
+
+# --------------------------------------------------------------------------- output
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
@@ -97,25 +184,90 @@ def _emit(text: str, output: Path | None) -> None:
         raise DedupError(f"cannot write {output}: {err.strerror or err}") from err
 
 
+def _resolve_format(format: Format | None, output: Path | None) -> Format:
+    if format is not None:
+        return format
+    if output is not None:
+        return SUFFIX_FORMATS.get(output.suffix.lower(), Format.text)
+    return Format.text
+
+
+def _write(format: Format, output: Path | None, *, text, json: Callable[[], str], html, md) -> None:
+    """Write one report in ``format``. ``text(plain)`` gives rich renderables; the others give strings."""
+    if format is Format.json:
+        _emit(json(), output)
+    elif format is Format.html:
+        _emit(html(), output)
+    elif format is Format.md:
+        _emit(md(), output)
+    else:
+        from rich.console import Console
+
+        console = Console(highlight=False)
+        if output is None and console.is_terminal:
+            console.print(text(console.no_color or console.color_system is None))
+            return
+        # A file or a pipe: plain text at the terminal's width (COLUMNS, else 80), no trailing blanks.
+        buffer = io.StringIO()
+        plain = Console(file=buffer, width=console.width if output is None else 80, color_system=None, highlight=False)
+        plain.print(text(True))
+        _emit("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()), output)
+
+
+def _write_report(result, format: Format, output: Path | None) -> None:
+    from dedup.render.json import report_dict
+
+    data = report_dict(result)
+    documents: Mapping = result.paired
+
+    def text(plain: bool):
+        from dedup.render.terminal import render_group
+
+        return render_group(data, documents, plain=plain)
+
+    def json() -> str:
+        from dedup.render.json import dumps
+
+        return dumps(data)
+
+    def html() -> str:
+        from dedup.render.html import to_html
+
+        return to_html(data, documents)
+
+    def md() -> str:
+        from dedup.render.markdown import to_markdown
+
+        return to_markdown(data, documents)
+
+    _write(format, output, text=text, json=json, html=html, md=md)
+
+
+# --------------------------------------------------------------------------- commands
+
+
 @app.command()
 def report(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders of documents.", show_default=False)],
-    format: FormatOpt = Format.text,
+    paths: PathsArg,
+    format: FormatOpt = None,
     output: OutputOpt = None,
     threshold: ThresholdOpt = 0.5,
     containment: ContainmentOpt = 0.75,
     num_perm: NumPermOpt = 128,
     shingle_size: ShingleSizeOpt = 5,
     seed: SeedOpt = 1,
-    diff: Annotated[bool, typer.Option("--diff/--no-diff", help="Align and label every pair.")] = True,
+    diff: DiffOpt = True,
     workers: WorkersOpt = 0,
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
     max_bytes: MaxBytesOpt = 32 * 1024 * 1024,
 ) -> None:
-    """Group the versions of each article among PATHS and show every pair's figures."""
+    """Group the versions of each article among PATH... and show what separates each pair."""
+    from rich.console import Console
+
     from dedup.pipeline import Config, run
 
+    format = _resolve_format(format, output)
     config = Config(
         shingle_size=shingle_size,
         num_perm=num_perm,
@@ -128,28 +280,32 @@ def report(
         id_field=id_field,
         max_bytes=max_bytes,
     )
-    result = run([str(p) for p in paths], config)
+    with ProgressBar(Console(stderr=True)) as progress:
+        result = run([str(p) for p in paths], config, progress=progress)
     for s in result.skipped:
         _err(f"skipped {s.path}: {s.reason}")
     if not result.documents and result.skipped and all(
         s.reason in {"no such file or folder", "permission denied"} for s in result.skipped
     ):
         raise typer.Exit(EXIT_USAGE)
-    if format is Format.json:
-        from dedup.render.json import to_json
+    _write_report(result, format, output)
 
-        _emit(to_json(result), output)
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _usage_error(err) -> None:
+    """A usage error as two lines on stderr: what is wrong, and where the help is."""
+    if type(err).__name__ == "NoArgsIsHelpError":  # a bare command: its help is the answer
+        err.show()
         return
-    from rich.console import Console
-
-    from dedup.render.terminal import render_group
-
-    if output is None:
-        Console(highlight=False).print(render_group(result))
-    else:
-        console = Console(record=True, highlight=False, width=100, file=open(os.devnull, "w"))
-        console.print(render_group(result))
-        _emit(console.export_text(), output)
+    message = err.format_message()
+    possibilities = getattr(err, "possibilities", None)
+    if possibilities:  # an unknown option: "did you mean ..."
+        message = f"{err.message} (did you mean {' or '.join(sorted(possibilities))}?)"
+    _err(message if message.endswith((".", "?", ")")) else message + ".")
+    ctx = getattr(err, "ctx", None)
+    typer.echo(f"Try '{ctx.command_path if ctx else 'dedup'} -h' for help.", err=True)
 
 
 def main() -> None:
@@ -164,15 +320,16 @@ def main() -> None:
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(130)
+    except typer.TyperException as err:  # click's usage errors (bad option, missing argument ...)
+        _usage_error(err)
+        sys.exit(err.exit_code if err.exit_code != 1 else EXIT_USAGE)
     except (DedupError, ValueError) as err:
         _err(str(err))
         sys.exit(EXIT_USAGE)
-    except Exception as err:  # click's own usage errors carry an exit code and show themselves
-        exit_code = getattr(err, "exit_code", None)
-        show = getattr(err, "show", None)
-        if exit_code is not None and show is not None:
-            show()
-            sys.exit(exit_code)
+    except BrokenPipeError:  # `dedup report ... | head` stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        sys.exit(EXIT_OK)
+    except Exception as err:
         _err(f"internal error: {type(err).__name__}: {err}. Please report it with the command you ran.")
         sys.exit(EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,7 +31,7 @@ from dedup.document import MAX_BYTES, Document, Skipped, Source, find_sources, j
 from dedup.shingle import fingerprint_batch
 from dedup.signature import sign_fingerprints
 
-__all__ = ["ClusterInfo", "Config", "DocumentInfo", "PairInfo", "Progress", "Report", "run"]
+__all__ = ["ClusterInfo", "Config", "DocumentInfo", "PairInfo", "PairedDocuments", "Progress", "Report", "run"]
 
 #: Files handed to one worker task.
 FILES_PER_TASK = 256
@@ -121,6 +122,37 @@ class ClusterInfo:
     reason: str
 
 
+class PairedDocuments(Mapping):
+    """The documents of the reported pairs, by id, read again from disk when asked for.
+
+    Renderers need paragraph texts; keeping every paired document in memory would not
+    scale, so this mapping holds only where each one is and caches the last few read.
+    A document that cannot be read any more (changed or removed since) is missing.
+    """
+
+    def __init__(self, where: Mapping[str, _Where], sources: Sequence[Source], config: Config) -> None:
+        self._where = dict(sorted(where.items()))
+        self._sources = sources
+        self._config = config
+        self._read = lru_cache(maxsize=256)(self._load)
+
+    def _load(self, ident: str) -> Document | None:
+        item = load_at(self._sources[(w := self._where[ident]).source], w.offset, w.line, **_read_kwargs(self._config))
+        return item if isinstance(item, Document) and item.id == ident else None
+
+    def __getitem__(self, ident: str) -> Document:
+        doc = self._read(ident) if ident in self._where else None
+        if doc is None:
+            raise KeyError(ident)
+        return doc
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     config: Config
@@ -128,6 +160,9 @@ class Report:
     skipped: tuple[Skipped, ...]
     clusters: tuple[ClusterInfo, ...]
     pairs: tuple[PairInfo, ...]
+    #: The documents of the reported pairs (read again on access), for renderers that show
+    #: paragraph text; empty when the run had ``diff`` off. Not part of the JSON.
+    paired: Mapping[str, Document] = field(default_factory=dict, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------- tasks
@@ -386,6 +421,9 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
                 done += len(got)
                 note("diff", done, len(jobs))
 
+    paired: Mapping[str, Document] = {}
+    if config.diff and matches:
+        paired = PairedDocuments({ids[r]: where[r] for m in matches for r in (m.a, m.b)}, sources, config)
     pairs = [
         PairInfo(
             ids[m.a],
@@ -405,6 +443,7 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
         skipped=tuple(skipped),
         clusters=tuple(ClusterInfo(tuple(ids[i] for i in c.members), ids[c.canonical], c.reason) for c in groups),
         pairs=tuple(sorted(pairs, key=lambda p: (p.a, p.b))),
+        paired=paired,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -107,3 +108,157 @@ def test_missing_path_exits_2_with_a_message(tmp_path):
 def test_version_and_module_entry_point():
     proc = subprocess.run([sys.executable, "-m", "dedup", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("dedup ")
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_json_output_is_exactly_the_contract():
+    from dedup.pipeline import Config, run
+    from dedup.render.json import to_json
+
+    result = invoke("report", SEEDS, "--format", "json")
+    assert result.stdout == to_json(run([str(SEEDS)], Config())) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "start"),
+    [
+        ("r.html", (), "<!DOCTYPE html>"),
+        ("r.htm", (), "<!DOCTYPE html>"),
+        ("r.md", (), "## dedup report"),
+        ("r.json", (), "{"),
+        ("r.txt", (), "2 documents read"),
+        ("r.out", ("--format", "md"), "## dedup report"),
+        ("r.html", ("-f", "text"), "2 documents read"),
+    ],
+)
+def test_output_format_follows_the_file_name_unless_given(tmp_path, name, args, start):
+    out = tmp_path / name
+    result = invoke("report", SEEDS, "-o", out, *args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert out.read_text(encoding="utf-8").startswith(start)
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("html", "<!DOCTYPE html>"), ("md", "## dedup report")])
+def test_formats_on_stdout(fmt, start):
+    result = invoke("report", SEEDS, "--format", fmt)
+    assert result.exit_code == 0 and result.stdout.startswith(start)
+
+
+def test_text_on_a_pipe_is_plain_80_columns_without_trailing_blanks():
+    result = runner.invoke(app, ["report", str(SEEDS)], env={"COLUMNS": "80"})
+    lines = result.stdout.splitlines()
+    assert "\x1b[" not in result.stdout
+    assert all(line == line.rstrip() for line in lines)
+    assert max(map(len, lines)) <= 80
+
+
+# --------------------------------------------------------------------------- polish
+
+
+def _commands():
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return {name: cmd for name, cmd in group.commands.items()}
+
+
+@pytest.mark.parametrize("args", [("-h",), ("--help",), ("report", "-h"), ("report", "--help")])
+def test_help_everywhere(args):
+    result = invoke(*args)
+    assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+def test_every_command_has_h_and_shared_options_are_spelled_the_same():
+    spelled: dict[str, set[tuple[str, ...]]] = {}
+    for name, cmd in _commands().items():
+        assert "-h" in invoke(name, "-h").stdout, name
+        for param in cmd.params:
+            spelled.setdefault(param.name, set()).add(tuple(param.opts) + tuple(param.secondary_opts))
+    assert {name: opts for name, opts in spelled.items() if len(opts) > 1} == {}
+
+
+def test_usage_errors_are_two_lines_for_humans():
+    result = invoke("report", SEEDS, "--threshold", "1.5")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    # CliRunner runs the app in standalone mode; the console script goes through main()
+    dedup = str(Path(sys.executable).parent / "dedup")  # the console script
+    proc = subprocess.run([dedup, "report", str(SEEDS), "--threshold", "1.5"], capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        "dedup: Invalid value for '--threshold': Input should be less than or equal to 1.",
+        "Try 'dedup report -h' for help.",
+    ]
+    proc = subprocess.run([sys.executable, "-m", "dedup", "report", "--treshold", "1"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "dedup: No such option: --treshold (did you mean --threshold?)",
+        "Try 'python -m dedup report -h' for help.",
+    ]
+    assert "Traceback" not in proc.stderr
+
+
+def test_unwritable_output_exits_2(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "dedup", "report", str(SEEDS), "-o", str(tmp_path / "no" / "such" / "r.html")],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("dedup: cannot write ") and "No such file or directory" in proc.stderr
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _terminal():
+    import io
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    return out, Console(file=out, force_terminal=True, width=80, color_system=None)
+
+
+def test_progress_bar_waits_a_second_then_shows_documents_per_second():
+    from dedup.cli import ProgressBar
+
+    out, console = _terminal()
+    clock = FakeClock()
+    with ProgressBar(console, clock=clock) as bar:
+        bar("read", 0, None)
+        clock.now += 0.5
+        bar("read", 512, None)
+        assert bar.progress is None and out.getvalue() == ""  # a quick run shows nothing
+        clock.now += 1.5
+        bar("read", 4096, None)
+        assert bar.progress is not None
+        bar.progress.refresh()
+    assert "reading" in out.getvalue() and "2,048 documents/s" in out.getvalue()
+
+
+def test_progress_bar_never_shows_off_a_terminal():
+    import io
+
+    from rich.console import Console
+
+    from dedup.cli import ProgressBar
+
+    out = io.StringIO()
+    clock = FakeClock()
+    with ProgressBar(Console(file=out), clock=clock) as bar:
+        clock.now += 10
+        bar("read", 5000, None)
+        bar("diff", 1, 3)
+    assert bar.progress is None and out.getvalue() == ""

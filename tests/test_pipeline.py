@@ -126,3 +126,19 @@ def test_same_report_whatever_the_number_of_workers(tmp_path, monkeypatch):
     two = to_json(run([str(tmp_path)], Config(workers=2)))
     assert one == two
     assert len(json.loads(one)["pairs"]) > 1
+
+
+def test_the_documents_of_the_pairs_come_with_the_report(tmp_path):
+    import json
+
+    shutil.copy(SEED_A, tmp_path / "a.txt")
+    (tmp_path / "b.jsonl").write_text(
+        "\n".join(json.dumps({"id": k, "text": t}) for k, t in [("z", prose(5)), ("copy", SEED_B.read_text())]) + "\n"
+    )
+    (tmp_path / "c.txt").write_text(prose(6))
+    report = run([str(tmp_path)])
+    assert list(report.paired) == ["a.txt", "b.jsonl#copy"]  # only documents that are in a pair
+    doc = report.paired["b.jsonl#copy"]
+    assert doc.text == SEED_B.read_text()
+    assert all(doc.text[p.start : p.end] == p.text for p in doc.paragraphs)
+    assert run([str(tmp_path)], Config(diff=False)).paired == {}

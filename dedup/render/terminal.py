@@ -1,53 +1,220 @@
-"""Report -> rich renderables for the terminal: a summary, the clusters and the pairs."""
+"""Report -> rich renderables for the terminal: summary, clusters, a legend, each pair's diff.
+
+Paragraphs both versions share are folded into one ``=`` line; every other paragraph gets a
+line with its op mark (``-`` only in A, ``+`` only in B, ``~`` edited, ``>`` moved), where it
+is (``A3``, ``B12``, ``A4/B5``), its role in the role's colour, and its text. ``plain=True``
+(for ``NO_COLOR`` and output that is not a terminal) marks word-level edits with
+``[-old-]{+new+}`` instead of colour, so nothing is lost without colour.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from dedup.pipeline import Report
+from dedup.document import Document
+from dedup.render.view import (
+    OPS,
+    PairView,
+    Row,
+    Same,
+    blocks,
+    clip,
+    cluster_numbers,
+    elide,
+    flat,
+    pair_view,
+    role_label,
+    roles_in,
+    same_summary,
+    summary_line,
+    where,
+)
 
-__all__ = ["render_report"]
+__all__ = ["ROLE_STYLES", "legend", "render_group", "render_pair", "render_report"]
+
+#: One colour per role: dark text on a mid-tone badge, readable on dark and light terminals alike.
+ROLE_STYLES = {
+    "body": "black on grey70",
+    "title": "black on orchid",
+    "heading": "black on plum2",
+    "caption": "black on dark_turquoise",
+    "pull_quote": "black on cornflower_blue",
+    "paywall": "black on dark_orange",
+    "byline": "black on dark_sea_green",
+    "syndication": "black on khaki3",
+    "related": "black on light_salmon3",
+    "navigation": "black on grey62",
+    "comments": "black on light_goldenrod3",
+    "ad": "black on indian_red",
+    "duplicate": "black on light_steel_blue",
+    "other": "black on grey54",
+}
+OTHER_STYLE = "black on grey54"
+MARKS = {"equal": "=", "delete": "-", "insert": "+", "replace": "~", "move": ">"}
+MARK_STYLES = {"equal": "dim", "delete": "bold red", "insert": "bold green", "replace": "bold yellow", "move": "bold blue"}
+DELETED, INSERTED = "red strike", "bold green"
 
 
-def _pct(x: float) -> str:
-    return f"{x:.2f}"
+def _badge(role: str, plain: bool) -> Text:
+    if plain:
+        return Text(role_label(role))
+    return Text(f" {role_label(role)} ", style=ROLE_STYLES.get(role, OTHER_STYLE))
 
 
-def render_report(report: Report) -> Iterator[RenderableType]:
-    """Yield the parts of the human report, in reading order."""
-    docs, skipped = len(report.documents), len(report.skipped)
-    yield Text(
-        f"{docs} document{'s' * (docs != 1)} read, {skipped} skipped, "
-        f"{len(report.clusters)} cluster{'s' * (len(report.clusters) != 1)}, "
-        f"{len(report.pairs)} pair{'s' * (len(report.pairs) != 1)}"
+def legend(roles: list[str], ops: list[str], *, plain: bool = False) -> Table:
+    """What the marks, role colours and word highlights mean; lists only what is shown."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(ratio=1)
+    marks = Text()
+    for k, op in enumerate(ops):
+        marks.append("  " * (k > 0))
+        marks.append(MARKS[op], style=MARK_STYLES[op])
+        marks.append(f" {OPS[op]}")
+    table.add_row("Legend", marks)
+    if roles:
+        badges = Text()
+        for k, role in enumerate(roles):
+            badges.append(" " * (k > 0))
+            badges.append_text(_badge(role, plain))
+        table.add_row("Roles", badges)
+    if "replace" in ops:
+        edits = Text()
+        edits.append("[-deleted words-]" if plain else "deleted words", style=None if plain else DELETED)
+        edits.append(" ")
+        edits.append("{+inserted words+}" if plain else "inserted words", style=None if plain else INSERTED)
+        table.add_row("Edits", edits)
+    return table
+
+
+def _word_diff(row: Row, plain: bool) -> Text:
+    out = Text()
+    last = len(row.words) - 1
+    for k, w in enumerate(row.words):
+        if k:
+            out.append(" ")
+        if w.op == "equal":
+            # keep context after the previous edit (head) and before the next one (tail)
+            out.append(elide(w.a or w.b, head=k > 0, tail=k < last))
+            continue
+        old, new = flat(w.a), flat(w.b)
+        if old and w.op in ("delete", "replace"):
+            out.append(f"[-{old}-]" if plain else old, style=None if plain else DELETED)
+        if old and new and w.op == "replace":
+            out.append(" ")
+        if new and w.op in ("insert", "replace"):
+            out.append(f"{{+{new}+}}" if plain else new, style=None if plain else INSERTED)
+    return out
+
+
+def _text(row: Row, plain: bool) -> Text:
+    if row.op == "replace" and row.words:
+        return _word_diff(row, plain)
+    if row.op == "replace" and row.a and row.b and row.a.text is not None and row.b.text is not None:
+        out = Text()
+        out.append(f"[-{clip(row.a.text)}-]" if plain else clip(row.a.text), style=None if plain else DELETED)
+        out.append(" ")
+        out.append(f"{{+{clip(row.b.text)}+}}" if plain else clip(row.b.text), style=None if plain else INSERTED)
+        return out
+    side = row.b if row.op in ("insert", "move") else (row.a or row.b)
+    if side is None or side.text is None:
+        return Text(f"(characters {side.start}-{side.end})" if side else "", style="dim")
+    return Text(clip(side.text))
+
+
+def _figures(view: PairView) -> str:
+    return (
+        f"jaccard {view.jaccard:.2f}, A in B {view.containment_a_in_b:.2f}, "
+        f"B in A {view.containment_b_in_a:.2f}"
     )
-    if report.clusters:
-        table = Table(title="Clusters", title_justify="left", show_lines=False)
-        table.add_column("#", justify="right")
-        table.add_column("canonical")
-        table.add_column("other versions")
-        table.add_column("why canonical")
-        for k, c in enumerate(report.clusters, start=1):
-            others = "\n".join(m for m in c.members if m != c.canonical)
-            table.add_row(str(k), c.canonical, others, c.reason)
-        yield table
-    if report.pairs:
-        table = Table(title="Pairs", title_justify="left")
-        table.add_column("a")
-        table.add_column("b")
-        table.add_column("jaccard", justify="right")
-        table.add_column("a in b", justify="right")
-        table.add_column("b in a", justify="right")
-        for p in report.pairs:
-            table.add_row(p.a, p.b, _pct(p.jaccard), _pct(p.containment_a_in_b), _pct(p.containment_b_in_a))
-        yield table
-    else:
+
+
+def _pair(view: PairView, *, plain: bool, title: str) -> Iterator[RenderableType]:
+    yield Text(title, style="bold")
+    head = Table.grid(padding=(0, 1))
+    head.add_column(no_wrap=True)
+    head.add_column(overflow="fold")
+    head.add_row(Text("A", style="bold"), view.a)
+    head.add_row(Text("B", style="bold"), view.b)
+    yield Padding(head, (0, 0, 0, 2))
+    counts = view.counts()
+    yield Padding(Text(_figures(view) + (f"; {counts}" if counts else "")), (0, 0, 0, 2))
+    if not view.rows:
+        yield Padding(Text("(no paragraph diff in this report)", style="dim"), (0, 0, 0, 2))
+        return
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)  # mark
+    grid.add_column(no_wrap=True)  # where
+    grid.add_column(no_wrap=True)  # role
+    grid.add_column(ratio=1, overflow="fold")  # text
+    for block in blocks(view.rows):
+        if isinstance(block, Same):
+            grid.add_row(Text("=", style=MARK_STYLES["equal"]), "", "", Text(same_summary(block), style="dim"))
+            continue
+        grid.add_row(
+            Text(MARKS.get(block.op, "?"), style=MARK_STYLES.get(block.op)),
+            where(block),
+            _badge(block.role, plain),
+            _text(block, plain),
+        )
+    yield Padding(grid, (1, 0, 0, 2))
+
+
+def render_pair(
+    pair: Mapping, a: Document | None = None, b: Document | None = None, *, plain: bool = False
+) -> Group:
+    """One pair of the JSON contract (``pair_dict``), with its legend: for ``dedup diff A B``."""
+    view = pair_view(pair, a, b)
+    ops = [op for op in OPS if any(r.op == op for r in view.rows)]
+    parts: list[RenderableType] = list(_pair(view, plain=plain, title=f"{view.a} ↔ {view.b}"))
+    if view.rows:
+        parts.append(Text())
+        parts.append(legend(roles_in([view]), ops, plain=plain))
+    return Group(*parts)
+
+
+def render_report(
+    data: Mapping, documents: Mapping[str, Document] | None = None, *, plain: bool = False
+) -> Iterator[RenderableType]:
+    """Yield the parts of the human report of a report dict (``report_dict``), in reading order.
+
+    ``documents`` maps ids to the documents read (``Report.paired``); without them the
+    diff rows show character offsets instead of text.
+    """
+    documents = documents or {}
+    yield Text(summary_line(data))
+    for k, c in enumerate(data["clusters"], start=1):
+        yield Text()
+        yield Text(f"Cluster {k}: {len(c['members'])} versions", style="bold")
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True)
+        table.add_column(overflow="fold")
+        table.add_row("canonical", Text(c["canonical"], style="bold"))
+        table.add_row("", Text(c["reason"], style="dim"))
+        for m in c["members"]:
+            if m != c["canonical"]:
+                table.add_row("also", m)
+        yield Padding(table, (0, 0, 0, 2))
+    if not data["pairs"]:
+        yield Text()
         yield Text("No near-duplicates found.")
+        return
+    views = [pair_view(p, documents.get(p["a"]), documents.get(p["b"])) for p in data["pairs"]]
+    ops = [op for op in OPS if any(r.op == op for v in views for r in v.rows)]
+    if ops:
+        yield Text()
+        yield legend(roles_in(views), ops, plain=plain)
+    clusters = cluster_numbers(data)
+    for k, view in enumerate(views, start=1):
+        yield Text()
+        where = f" (cluster {clusters[view.a]})" if view.a in clusters else ""
+        yield from _pair(view, plain=plain, title=f"Pair {k} of {len(views)}{where}")
 
 
-def render_group(report: Report) -> Group:
-    return Group(*render_report(report))
+def render_group(data: Mapping, documents: Mapping[str, Document] | None = None, *, plain: bool = False) -> Group:
+    return Group(*render_report(data, documents, plain=plain))
