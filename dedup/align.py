@@ -41,6 +41,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -72,7 +73,7 @@ MAX_CELLS = 1_000_000
 #: Paragraphs longer than this are scored on their first and last SCORE_CHARS // 2 characters.
 SCORE_CHARS = 8_000
 #: Word diffs compare at most this many words per side (after common prefix and suffix).
-MAX_WORDS = 20_000
+MAX_WORDS = 5_000
 # Candidates kept per paragraph in the sparse fallback, and how common a trigram may be.
 _SPARSE_TOP = 3
 _SPARSE_MAX_POSTINGS = 16
@@ -348,6 +349,9 @@ class _Aligner:
             k2 = k + 1 if k < len(pairs) and host_idx[k] == h else k
             hi = pairs[k2][1] if k2 < len(pairs) else len(mem_par)
             if hi - lo < 2:
+                continue
+            free = sum(1 for mi in range(lo, hi) if mi not in taken or mi == p)
+            if free < 2:
                 continue
             budget[0] -= hi - lo
             if budget[0] < 0:
@@ -644,10 +648,8 @@ def word_diff(a: str, b: str, *, max_words: int = MAX_WORDS) -> tuple[WordEdit, 
     >>> [(w.op, w.a, w.b) for w in word_diff("the old red car", "the new red car")]
     [('equal', 'the ', 'the '), ('replace', 'old ', 'new '), ('equal', 'red car', 'red car')]
     """
-    ta = [(m.start(), m.group()) for m in _WORD.finditer(a)]
-    tb = [(m.start(), m.group()) for m in _WORD.finditer(b)]
-    wa = [w for _, w in ta]
-    wb = [w for _, w in tb]
+    wa = _WORD.findall(a)
+    wb = _WORD.findall(b)
     lo = 0
     while lo < len(wa) and lo < len(wb) and wa[lo] == wb[lo]:
         lo += 1
@@ -674,17 +676,23 @@ def word_diff(a: str, b: str, *, max_words: int = MAX_WORDS) -> tuple[WordEdit, 
             last[3], last[4] = min(last[3], s2), max(last[4], e2)
         else:
             merged.append([tag, s1, e1, s2, e2])
+    sa, sb = _word_starts(a), _word_starts(b)
     out = []
     for tag, s1, e1, s2, e2 in merged:
         if tag != "equal":
             tag = "replace" if e1 > s1 and e2 > s2 else ("delete" if e1 > s1 else "insert")
-        out.append(WordEdit(tag, _chunk(a, ta, s1, e1), _chunk(b, tb, s2, e2)))
+        out.append(WordEdit(tag, _chunk(a, sa, s1, e1), _chunk(b, sb, s2, e2)))
     return tuple(out)
 
 
-def _chunk(text: str, tokens: list[tuple[int, str]], start: int, end: int) -> str:
+def _word_starts(text: str) -> array:
+    return array("q", (m.start() for m in _WORD.finditer(text)))
+
+
+def _chunk(text: str, starts: array, start: int, end: int) -> str:
+    """The text of words ``start:end`` and the whitespace after them."""
     if start >= end:
         return ""
-    begin = 0 if start == 0 else tokens[start][0]
-    finish = len(text) if end >= len(tokens) else tokens[end][0]
+    begin = 0 if start == 0 else starts[start]
+    finish = len(text) if end >= len(starts) else starts[end]
     return text[begin:finish]

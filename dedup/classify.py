@@ -312,13 +312,13 @@ class _Hit:
     kind: str  # "phrase", "date" or "menu"
 
 
-def _phrase(p: _Para) -> _Hit | None:
-    """The earliest telling phrase in a paragraph."""
+def _phrase(p: _Para, *, leading: bool = False) -> _Hit | None:
+    """The earliest telling phrase in a paragraph (only one that leads it, if ``leading``)."""
     best: tuple[int, int, Role, str, str] | None = None
     for rank, (role, name, pattern, max_words) in enumerate(_RULES):
         if p.words > max_words:
             continue
-        m = pattern.search(p.text)
+        m = pattern.match(p.text) if leading else pattern.search(p.text)
         if m and (best is None or (m.start(), rank) < best[:2]):
             best = (m.start(), rank, role, name, m.group())
     date = _date_line(p)
@@ -367,8 +367,16 @@ def _heading(p: _Para) -> bool:
     return 1 <= p.words <= 12 and not p.sentence and not p.bullet and len(p.text) <= 120 and not p.text[:1].islower()
 
 
+#: Pull quotes are looked for in the first this many words of a body paragraph (bounds memory).
+PULL_QUOTE_SPAN = 5_000
+
+
 def _bigrams(text: str) -> set[str]:
-    w = [m.group().casefold() for m in _WORDS.finditer(text)]
+    w = []
+    for m in _WORDS.finditer(text):
+        w.append(m.group().casefold())
+        if len(w) > PULL_QUOTE_SPAN:
+            break
     return {w[k] + " " + w[k + 1] for k in range(len(w) - 1)}
 
 
@@ -397,7 +405,8 @@ def classify(
     by_key: dict[str, list[int]] = {}
     for p in paras:
         by_key.setdefault(p.key, []).append(p.index)
-    hits = [_phrase(p) for p in paras]
+    # Shared paragraphs longer than a label only count a phrase that leads them.
+    hits = [_phrase(p, leading=p.index in shared and p.words > 12) for p in paras]
     first = min(shared) if shared else n
     last = max(shared) if shared else -1
 
