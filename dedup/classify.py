@@ -329,9 +329,11 @@ def _phrase(p: _Para, *, leading: bool = False) -> _Hit | None:
     start, _, role, name, found = best
     if role is Role.BYLINE:
         found = p.text  # a name says more than the keyword before it
+    elif name == "photo credit" and start == 0 and len(found) > 40:
+        found = "..." + " ".join(found.split())[-37:].lower()  # the credit is at the end
     else:
         found = " ".join(found.split()).strip(" :,|-").lower()
-    if len(found) > 40:
+    if len(found) > 40 and not found.startswith("..."):
         found = found[:37].rstrip() + "..."
     return _Hit(role, f"{name}: {found}", start, "phrase")
 
@@ -481,6 +483,13 @@ def classify(
                 if labels[j] is not None and labels[j].role is Role.CAPTION:
                     labels[i] = Label(Role.CAPTION, f"next to a photo credit (paragraph {j})")
                     break
+    for p in paras:
+        i = p.index
+        if labels[i] is None and i not in shared and _name_like(p):
+            for j in (i + 1, i - 1):
+                if 0 <= j < n and labels[j] is not None and labels[j].role is Role.BYLINE and j not in shared:
+                    labels[i] = Label(Role.BYLINE, f"name next to a byline (paragraph {j})")
+                    break
     _carry(paras, labels, hits, shared)
     _credit_pairs(paras, labels, shared, first, last)
 
@@ -535,6 +544,9 @@ def _carry(paras: list[_Para], labels: list[Label | None], hits: list[_Hit | Non
             if hit is not None and hit.kind == "date" and lab.role is Role.BYLINE:
                 if carry is not None:
                     since = i  # a date line (a story's or a comment's) neither starts nor ends a block
+            elif lab.role is Role.BYLINE and not lab.evidence.startswith(("byline", "author bio")):
+                if carry is not None:
+                    since = i  # names and dates sit in many blocks: they neither start nor end one
             elif lab.role in _BLOCK_NAMES:
                 carry, origin, since = lab.role, i, i
             elif lab.role is not Role.DUPLICATE:
@@ -561,7 +573,10 @@ def _credit_pairs(paras: list[_Para], labels: list[Label | None], shared: set[in
         p, q = paras[i], paras[i + 1]
         if labels[i] is not None or labels[i + 1] is not None or i in shared or i + 1 in shared:
             continue
-        if not (4 <= p.words <= 60 and (p.sentence or p.words >= 8)) or not (1 <= q.words <= 5 and not q.sentence):
+        credit = (_PARENTHESISED.match(q.text) and q.words <= 6) or (
+            1 <= q.words <= 5 and not q.sentence and all(w[:1].isupper() for w in q.text.split() if w[:1].isalpha())
+        )
+        if not (4 <= p.words <= 60 and (p.sentence or p.words >= 8)) or not credit:
             continue
         before = paras[i - 1] if i > 0 else None
         after = i + 2
@@ -569,9 +584,8 @@ def _credit_pairs(paras: list[_Para], labels: list[Label | None], shared: set[in
             continue
         if after < len(paras) and after not in shared and labels[after] is None:
             continue
-        if _PARENTHESISED.match(q.text) or all(w[:1].isupper() for w in q.text.split() if w[:1].isalpha()):
-            labels[i] = Label(Role.CAPTION, f"lone sentence followed by a credit-like line (paragraph {i + 1})")
-            labels[i + 1] = Label(Role.CAPTION, f"credit-like line after a lone sentence (paragraph {i})")
+        labels[i] = Label(Role.CAPTION, f"lone sentence followed by a credit-like line (paragraph {i + 1})")
+        labels[i + 1] = Label(Role.CAPTION, f"credit-like line after a lone sentence (paragraph {i})")
 
 
 # Roles that mark the page around the article (bylines, captions and credits belong to the article itself).
@@ -602,29 +616,52 @@ def _next_long_shared(paras: list[_Para], shared: set[int], i: int) -> bool:
     return False
 
 
+#: How many furniture paragraphs (share bars, menus) may sit between the headline and the body.
+TITLE_REACH = 25
+
+
 def _titles(paras: list[_Para], labels: list[Label | None], shared: set[int], first: int) -> None:
-    """Headline-like lines right before the body (bylines, dates and captions between are skipped)."""
+    """The headline (and dek) right before the body; bylines, dates, captions and share bars between are skipped."""
     if not shared or first == 0:
         return
-    found = 0
+    found: list[int] = []
     i = first - 1
-    while i >= 0 and found < 3:
+    while i >= 0 and len(found) < 3:
         lab = labels[i]
         p = paras[i]
         if lab is not None:
             if lab.role in (Role.BYLINE, Role.CAPTION, Role.DUPLICATE, Role.AD) or (
-                lab.role is Role.NAVIGATION and found == 0 and i >= first - 3
+                lab.role in (Role.NAVIGATION, Role.PAYWALL) and not found and i >= first - TITLE_REACH
             ):
                 i -= 1
                 continue
             break
-        if _headline(p) or (found and p.words <= 40 and p.text[:1].isupper()):
-            what = "headline before the body" if not found else "headline or subtitle before the body"
-            labels[i] = Label(Role.TITLE, what)
-            found += 1
+        if _headline(p) or (2 <= p.words <= 40 and p.text[:1].isupper() and not p.bullet):
+            found.append(i)
             i -= 1
             continue
         break
+    # At least one of them must look like a headline (a dek alone is not a title).
+    if any(_headline(paras[k]) for k in found):
+        for n, k in enumerate(found):
+            what = "headline before the body" if n == 0 and _headline(paras[k]) else "headline or subtitle before the body"
+            labels[k] = Label(Role.TITLE, what)
+
+
+def _name_like(p: _Para) -> bool:
+    """A line that looks like one or a few person names ("Jane Doe", "Meg Kinnard and Errin Haines")."""
+    if not 2 <= p.words <= 8 or p.sentence or p.bullet or any(c.isdigit() for c in p.text):
+        return False
+    tokens = p.text.replace(",", " ").split()
+    names = [t for t in tokens if t.lower() not in _NAME_JOINERS]
+    if any(_NAV_WORD.fullmatch(t.strip(".")) or t.lower() in _NOT_NAMES for t in names):
+        return False
+    return 2 <= len(names) <= 3 * (1 + sum(t.lower() in _NAME_JOINERS for t in tokens)) and all(t[:1].isupper() and (t[1:].islower() or len(t) <= 3 or "-" in t or "'" in t or "’" in t) for t in names)
+
+
+_NAME_JOINERS = frozenset({"and", "und", "y", "et", "e", "&", "de", "da", "van", "von", "der", "del", "la", "le"})
+# Capitalised words that start titles and labels rather than names (en, de, es, fr, pt).
+_NOT_NAMES = frozenset({"the", "a", "an", "der", "die", "das", "el", "los", "las", "le", "les", "o", "os", "about", "recent", "policy"})
 
 
 # --------------------------------------------------------------------------- diff

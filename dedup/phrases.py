@@ -95,6 +95,7 @@ BYLINE_PHRASES = (
     r"(?i:\bauthor (?:archive|rss|profile|page)\b)",
     r"(?i:\b(?:staff|senior|contributing|guest) (?:writer|reporter|editor|correspondent)\b)",
     r"(?i:\bfollow (?:him|her|them) on\b)",
+    r"(?i:\b(?:reporter|writer|editor|correspondent|columnist|journalist)\b).{0,40}@\w{2,}",
     r"(?i:\b(?:twitter|instagram|x)\s*:\s*@\w+)",
 )
 
@@ -262,6 +263,7 @@ CREDIT_PHRASES = (
     r"adobe ?stock|bloomberg|corbis|kcna|handout)\b[^.!?]{0,40}$",
     r"(?:^|\s)/\s*(?:ap|afp|reuters|getty images|getty|epa|dpa|ansa|efe|xinhua|imago|picture alliance|associated press)\b",
     r"\bcourtesy (?:of|photo)\b",
+    r"^(?!.*://)(?=.{12,}).*\S\s*/\s*(?-i:[A-Z][A-Z.&'\- ]{2,})\s*\)?$",
     r"\b(?:photo|foto|image) (?:illustration )?by\b",
     r"^©\s*\S",
     r"\(©[^)]*\)$",
@@ -311,6 +313,7 @@ NAVIGATION_PHRASES = (
     r"\b(?:font|text) (?:size|change|gr(?:ö|o)(?:ß|ss)e)\b",
     r"\b(?:print|drucken|imprimir|imprimer) (?:this )?(?:article|page|artikel|seite|art(?:í|i)culo|p(?:á|a)gina)?\s*$",
     r"\b(?:load|show|view|see) (?:more|all)\b",
+    r"^(?:learn more|saiba mais|mehr erfahren|m(?:á|a)s informaci(?:ó|o)n|en savoir plus|scopri di pi(?:ù|u))\W*$",
     r"\b(?:follow us|folgen sie uns|s(?:í|i)guenos|suivez-nous|siga-nos)\b",
     r"\b(?:download (?:the|our) app|get the app|app herunterladen)\b",
     r"\bjavascript\b",
