@@ -6,19 +6,29 @@ carry a headline or section heading; a boilerplate role when both carry a short 
 page furniture with strong evidence). A paragraph present in one version only gets the
 role its evidence supports, tried in this order:
 
-1. ``duplicate``: repeats (8+ words) another paragraph of the same document;
-2. ``pull_quote``: 4-60 words whose word pairs mostly occur in a longer shared paragraph;
-3. the phrase tables of :mod:`dedup.phrases` (paywall, byline, date lines, syndication,
-   related, comments, ad, caption markers and photo credits, navigation), each only on
-   paragraphs short enough for a phrase to be telling; the earliest match wins;
-4. repetition: text seen in ``min_documents`` or more documents of the folder
-   (:class:`ParagraphStats`) or three or more times in the document is boilerplate;
-5. neighbours: a sentence right before or after a photo credit is a ``caption``; a
-   paragraph with no evidence of its own continues the related-links, comments, paywall,
-   byline or navigation block it sits in;
-6. position and shape: headline-like lines right before the body are ``title``, short
-   lines between body paragraphs ``heading``, short lines outside the body
-   ``navigation``; anything else is ``other`` (real content in one version only).
+1. ``duplicate``: repeats another paragraph of the same document (10+ words, or 8+
+   words ending like a sentence); the copy that is shared, else the first, is the original;
+2. ``pull_quote``: 4-60 words (a sentence, or 12+ words) whose word pairs mostly (70%)
+   occur in a shared paragraph at least 1.5 times longer;
+3. repetition across the folder: 30 words or fewer, seen in ``min_documents`` or more
+   documents (:class:`ParagraphStats`): the phrase role below if any, else ``navigation``;
+4. the phrase tables of :mod:`dedup.phrases` (syndication, paywall, byline and author
+   bios, comments, related, ad, photo credits and caption wording, navigation; date lines
+   as ``byline``), each only on paragraphs short enough for a phrase to be telling; the
+   earliest match wins; a short line repeated three or more times in the document is
+   ``navigation``;
+5. neighbours: a sentence next to a photo credit is a ``caption``; a name-like line
+   next to a byline is a ``byline``; a paragraph with no evidence continues the
+   related-links, comments, paywall, byline or navigation block it sits in; inside the
+   body, a lone sentence followed by a short credit-like line is a caption and its credit;
+6. position and shape: headline-like lines (and a dek) right before the body, across
+   bylines, captions and share bars, are ``title``; short lines between body paragraphs
+   are ``heading``; short lines outside the body are ``navigation``; outside the body,
+   text farther out than navigation, related links, comments, paywall or ad takes the
+   role of that furniture; anything else is ``other`` (real content in one version only).
+
+Evidence is a short phrase: "repeats body paragraph 6", "paywall phrase: subscribe",
+"seen in 37 documents of this folder", "short line between body paragraphs".
 
 Each :class:`DiffRow` maps 1:1 onto a JSON row (:func:`row_as_dict`)::
 
