@@ -1,0 +1,247 @@
+"""Paragraph alignment: anchors, edits, moves, splits, word diffs, bounds and symmetry."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dedup.align import Alignment, Op, Step, align, normalise, word_diff
+from dedup.document import Document, parse_text
+
+
+def doc(*paragraphs: str, id: str = "d") -> Document:
+    return parse_text("\n\n".join(paragraphs), id=id)
+
+
+def ops(al: Alignment) -> list[tuple[str, int | None, int | None]]:
+    return [(str(s.op), s.a, s.b) for s in al.steps]
+
+
+def covers_once(al: Alignment, a: Document, b: Document) -> None:
+    """Every paragraph appears in exactly one step, or in consecutive pieces that tile it."""
+    for side, d in (("a", a), ("b", b)):
+        seen: dict[int, list[Step]] = {}
+        for s in al.steps:
+            i = getattr(s, side)
+            if i is not None:
+                seen.setdefault(i, []).append(s)
+        assert sorted(seen) == list(range(len(d.paragraphs)))
+        for i, steps in seen.items():
+            if len(steps) == 1:
+                assert getattr(steps[0], side + "_range") is None
+                continue
+            p = d.paragraphs[i]
+            ranges = [getattr(s, side + "_range") for s in steps]
+            assert ranges[0][0] == p.start and ranges[-1][1] == p.end
+            for (s1, e1), (s2, e2) in zip(ranges, ranges[1:]):
+                assert e1 <= s2 and not d.text[e1:s2].strip()
+
+
+# --------------------------------------------------------------------------- examples
+
+
+def test_doctest_example():
+    a = doc("Title", "One two three.", "Four five six.", id="a")
+    b = doc("One two three.", "Four five six seven.", "Share this", id="b")
+    assert ops(align(a, b)) == [("delete", 0, None), ("equal", 1, 0), ("replace", 2, 1), ("insert", None, 2)]
+
+
+def test_equal_ignores_case_punctuation_and_whitespace():
+    a = doc("The  Quick, brown fox!", id="a")
+    b = doc("• the quick brown fox", id="b")
+    (step,) = align(a, b).steps
+    assert (step.op, step.score) == (Op.EQUAL, 100.0)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (["x y z w", "p q r s"], ["x y z w", "p q r s"], [("equal", 0, 0), ("equal", 1, 1)]),
+        (["x y z w"], ["new text here", "x y z w"], [("insert", None, 0), ("equal", 0, 1)]),
+        (["gone away now", "x y z w"], ["x y z w"], [("delete", 0, None), ("equal", 1, 0)]),
+    ],
+)
+def test_basic_ops(a, b, expected):
+    assert ops(align(doc(*a, id="a"), doc(*b, id="b"))) == expected
+
+
+def test_move_and_its_position():
+    paras = [f"Paragraph number {w} has its own words {w} {w}." for w in "abcdefgh"]
+    moved = paras[:2] + paras[3:6] + [paras[2]] + paras[6:]
+    al = align(doc(*paras, id="a"), doc(*moved, id="b"))
+    assert [s for s in al.steps if s.op is Op.MOVE] == [Step(Op.MOVE, 2, 5, 100.0)]
+    # the move sits at its B position
+    assert [s.b for s in al.steps if s.b is not None] == list(range(len(moved)))
+
+
+def test_edited_paragraph_is_replace_with_score():
+    a = doc("The committee approved the budget on Tuesday after a long debate.", id="a")
+    b = doc("The committee approved the budget on Wednesday after a long debate.", id="b")
+    (step,) = align(a, b).steps
+    assert step.op is Op.REPLACE and 80 < step.score < 100
+
+
+def test_unrelated_paragraphs_do_not_match():
+    a = doc("Completely different words in this one.", id="a")
+    b = doc("Nothing whatsoever in common with that.", id="b")
+    assert ops(align(a, b)) == [("delete", 0, None), ("insert", None, 0)]
+
+
+def test_split_paragraph_becomes_pieces():
+    first = "The first half of the paragraph says one thing clearly."
+    second = "The second half says another thing at some length."
+    a = doc("Intro line here today.", f"{first} {second}", "Closing words of the text.", id="a")
+    b = doc("Intro line here today.", first, second, "Closing words of the text.", id="b")
+    al = align(a, b)
+    assert ops(al) == [("equal", 0, 0), ("equal", 1, 1), ("equal", 1, 2), ("equal", 2, 3)]
+    covers_once(al, a, b)
+    pieces = [s.a_range for s in al.steps if s.a_range]
+    assert [a.text[s:e] for s, e in pieces] == [first, second]
+    # and the mirror: B's paragraph is split in A
+    back = align(b, a)
+    assert [s.b_range for s in back.steps if s.b_range] == pieces
+
+
+def test_short_fragments_do_not_split_a_paragraph():
+    a = doc("DL", "Larry Ogunjobi", "63", "85%", "1 tackle and a sack", id="a")
+    b = doc("DL Larry Ogunjobi 63 85% 1 tackle and a sack", id="b")
+    al = align(a, b)
+    assert not any(s.b_range for s in al.steps)
+
+
+def test_duplicates_match_once():
+    a = doc("Same words here again.", "Same words here again.", id="a")
+    b = doc("Same words here again.", id="b")
+    assert ops(align(a, b)) == [("equal", 0, 0), ("delete", 1, None)]
+
+
+def test_symbols_only_paragraphs_equal_only_themselves():
+    assert normalise("***") == "***" and normalise("* * *") == "* * *"
+    al = align(doc("***", "Text of it.", id="a"), doc("---", "Text of it.", id="b"))
+    assert ops(al) == [("delete", 0, None), ("insert", None, 0), ("equal", 1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("knob", "value"), [("score_cutoff", -1), ("score_cutoff", 101), ("move_cutoff", 200), ("max_cells", 0)]
+)
+def test_knobs_out_of_range(knob, value):
+    with pytest.raises(ValueError, match=knob):
+        align(doc("a b", id="a"), doc("a b", id="b"), **{knob: value})
+
+
+def test_sparse_fallback_finds_the_same_matches():
+    paras = [f"Sentence {k} talks about topic {k} with several words {k} {k}." for k in range(30)]
+    a = doc(*paras, id="a")
+    edited = [p.replace("several", "many") for p in paras]
+    b = doc(*edited[:10], "An inserted paragraph.", *edited[10:], id="b")
+    dense = align(a, b)
+    sparse = align(a, b, max_cells=4)
+    assert dense.pairs() == sparse.pairs()
+    covers_once(sparse, a, b)
+
+
+def test_long_paragraph_is_bounded():
+    long = " ".join(f"word{k % 977} filler{k % 13}." for k in range(40_000))  # ~600 kB
+    a = doc("Head line", long, id="a")
+    b = doc("Head line", long.replace("word5 ", "other ", 3), id="b")
+    al = align(a, b)
+    assert ops(al) == [("equal", 0, 0), ("replace", 1, 1)]
+
+
+# --------------------------------------------------------------------------- word diff
+
+
+def test_word_diff_example():
+    w = word_diff("the old red car", "the new red car")
+    assert [(x.op, x.a, x.b) for x in w] == [
+        ("equal", "the ", "the "),
+        ("replace", "old ", "new "),
+        ("equal", "red car", "red car"),
+    ]
+
+
+def test_word_diff_insert_and_delete():
+    assert [(x.op, x.a, x.b) for x in word_diff("a b c", "a b x c")] == [
+        ("equal", "a b ", "a b "),
+        ("insert", "", "x "),
+        ("equal", "c", "c"),
+    ]
+    assert [x.op for x in word_diff("a b c", "a c")] == ["equal", "delete", "equal"]
+
+
+def test_word_diff_beyond_max_words_is_one_chunk():
+    a = " ".join(f"w{k}" for k in range(50))
+    b = " ".join(f"v{k}" for k in range(50))
+    assert [x.op for x in word_diff(a, b, max_words=10)] == ["replace"]
+
+
+words = st.sampled_from("alpha beta gamma delta epsilon zeta eta theta".split())
+texts = st.lists(words, min_size=1, max_size=25).map(" ".join)
+
+
+@given(texts, texts)
+def test_word_diff_reassembles_both_sides(a, b):
+    chunks = word_diff(a, b)
+    assert "".join(c.a for c in chunks) == a
+    assert "".join(c.b for c in chunks) == b
+    for c in chunks:
+        assert c.op in {"equal", "replace", "delete", "insert"}
+        if c.op == "equal":
+            assert c.a.split() == c.b.split()
+
+
+# --------------------------------------------------------------------------- properties
+
+sentences = st.sampled_from(
+    [
+        "The minister said the plan would cost more than expected.",
+        "The minister said the plan would cost far more than expected.",
+        "Critics called the proposal a waste of public money.",
+        "Photo: Jane Doe/AP",
+        "Subscribe now",
+        "Officials declined to comment on the report on Tuesday.",
+        "A second vote is planned for next month in the capital.",
+        "Share",
+        "Residents of the region have waited years for a decision.",
+        "The first half says one thing. The second half says another thing at length.",
+        "The first half says one thing.",
+        "The second half says another thing at length.",
+    ]
+)
+documents = st.lists(sentences, min_size=1, max_size=10)
+relaxed = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@relaxed
+@given(documents)
+def test_document_against_itself_is_all_equal(paras):
+    d = doc(*paras, id="x")
+    al = align(d, d)
+    assert all(s.op is Op.EQUAL and s.a == s.b and s.score == 100 for s in al.steps)
+    assert len(al.steps) == len(d.paragraphs)
+
+
+def mirror(s: Step) -> tuple:
+    op = {Op.INSERT: Op.DELETE, Op.DELETE: Op.INSERT}.get(s.op, s.op)
+    return (op, s.b, s.a, s.score, s.b_range, s.a_range)
+
+
+@relaxed
+@given(documents, documents)
+def test_swapping_documents_mirrors_the_steps(pa, pb):
+    a, b = doc(*pa, id="a"), doc(*pb, id="b")
+    forward = sorted(mirror(s) for s in align(a, b).steps)
+    backward = sorted((s.op, s.a, s.b, s.score, s.a_range, s.b_range) for s in align(b, a).steps)
+    assert forward == backward
+
+
+@relaxed
+@given(documents, documents)
+def test_no_paragraph_lost_or_repeated(pa, pb):
+    a, b = doc(*pa, id="a"), doc(*pb, id="b")
+    al = align(a, b)
+    covers_once(al, a, b)
+    in_order = [(s.a, s.b) for s in al.steps if s.op in (Op.EQUAL, Op.REPLACE)]
+    assert in_order == sorted(in_order)  # in-order matches increase on both sides
+    assert [s.b for s in al.steps if s.b is not None] == sorted(s.b for s in al.steps if s.b is not None)

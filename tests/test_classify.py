@@ -1,0 +1,355 @@
+"""Roles with evidence, diff rows, and the folder-wide paragraph statistics."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dedup.align import Op
+from dedup.classify import (
+    DiffRow,
+    KeyCounts,
+    Label,
+    ParagraphStats,
+    Role,
+    classify,
+    diff,
+    paragraph_key,
+    paragraph_stats,
+    row_as_dict,
+)
+from dedup.document import Document, parse_text
+
+BODY = [
+    "The city council voted on Monday to expand the tram network by twelve kilometres over five years.",
+    "Supporters said the line would cut commuting times, while critics questioned the projected costs.",
+    "Construction is expected to begin next spring, pending approval of the regional transport budget.",
+    "The mayor told reporters the vote was the most important decision of her first term in office.",
+]
+
+
+def doc(*paragraphs: str, id: str = "d") -> Document:
+    return parse_text("\n\n".join(paragraphs), id=id)
+
+
+def roles_of(extra_a: list[str], extra_b: list[str], *, at: int = 2, stats=None) -> dict[str, DiffRow]:
+    """Diff the body with ``extra_a`` inserted in A and ``extra_b`` in B (at paragraph ``at``)."""
+    a = doc(*BODY[:at], *extra_a, *BODY[at:], id="a")
+    b = doc(*BODY[:at], *extra_b, *BODY[at:], id="b")
+    rows = diff(a, b, stats=stats)
+    out = {}
+    for r in rows:
+        if r.op in (Op.DELETE, Op.INSERT):
+            text = (a if r.a else b).text[(r.a or r.b).start : (r.a or r.b).end]
+            out[text] = r
+    return out
+
+
+def role(text: str, *, side: str = "b", at: int = 2, context: tuple[list[str], list[str]] = ([], [])) -> Label:
+    extra_a, extra_b = context
+    rows = roles_of(extra_a + ([text] if side == "a" else []), extra_b + ([text] if side == "b" else []), at=at)
+    r = rows[text]
+    return Label(r.role, r.evidence)
+
+
+# --------------------------------------------------------------------------- one test per role
+
+
+def test_body():
+    rows = diff(doc(*BODY, id="a"), doc(*BODY, id="b"))
+    assert {(r.op, r.role, r.evidence) for r in rows} == {(Op.EQUAL, Role.BODY, "in both versions")}
+
+
+def test_title():
+    a = doc("Council backs a longer tram network", *BODY, id="a")
+    b = doc(*BODY, id="b")
+    (row,) = [r for r in diff(a, b) if r.op is Op.DELETE]
+    assert row.role is Role.TITLE and "headline" in row.evidence
+
+
+def test_title_in_both_versions():
+    rows = diff(doc("Council backs a longer tram network", *BODY, id="a"), doc("Council backs a longer tram network", *BODY, id="b"))
+    assert rows[0].role is Role.TITLE and rows[0].op is Op.EQUAL
+
+
+def test_heading():
+    lab = role("WHAT COMES NEXT", side="a")
+    assert lab == Label(Role.HEADING, "short line between body paragraphs")
+
+
+def test_caption_by_credit_and_neighbour():
+    rows = roles_of([], ["Council members raise their hands during the vote on Monday.", "Photo: Jane Doe/AP"])
+    assert rows["Photo: Jane Doe/AP"].role is Role.CAPTION
+    assert rows["Photo: Jane Doe/AP"].evidence.startswith("photo credit")
+    first = rows["Council members raise their hands during the vote on Monday."]
+    assert first.role is Role.CAPTION and first.evidence == "next to a photo credit (paragraph 3)"
+
+
+def test_caption_by_wording():
+    assert role("The mayor, left, and her deputy, right, walk to the council chamber.").role is Role.CAPTION
+
+
+def test_pull_quote():
+    lab = role("The vote was the most important decision of her first term.", at=3)
+    assert lab == Label(Role.PULL_QUOTE, "repeats body paragraph 4")  # B: the quote is paragraph 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Subscribe now for unlimited access",
+        "You have 2 free articles left this month.",
+        "Sign up for our newsletter",
+        "Jetzt abonnieren und weiterlesen",
+        "Suscríbete para seguir leyendo",
+    ],
+)
+def test_paywall(text):
+    assert role(text, at=4).role is Role.PAYWALL
+
+
+def test_paywall_block_carries_bullets():
+    rows = roles_of([], ["Subscribe to keep reading.", "• Unlimited reading on every device", "• Cancel any time you like"], at=4)
+    assert rows["• Unlimited reading on every device"].role is Role.PAYWALL
+    assert "paywall block" in rows["• Unlimited reading on every device"].evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By Jane Doe and John Smith",
+        "More by Jane Doe",
+        "Jane Doe is a staff writer covering city hall.",
+        "Updated 10:42 AM EST, Nov 19, 2019",
+        "Von Max Mustermann",
+    ],
+)
+def test_byline(text):
+    assert role(text, at=0).role is Role.BYLINE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This article was originally published on Example News.",
+        "© 2019 The Associated Press. All rights reserved.",
+        "Reporting by Jane Doe; Editing by John Smith",
+    ],
+)
+def test_syndication(text):
+    assert role(text, at=4).role is Role.SYNDICATION
+
+
+def test_related_block():
+    rows = roles_of([], ["Related articles", "Tram fares to rise in January", "New bridge opens to cyclists"], at=4)
+    assert rows["Related articles"].role is Role.RELATED
+    assert rows["New bridge opens to cyclists"].role is Role.RELATED
+
+
+@pytest.mark.parametrize("text", ["Share on Facebook", "Home", "Skip to main content", "Privacy Policy", "We use cookies to improve your experience. Accept"])
+def test_navigation(text):
+    assert role(text, at=0).role is Role.NAVIGATION
+
+
+def test_navigation_short_line_outside_the_article():
+    lab = role("Weather Traffic Lottery", at=4)
+    assert lab == Label(Role.NAVIGATION, "short line after the article")
+
+
+def test_comments():
+    rows = roles_of([], ["12 Comments", "I think the tram is a great idea for our town and long overdue.", "Leave a Reply"], at=4)
+    assert rows["12 Comments"].role is Role.COMMENTS
+    assert rows["I think the tram is a great idea for our town and long overdue."].role is Role.COMMENTS
+    assert rows["Leave a Reply"].role is Role.COMMENTS
+
+
+def test_ad():
+    assert role("Advertisement").role is Role.AD
+    assert role("Anzeige").role is Role.AD
+
+
+def test_duplicate():
+    caption = "Council members raise their hands during the vote on Monday in the town hall."
+    rows = diff(doc(*BODY[:2], caption, caption, *BODY[2:], id="a"), doc(*BODY, id="b"))
+    dup = [r for r in rows if r.role is Role.DUPLICATE]
+    assert [(r.a.index, r.evidence) for r in dup] == [(3, "repeats paragraph 2")]
+
+
+def test_other():
+    text = "In a separate development, the regional court ruled that the old depot site may be sold to developers."
+    lab = role(text, side="a")
+    assert lab == Label(Role.OTHER, "no evidence of boilerplate")
+
+
+def test_corpus_repetition_is_boilerplate():
+    others = [doc(f"Story {k} is about something else entirely, number {k}.", "Weather Traffic Lottery", id=str(k)) for k in range(6)]
+    stats = paragraph_stats(others)
+    a = doc(*BODY, id="a")
+    b = doc(*BODY[:2], "Weather Traffic Lottery", *BODY[2:], id="b")
+    (row,) = [r for r in diff(a, b, stats=stats) if r.op is Op.INSERT]
+    assert (row.role, row.evidence) == (Role.NAVIGATION, "seen in 6 documents of this folder")
+
+
+def test_every_role_name():
+    assert [str(r) for r in Role] == [
+        "body", "title", "heading", "caption", "pull_quote", "paywall", "byline", "syndication",
+        "related", "navigation", "comments", "ad", "duplicate", "other",
+    ]  # fmt: skip
+
+
+def test_classify_one_document():
+    d = doc("Subscribe now", *BODY, id="d")
+    labels = classify(d, shared={1, 2, 3, 4})
+    assert [lab.role for lab in labels] == [Role.PAYWALL] + [Role.BODY] * 4
+    with pytest.raises(ValueError, match="min_documents"):
+        classify(d, shared=set(), min_documents=1)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def test_replace_row_has_words_that_rebuild_both_paragraphs():
+    a = doc(*BODY, id="a")
+    edited = BODY[1].replace("cut commuting times", "shorten journeys")
+    b = doc(BODY[0], edited, *BODY[2:], id="b")
+    (row,) = [r for r in diff(a, b) if r.op is Op.REPLACE]
+    assert row.role is Role.BODY and "edited" in row.evidence
+    d = row_as_dict(row)
+    assert "".join(w["a"] for w in d["words"]) == BODY[1]
+    assert "".join(w["b"] for w in d["words"]) == edited
+    assert {"op": "replace", "a": "cut commuting times, ", "b": "shorten journeys, "} in d["words"]
+
+
+def test_row_as_dict_schema():
+    rows = diff(doc("Headline for the story", *BODY, id="a"), doc(*BODY, "Share", id="b"))
+    for r in rows:
+        d = row_as_dict(r)
+        assert list(d) == ["op", "role", "score", "a", "b", "evidence", "words"]
+        assert json.loads(json.dumps(d)) == d
+        assert d["words"] == [] or d["op"] == "replace"
+        for side in ("a", "b"):
+            assert d[side] is None or set(d[side]) == {"index", "start", "end"}
+
+
+def test_row_order_follows_b_with_a_only_rows_first_in_each_gap():
+    a = doc(BODY[0], "Something said in A alone.", BODY[1], id="a")
+    b = doc(BODY[0], "Unrelated words over there.", BODY[1], id="b")
+    got = [(str(r.op), r.a.index if r.a else None, r.b.index if r.b else None) for r in diff(a, b)]
+    assert got == [("equal", 0, 0), ("delete", 1, None), ("insert", None, 1), ("equal", 2, 2)]
+
+
+def test_alignment_must_belong_to_the_documents():
+    from dedup.align import align
+
+    a, b = doc(*BODY, id="a"), doc(*BODY, id="b")
+    with pytest.raises(ValueError, match="alignment"):
+        diff(a, b, alignment=align(b, a))
+
+
+paragraphs = st.sampled_from(
+    BODY
+    + [
+        "Subscribe now",
+        "Photo: Jane Doe/AP",
+        "Share",
+        "By Jane Doe",
+        "Related articles",
+        "Council members raise their hands during the vote on Monday.",
+        "The vote was the most important decision of her first term.",
+        "WHAT COMES NEXT",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(paragraphs, min_size=1, max_size=10), st.lists(paragraphs, min_size=1, max_size=10))
+def test_rows_never_drop_or_repeat_a_paragraph(pa, pb):
+    a, b = doc(*pa, id="a"), doc(*pb, id="b")
+    rows = diff(a, b)
+    for side, d in (("a", a), ("b", b)):
+        spans: dict[int, list] = {}
+        for r in rows:
+            s = getattr(r, side)
+            if s is not None:
+                spans.setdefault(s.index, []).append(s)
+        assert sorted(spans) == list(range(len(d.paragraphs)))
+        for i, ss in spans.items():
+            p = d.paragraphs[i]
+            assert ss[0].start == p.start and ss[-1].end == p.end
+    for r in rows:
+        assert isinstance(r.role, Role) and r.evidence
+        assert (r.op is Op.REPLACE) or r.words == ()
+    # swapping the documents gives the same roles to the same paragraphs
+    back = diff(b, a)
+    forward = sorted((str(r.role), -1 if r.a is None else r.a.index, -1 if r.b is None else r.b.index) for r in rows)
+    mirrored = sorted((str(r.role), -1 if r.b is None else r.b.index, -1 if r.a is None else r.a.index) for r in back)
+    assert forward == mirrored
+
+
+# --------------------------------------------------------------------------- keys and statistics
+
+
+def test_paragraph_key_normalises():
+    assert paragraph_key("12 Comments") == paragraph_key("3 comments")
+    assert paragraph_key("Share  this!") == paragraph_key("share this")
+    assert paragraph_key("286,35 €") != paragraph_key("12,50 €")  # numbers alone keep their digits
+    assert paragraph_key("Share") != paragraph_key("Shares")
+    assert 0 <= paragraph_key("anything") < 2**64
+
+
+def test_paragraph_key_does_not_depend_on_hash_seed():
+    code = "from dedup.classify import paragraph_key; print(paragraph_key('Subscribe now'))"
+    outs = set()
+    for seed in ("1", "2", "random"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout)
+    assert len(outs) == 1 and outs.pop().strip() == str(paragraph_key("Subscribe now"))
+
+
+def test_paragraph_stats_counts_documents_not_paragraphs():
+    docs = [
+        doc("Share", "Share", "Story one.", id="1"),
+        doc("Share", "Story two.", id="2"),
+        doc("share!", "Story three.", id="3"),
+        doc("Story one.", id="4"),
+    ]
+    stats = paragraph_stats(docs)
+    assert stats.documents == 4
+    assert stats.seen("Share") == 3
+    assert stats.seen("Story one.") == 2
+    assert stats.seen("Story two.") == 0  # seen once: dropped
+    assert paragraph_stats(docs, batch=1) == stats
+
+
+def test_key_counts_mapping():
+    counts = KeyCounts([3, 7, 2**63 + 5], [2, 4, 9])
+    assert counts[7] == 4 and counts[2**63 + 5] == 9 and counts.get(5, 0) == 0
+    assert list(counts) == [3, 7, 2**63 + 5] and len(counts) == 3
+    assert dict(counts) == {3: 2, 7: 4, 2**63 + 5: 9}
+    with pytest.raises(KeyError):
+        counts[-1]
+    assert hash(ParagraphStats(1, counts)) == hash(ParagraphStats(1, KeyCounts([3, 7, 2**63 + 5], [2, 4, 9])))
+
+
+# --------------------------------------------------------------------------- the dev set, when present
+
+DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "dev"
+
+
+def test_a_dev_pair_covers_every_paragraph():
+    pairs = DEV / "pairs.tsv"
+    if not pairs.exists():
+        pytest.skip("../shared/data/dev is not here")
+    line = pairs.read_text(encoding="utf-8").splitlines()[1].split("\t")
+    a = parse_text((DEV / "docs" / f"{line[0]}.txt").read_text(encoding="utf-8"), id=line[0])
+    b = parse_text((DEV / "docs" / f"{line[1]}.txt").read_text(encoding="utf-8"), id=line[1])
+    rows = diff(a, b)
+    assert {r.a.index for r in rows if r.a} == set(range(len(a.paragraphs)))
+    assert {r.b.index for r in rows if r.b} == set(range(len(b.paragraphs)))
