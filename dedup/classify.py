@@ -75,6 +75,7 @@ __all__ = [
     "classify",
     "diff",
     "paragraph_key",
+    "paragraph_keys",
     "paragraph_stats",
     "row_as_dict",
 ]
@@ -217,10 +218,17 @@ class ParagraphStats:
 
     documents: int
     counts: Mapping[int, int]
+    #: What was counted: "documents", or "articles" when versions of one article count once.
+    unit: str = "documents"
 
     def seen(self, text: str) -> int:
         """How many documents contain a paragraph like ``text`` (0 if fewer than two)."""
         return self.counts.get(paragraph_key(text), 0)
+
+
+def paragraph_keys(doc: Document) -> np.ndarray:
+    """The distinct :func:`paragraph_key` values of a document, sorted (``uint64``)."""
+    return np.unique(np.array([paragraph_key(p.text) for p in doc.paragraphs], dtype=np.uint64))
 
 
 def paragraph_stats(docs: Iterable[Document], *, batch: int = 1 << 20) -> ParagraphStats:
@@ -245,7 +253,7 @@ def paragraph_stats(docs: Iterable[Document], *, batch: int = 1 << 20) -> Paragr
 
     for doc in docs:
         n += 1
-        buf.extend({paragraph_key(p.text) for p in doc.paragraphs})
+        buf.extend(paragraph_keys(doc).tolist())
         if len(buf) >= batch:
             flush()
     flush()
@@ -431,7 +439,7 @@ def classify(
         if hit is not None and (p.words <= 12 or hit.start == 0):
             labels[i] = Label(hit.role, hit.evidence + " (in both versions)")
         elif p.words <= 12 and (count := seen(i)) >= 2 * min_documents:
-            labels[i] = Label(Role.NAVIGATION, f"seen in {count} documents of this folder (in both versions)")
+            labels[i] = Label(Role.NAVIGATION, f"seen in {count} {stats.unit} of this folder (in both versions)")
         elif i == first and _headline(p):
             labels[i] = Label(Role.TITLE, "headline in both versions")
         elif _heading(p) and _next_long_shared(paras, shared, i):
@@ -477,7 +485,7 @@ def classify(
         count_docs = seen(i)
         if count_docs >= min_documents:
             role = hit.role if hit else Role.NAVIGATION
-            labels[i] = Label(role, f"seen in {count_docs} documents of this folder")
+            labels[i] = Label(role, f"seen in {count_docs} {stats.unit} of this folder")
         elif hit is not None:
             labels[i] = Label(hit.role, hit.evidence)
         elif p.words <= SHORT_REPEAT_WORDS and len(copies) >= SHORT_REPEAT_TIMES:

@@ -194,6 +194,9 @@ class _Signed:
     where: tuple[_Where, ...]
     hashvalues: np.ndarray
     skipped: tuple[Skipped, ...]
+    #: Each document's distinct paragraph keys, concatenated (only when the run diffs).
+    paragraph_keys: np.ndarray
+    paragraph_counts: np.ndarray
 
 
 def _tasks(sources: Sequence[Source]) -> list[_Task]:
@@ -263,6 +266,11 @@ def _sign(task: _Task) -> _Signed:
     sizes = np.diff(offsets)
     keep = np.flatnonzero(sizes > 0)
     skipped.extend(Skipped(docs[k].id, "no words to compare") for k in np.flatnonzero(sizes == 0))
+    keys: list[np.ndarray] = []
+    if config.diff:
+        from dedup.classify import paragraph_keys  # noqa: PLC0415 - only runs that diff need them
+
+        keys = [paragraph_keys(docs[k]) for k in keep]
     return _Signed(
         infos=tuple(
             DocumentInfo(docs[k].id, len(docs[k].paragraphs), len(docs[k].text), int(sizes[k])) for k in keep
@@ -270,6 +278,8 @@ def _sign(task: _Task) -> _Signed:
         where=tuple(where[k] for k in keep),
         hashvalues=signed.hashvalues[keep],
         skipped=tuple(skipped),
+        paragraph_keys=np.concatenate(keys) if keys else np.zeros(0, np.uint64),
+        paragraph_counts=np.array([len(k) for k in keys], dtype=np.int64),
     )
 
 
@@ -287,9 +297,10 @@ def _fingerprints(chunk: Sequence[_Where]) -> list[np.ndarray | None]:
     return [flat[offsets[k] : offsets[k + 1]].copy() if d else None for k, d in enumerate(docs)]
 
 
-def _diff(chunk: Sequence[tuple[_Where, _Where]]) -> list[tuple]:
+def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list[tuple]:
     from dedup.classify import diff  # noqa: PLC0415 - only runs that diff pay for alignment
 
+    chunk, stats = job
     cache: dict[_Where, Document | None] = {}
 
     def doc(w: _Where) -> Document | None:
@@ -300,7 +311,7 @@ def _diff(chunk: Sequence[tuple[_Where, _Where]]) -> list[tuple]:
     out = []
     for wa, wb in chunk:
         a, b = doc(wa), doc(wb)
-        out.append(tuple(diff(a, b)) if a is not None and b is not None else ())
+        out.append(tuple(diff(a, b, stats=stats)) if a is not None and b is not None else ())
     return out
 
 
@@ -360,12 +371,16 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
     infos: list[DocumentInfo] = []
     where: list[_Where] = []
     blocks: list[np.ndarray] = []
+    key_blocks: list[np.ndarray] = []
+    key_counts: list[np.ndarray] = []
     with _Executor(config.workers, sources, config, len(tasks)) as ex:
         for result in ex.map(_sign, tasks):
             infos.extend(result.infos)
             where.extend(result.where)
             blocks.append(result.hashvalues)
             skipped.extend(result.skipped)
+            key_blocks.append(result.paragraph_keys)
+            key_counts.append(result.paragraph_counts)
             note("read", len(infos), None)
         note("read", len(infos), len(infos))
 
@@ -378,6 +393,13 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
             seen.add(infos[i].id)
             order.append(i)
         hashvalues = (np.concatenate(blocks) if blocks else np.zeros((0, config.num_perm), np.uint32))[order]
+        # Paragraph keys by row: the row (in id order) of the document each key comes from.
+        row_of = np.full(len(infos), -1, dtype=np.int64)
+        row_of[order] = np.arange(len(order))
+        per_doc = np.concatenate(key_counts) if key_counts else np.zeros(0, np.int64)
+        para_keys = np.concatenate(key_blocks) if key_blocks else np.zeros(0, np.uint64)
+        para_rows = np.repeat(row_of[: len(per_doc)], per_doc)
+        del blocks, key_blocks, key_counts
         infos = [infos[i] for i in order]
         where = [where[i] for i in order]
         ids = [d.id for d in infos]
@@ -412,11 +434,12 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
         del fps
 
         diffs: list[tuple] = [()] * len(matches)
-        if config.diff and matches and _can_diff():
+        if config.diff and matches:
+            stats = _article_stats(para_keys, para_rows, len(ids), groups)
             jobs = [(where[m.a], where[m.b]) for m in matches]
             done = 0
             diffs = []
-            for got in ex.map(_diff, _chunks(jobs, ROWS_PER_TASK)):
+            for got in ex.map(_diff, [(chunk, stats) for chunk in _chunks(jobs, ROWS_PER_TASK)]):
                 diffs.extend(got)
                 done += len(got)
                 note("diff", done, len(jobs))
@@ -447,9 +470,21 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
     )
 
 
-def _can_diff() -> bool:
-    try:
-        import dedup.classify  # noqa: F401, PLC0415
-    except ImportError:  # the aligner has not landed yet
-        return False
-    return True
+def _article_stats(keys: np.ndarray, rows: np.ndarray, n: int, groups: Sequence[cluster_stage.Cluster]):
+    """In how many articles of the folder each paragraph occurs.
+
+    An article is a cluster of versions, or a document without versions: the body of
+    a story syndicated twenty times is one article's text, not boilerplate, while a
+    line that recurs across many different articles is.
+    """
+    from dedup.classify import KeyCounts, ParagraphStats  # noqa: PLC0415
+
+    article = np.arange(n, dtype=np.int64)
+    for c in groups:
+        article[list(c.members)] = c.members[0]
+    keep = rows >= 0
+    pairs = np.unique(np.stack([keys[keep], article[rows[keep]].astype(np.uint64)], axis=1), axis=0)
+    uniq, counts = np.unique(pairs[:, 0], return_counts=True) if len(pairs) else (keys[:0], np.zeros(0, np.int64))
+    repeated = counts >= 2
+    articles = n - sum(len(c.members) - 1 for c in groups)
+    return ParagraphStats(articles, KeyCounts(uniq[repeated], counts[repeated].astype(np.uint32)), unit="articles")

@@ -142,3 +142,26 @@ def test_the_documents_of_the_pairs_come_with_the_report(tmp_path):
     assert doc.text == SEED_B.read_text()
     assert all(doc.text[p.start : p.end] == p.text for p in doc.paragraphs)
     assert run([str(tmp_path)], Config(diff=False)).paired == {}
+
+
+def test_boilerplate_is_counted_across_articles_not_versions(tmp_path):
+    """A line in many different articles is boilerplate; one in many versions of one article is not."""
+    line = "Bananas ripen faster beside apples on the kitchen counter"
+    for k in range(6):
+        (tmp_path / f"other{k}.txt").write_text(prose(300 + k) + "\n\n" + line)
+    article = prose(1, paragraphs=6)
+    (tmp_path / "clean.txt").write_text(article)
+    (tmp_path / "with_line.txt").write_text(article + "\n\n" + line)
+    # the same extra sentence in five versions of a second article: one article, so not boilerplate
+    story, extra = prose(2, paragraphs=6), "Otters hold hands while they sleep so they do not drift apart"
+    (tmp_path / "story.txt").write_text(story)
+    for k in range(5):
+        (tmp_path / f"story_v{k}.txt").write_text(story + "\n\n" + prose(400 + k, paragraphs=1, words=8) + "\n\n" + extra)
+    report = run([str(tmp_path)])
+    (pair,) = [p for p in report.pairs if (p.a, p.b) == ("clean.txt", "with_line.txt")]
+    (row,) = [r for r in pair.diff if r.b is not None and r.a is None]
+    assert row.evidence == "seen in 7 articles of this folder"
+    assert row.role not in ("body", "other")
+    story_rows = [r for p in report.pairs if p.a == "story.txt" for r in p.diff if r.a is None]
+    extra_rows = [r for r in story_rows if "seen in" in r.evidence]
+    assert story_rows and not extra_rows
