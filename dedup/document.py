@@ -141,22 +141,23 @@ def find_sources(
         seen[key] = ident
         sources.append(Source(path, ident, fmt))
 
-    for path in given:
+    for original, path in zip(paths, given):
+        shown = Path(original).as_posix()  # a path given on the command line is named as given
         try:
             st = os.stat(path)
         except FileNotFoundError:
             reason = "broken symbolic link" if os.path.islink(path) else "no such file or folder"
-            skipped.append(Skipped(_display(path), reason))
+            skipped.append(Skipped(shown, reason))
             continue
         except OSError as err:
-            skipped.append(Skipped(_display(path), _os_reason(err)))
+            skipped.append(Skipped(shown, _os_reason(err)))
             continue
         if stat.S_ISDIR(st.st_mode):
             _walk(path, root, hidden, add_file, skipped)
         elif stat.S_ISREG(st.st_mode):
             add_file(path, st, explicit=True)
         else:
-            skipped.append(Skipped(_display(path), "not a regular file"))
+            skipped.append(Skipped(shown, "not a regular file"))
     sources.sort(key=lambda s: s.id)
     skipped.sort(key=lambda s: (s.path, s.reason))
     return sources, skipped
@@ -175,13 +176,6 @@ def _scan_root(given: list[str]) -> str:
 def _relative_id(path: str, root: str) -> str:
     rel = os.path.relpath(path, root)
     return Path(rel).as_posix()
-
-
-def _display(path: str) -> str:
-    try:
-        return Path(os.path.relpath(path)).as_posix()
-    except ValueError:
-        return path
 
 
 def _walk(top: str, root: str, hidden: bool, add_file, skipped: list[Skipped]) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -27,11 +28,23 @@ import numpy as np
 
 from dedup import cluster as cluster_stage
 from dedup import index as index_stage
+from dedup.errors import UsageError
 from dedup.document import MAX_BYTES, Document, Skipped, Source, find_sources, jsonl_spans, load_at, load_span
 from dedup.shingle import fingerprint_batch
 from dedup.signature import sign_fingerprints
 
-__all__ = ["ClusterInfo", "Config", "DocumentInfo", "PairInfo", "PairedDocuments", "Progress", "Report", "run"]
+__all__ = [
+    "ClusterInfo",
+    "Config",
+    "DocumentInfo",
+    "PairInfo",
+    "PairedDocuments",
+    "Progress",
+    "Report",
+    "compare",
+    "read_pair",
+    "run",
+]
 
 #: Files handed to one worker task.
 FILES_PER_TASK = 256
@@ -467,6 +480,53 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
         clusters=tuple(ClusterInfo(tuple(ids[i] for i in c.members), ids[c.canonical], c.reason) for c in groups),
         pairs=tuple(sorted(pairs, key=lambda p: (p.a, p.b))),
         paired=paired,
+    )
+
+
+def read_pair(a: str, b: str, config: Config | None = None) -> tuple[Document | Skipped, Document | Skipped]:
+    """Read two documents for :func:`compare`; ids are relative to their common parent folder.
+
+    Each side is a Document, or a Skipped saying why it cannot be read. A file given
+    twice is read once and compared with itself. Raises UsageError for a folder or a
+    JSONL file (which holds many documents).
+    """
+    config = config or Config()
+    for given in (a, b):
+        if os.path.isdir(given):
+            raise UsageError(f"{given}: is a folder; dedup diff compares two files")
+    sources, skipped = find_sources([a, b])
+    out: list[Document | Skipped] = []
+    for given in (a, b):
+        path = os.path.abspath(given)
+        source = next((s for s in sources if s.path == path), None)
+        if source is None and os.path.exists(path):  # the same file as the other argument
+            source = next((s for s in sources if os.path.samefile(s.path, path)), None)
+        if source is None:
+            out.append(next((s for s in skipped if not s.reason.startswith("same file")), Skipped(given, "cannot be read")))
+            continue
+        if source.format == "jsonl":
+            raise UsageError(f"{given}: is a JSONL file of many documents; dedup diff compares two documents")
+        out.append(next(iter(load_span(source, **_read_kwargs(config))))[2])
+    return out[0], out[1]
+
+
+def compare(a: Document, b: Document, config: Config | None = None, *, stats=None) -> PairInfo:
+    """One pair, in the order given: exact Jaccard and containments, and the labelled diff.
+
+    ``config.diff`` off gives the figures only; ``stats`` are the folder's paragraph
+    statistics (:func:`dedup.classify.paragraph_stats`) if there is a folder.
+    """
+    config = config or Config()
+    fa = fingerprint_batch([a.text], size=config.shingle_size)[0]
+    fb = fingerprint_batch([b.text], size=config.shingle_size)[0]
+    m = cluster_stage.Match(0, 1, len(fa), len(fb), cluster_stage.overlap(fa, fb))
+    rows: tuple = ()
+    if config.diff:
+        from dedup.classify import diff  # noqa: PLC0415
+
+        rows = tuple(diff(a, b, stats=stats))
+    return PairInfo(
+        a.id, b.id, _round(m.jaccard), _round(m.containment_a_in_b), _round(m.containment_b_in_a), m.shared, rows
     )
 
 

@@ -262,3 +262,56 @@ def test_progress_bar_never_shows_off_a_terminal():
         bar("read", 5000, None)
         bar("diff", 1, 3)
     assert bar.progress is None and out.getvalue() == ""
+
+
+def test_diff_shows_the_labelled_pair():
+    result = invoke("diff", SEED_A, SEED_B)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "jaccard 0.86, A in B 0.93, B in A 0.91" in out
+    for text in ("title", "heading", "caption", "pull-quote", "paywall", "byline", "syndication", "navigation"):
+        assert text in out
+    assert "Pyeongyang Press Corps/REUTERS" in out
+
+
+def test_diff_json_is_the_pair_object_with_rows():
+    result = invoke("diff", SEED_A, SEED_B, "--format", "json")
+    assert result.exit_code == 0
+    pair = json.loads(result.stdout)
+    assert (pair["a"], pair["b"]) == (SEED_A.name, SEED_B.name)
+    assert {"jaccard", "containment_a_in_b", "containment_b_in_a", "diff"} <= set(pair)
+    a_rows = sorted(r["a"]["index"] for r in pair["diff"] if r["a"])
+    b_rows = sorted(r["b"]["index"] for r in pair["diff"] if r["b"])
+    assert a_rows == list(range(24)) and b_rows == list(range(26))  # every paragraph once
+
+
+def test_diff_keeps_the_order_given():
+    pair = json.loads(invoke("diff", SEED_B, SEED_A, "-f", "json").stdout)
+    assert (pair["a"], pair["b"]) == (SEED_B.name, SEED_A.name)
+    assert pair["containment_a_in_b"] == pytest.approx(0.9125, abs=1e-4)
+
+
+def test_diff_pairs_file_writes_json_lines(tmp_path):
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text(f"path_a\tpath_b\n{SEED_A}\t{SEED_B}\n# a comment\n{SEED_A}\t{tmp_path / 'gone.txt'}\n{SEED_B}\t{SEED_B}\n")
+    result = invoke("diff", "--pairs", tsv)
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["a"], r["b"]) for r in records] == [(str(SEED_A), str(SEED_B)), (str(SEED_B), str(SEED_B))]
+    assert records[0]["diff"] and records[1]["jaccard"] == 1.0
+    assert all(r["op"] == "equal" for r in records[1]["diff"])
+    assert result.stderr == f"dedup: skipped {tsv}:4: {tmp_path / 'gone.txt'}: no such file or folder\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("diff", SEED_A),
+        ("diff", SEEDS, SEED_A),
+        ("diff", SEED_A, SEED_B, "--pairs", SEED_A),
+    ],
+)
+def test_diff_usage_errors(args):
+    proc = subprocess.run([sys.executable, "-m", "dedup", *map(str, args)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("dedup: ") and "Traceback" not in proc.stderr
