@@ -13,6 +13,7 @@ one bad file: :func:`read` yields a :class:`Skipped` with a short reason instead
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import os
 import re
@@ -33,6 +34,7 @@ __all__ = [
     "decode",
     "find_sources",
     "load",
+    "load_bytes",
     "parse_html",
     "parse_text",
     "read",
@@ -263,6 +265,30 @@ def load(
         return
     try:
         data = _read_bytes(source.path, max_bytes)
+    except DocumentError as err:
+        yield Skipped(source.id, err.reason)
+        return
+    yield from load_bytes(data, source, max_bytes=max_bytes, text_field=text_field, id_field=id_field)
+
+
+def load_bytes(
+    data: bytes, source: Source, *, max_bytes: int = MAX_BYTES, text_field: str = "text", id_field: str = "id"
+) -> Iterator[Document | Skipped]:
+    """Parse contents already read (a git blob, say) as :func:`load` parses ``source``.
+
+    ``source.path`` is not opened; it is only recorded in the Documents. The same bytes
+    always give the same Documents, so callers may cache the result under a hash of ``data``.
+    """
+    if source.format == "jsonl":
+        yield from _jsonl_records(
+            io.BytesIO(data), source, max_bytes=max_bytes, text_field=text_field, id_field=id_field
+        )
+        return
+    try:
+        if len(data) > max_bytes:
+            raise DocumentError(
+                source.path, f"too large ({_size(len(data))}; the limit is {_size(max_bytes)}, see --max-bytes)"
+            )
         text, encoding = decode(data, path=source.id)
         if source.format == "html":
             doc = parse_html(text, id=source.id, path=source.path, encoding=encoding)
@@ -302,39 +328,45 @@ def _load_jsonl(source: Source, *, max_bytes: int, text_field: str, id_field: st
     except OSError as err:
         yield Skipped(source.id, _os_reason(err))
         return
-    seen_ids: set[str] = set()
     with fh:
-        for lineno, raw in enumerate(fh, start=1):
-            where = f"{source.id}:{lineno}"
-            if not raw.strip():
-                continue
-            if len(raw) > max_bytes:
-                yield Skipped(where, f"record too large ({_size(len(raw))}; the limit is {_size(max_bytes)})")
-                continue
-            try:
-                record = json.loads(raw)
-            except (UnicodeDecodeError, json.JSONDecodeError) as err:
-                yield Skipped(where, f"invalid JSON ({_json_reason(err)})")
-                continue
-            if not isinstance(record, dict):
-                yield Skipped(where, "not a JSON object")
-                continue
-            text = record.get(text_field)
-            if not isinstance(text, str):
-                missing = "no" if text is None else "a non-string"
-                yield Skipped(where, f"{missing} {text_field!r} field (see --text-field)")
-                continue
-            key = record.get(id_field)
-            key = str(lineno) if key is None or isinstance(key, (dict, list)) else str(key)
-            ident = f"{source.id}#{key}"
-            if ident in seen_ids:
-                yield Skipped(where, f"duplicate {id_field!r} {key!r}")
-                continue
-            seen_ids.add(ident)
-            try:
-                yield parse_text(text, id=ident, path=source.path, format="jsonl", encoding="utf-8")
-            except DocumentError as err:
-                yield Skipped(ident, err.reason)
+        yield from _jsonl_records(fh, source, max_bytes=max_bytes, text_field=text_field, id_field=id_field)
+
+
+def _jsonl_records(
+    lines: Iterable[bytes], source: Source, *, max_bytes: int, text_field: str, id_field: str
+) -> Iterator[Document | Skipped]:
+    seen_ids: set[str] = set()
+    for lineno, raw in enumerate(lines, start=1):
+        where = f"{source.id}:{lineno}"
+        if not raw.strip():
+            continue
+        if len(raw) > max_bytes:
+            yield Skipped(where, f"record too large ({_size(len(raw))}; the limit is {_size(max_bytes)})")
+            continue
+        try:
+            record = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            yield Skipped(where, f"invalid JSON ({_json_reason(err)})")
+            continue
+        if not isinstance(record, dict):
+            yield Skipped(where, "not a JSON object")
+            continue
+        text = record.get(text_field)
+        if not isinstance(text, str):
+            missing = "no" if text is None else "a non-string"
+            yield Skipped(where, f"{missing} {text_field!r} field (see --text-field)")
+            continue
+        key = record.get(id_field)
+        key = str(lineno) if key is None or isinstance(key, (dict, list)) else str(key)
+        ident = f"{source.id}#{key}"
+        if ident in seen_ids:
+            yield Skipped(where, f"duplicate {id_field!r} {key!r}")
+            continue
+        seen_ids.add(ident)
+        try:
+            yield parse_text(text, id=ident, path=source.path, format="jsonl", encoding="utf-8")
+        except DocumentError as err:
+            yield Skipped(ident, err.reason)
 
 
 def _json_reason(err: Exception) -> str:
