@@ -214,14 +214,16 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
     ``*`` and ``?`` stay inside one folder name, ``**`` crosses folders (``docs/**``,
     ``**/draft-*.md``), ``[abc]``/``[!abc]`` are classes; a pattern without ``/`` matches
-    the file name in any folder; a trailing ``/`` means everything under that folder.
+    the file name in any folder, a leading ``/`` anchors it at the root, and a trailing
+    ``/`` means everything under that folder (as in ``.gitignore``).
     """
-    if not pattern or pattern.startswith("/") and len(pattern) == 1:
+    anchored = pattern.startswith("/")
+    pat = pattern.lstrip("/")
+    if not pat:
         raise UsageError(f"empty glob pattern {pattern!r}")
-    pat = pattern.lstrip("/") if pattern.startswith("/") else pattern
     if pat.endswith("/"):
         pat += "**"
-    elif "/" not in pat:
+    elif "/" not in pat and not anchored:
         pat = "**/" + pat
     out, i = [], 0
     while i < len(pat):
