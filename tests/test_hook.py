@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -427,3 +429,37 @@ def test_the_check_import_path_stays_lean(tmp_path):
     done = subprocess.run([sys.executable, "-c", _IMPORTS, B], cwd=repo, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "1 []"
+
+
+# --------------------------------------------------------------------------- docs cannot drift
+
+
+def test_the_readme_shows_what_check_prints(tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    repo = make_repo(tmp_path / "repo", {"seeds/" + A: TEXT_A})
+    write(repo, {"seeds/" + B: TEXT_B})
+    result = invoke(repo, monkeypatch, "seeds/" + B)
+    assert result.exit_code == 1
+    assert "\n" + result.stdout in readme  # the line of the README's example, as printed
+    help_text = runner.invoke(app, ["check", "--help"], env={"COLUMNS": "200"}).stdout
+    section = readme[readme.index("## pre-commit hook") : readme.index("## Exit codes")]
+    documented = set(re.findall(r"^\| `(--[a-z-]+)", section, flags=re.M))
+    documented |= set(re.findall(r", `(--[a-z-]+)`", section))
+    assert documented >= {"--include", "--exclude", "--against", "--config", "--index", "--threshold", "--seed"}
+    for option in documented:
+        assert option in help_text, option
+
+
+def test_the_hook_manifest_is_what_the_readme_and_the_issue_say():
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "dedup" and hook["entry"] == "dedup check" and hook["language"] == "python"
+    assert hook["types_or"] == ["markdown", "html", "plain-text"]
+    assert hook["require_serial"] is True and hook["minimum_pre_commit_version"] == "3.2.0"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "      - id: dedup\n" in readme and "    rev: v" in readme
+    (local,) = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"]
+    assert local["repo"] == "local" and local["hooks"][0]["id"] == "dedup"
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert pyproject["tool"]["dedup"]["accepted"] == [[f"seeds/{A}", f"seeds/{B}"]]
