@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -404,6 +405,115 @@ def _usage_error(err) -> None:
     _err(message if message.endswith((".", "?", ")")) else message + ".")
     ctx = getattr(err, "ctx", None)
     typer.echo(f"Try '{ctx.command_path if ctx else 'dedup'} -h' for help.", err=True)
+
+
+@app.command()
+def check(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files to check (pre-commit passes the staged ones). None: only bring the index up to date.",
+                       show_default=False),
+    ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option("--against", file_okay=False, help="Compare with the documents under this folder instead of the "
+                     "files git tracks (needed outside a git repository)."),
+    ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", help="Only these files take part (glob, repeatable; replaces the config's list)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Leave these files out (glob, repeatable; replaces the config's list)."),
+    ] = None,
+    index: Annotated[
+        Path | None,
+        typer.Option("--index", dir_okay=False, help="The index file. Default: dedup/index.sqlite in the git "
+                     "directory, or in $XDG_CACHE_HOME (~/.cache) outside git."),
+    ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", dir_okay=False, help="Read include, exclude and accepted pairs from this TOML file "
+                     "(default: [tool.dedup] of pyproject.toml, or .dedup.toml, at the root)."),
+    ] = None,
+    threshold: ThresholdOpt = 0.5,
+    containment: ContainmentOpt = 0.75,
+    num_perm: NumPermOpt = 128,
+    shingle_size: ShingleSizeOpt = 5,
+    seed: SeedOpt = 1,
+    workers: WorkersOpt = 1,
+    text_field: TextFieldOpt = "text",
+    id_field: IdFieldOpt = "id",
+    max_bytes: MaxBytesOpt = 32 * 1024 * 1024,
+) -> None:
+    """Stop FILES that are versions of each other or of a document already in the repository.
+
+    FILES are compared with each other and with the files git tracks (as staged), or with
+    the documents under --against. One sorted line per near-duplicate on stdout,
+
+        path: near-duplicate of other/path (jaccard 0.91, containment 0.99)
+
+    with paths relative to the repository root (or to --against); containment is the larger
+    of the two: the share of the smaller document's shingles found in the other. Nothing is
+    printed when all is well. Exit 0: none found; 1: found; 2: usage or I/O error. No file is
+    ever modified; the index lives outside the working tree.
+    """
+    from dedup.hook import check as run_check
+    from dedup.repo import default_index, git_root, load_settings
+    from dedup.pipeline import Config
+
+    try:
+        config = Config(
+            shingle_size=shingle_size,
+            num_perm=num_perm,
+            seed=seed,
+            threshold=threshold,
+            containment=containment or None,
+            diff=False,
+            workers=workers,
+            text_field=text_field,
+            id_field=id_field,
+            max_bytes=max_bytes,
+        )
+        if against is not None:
+            if not against.is_dir():
+                raise ValueError(f"--against: {against} is not a folder")
+            root, git = str(against.resolve()), False
+        else:
+            root = git_root(Path.cwd())
+            if root is None:
+                raise ValueError("not inside a git repository: give --against FOLDER to compare with a folder")
+            git = True
+        settings = load_settings(root, config_file=config_file)
+        if include is not None:
+            settings = replace(settings, include=tuple(include))
+        if exclude is not None:
+            settings = replace(settings, exclude=tuple(exclude))
+        if index is None:
+            cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+            index = Path(default_index(root, git=git, cache_dir=cache))
+        outcome = run_check([str(f) for f in files or ()], root=root, git=git, config=config, settings=settings,
+                            index=index)
+    except (DedupError, ValueError) as err:
+        _err(str(err))
+        raise typer.Exit(EXIT_USAGE) from None
+    for line in outcome.warnings:
+        _err(f"warning: {line}")
+    for s in outcome.skipped:
+        _err(f"skipped {s.path}: {s.reason}")
+    for s in outcome.errors:
+        _err(f"{s.path}: {s.reason}")
+    lines = [
+        f"{f.path}: near-duplicate of {f.other} (jaccard {f.jaccard:.2f}, containment {f.containment:.2f})"
+        for f in outcome.findings
+    ]
+    if lines:
+        _emit("\n".join(lines), None)
+    if outcome.errors:
+        raise typer.Exit(EXIT_USAGE)
+    if outcome.findings:
+        raise typer.Exit(EXIT_FOUND)
 
 
 def main() -> None:

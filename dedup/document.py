@@ -13,6 +13,7 @@ one bad file: :func:`read` yields a :class:`Skipped` with a short reason instead
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from dedup.errors import DocumentError
 
@@ -35,6 +37,7 @@ __all__ = [
     "jsonl_spans",
     "load",
     "load_at",
+    "load_bytes",
     "load_span",
     "parse_html",
     "parse_text",
@@ -276,23 +279,55 @@ def load_span(
     other file the whole file is one item at offset 0, line 1. The offset and line
     are what :func:`load_at` takes to read the same item again.
     """
+    fields = {"max_bytes": max_bytes, "text_field": text_field, "id_field": id_field}
     if source.format == "jsonl":
-        yield from _load_jsonl(
-            source, start=start, end=end, first_line=first_line,
-            max_bytes=max_bytes, text_field=text_field, id_field=id_field,
-        )
+        try:
+            fh = open(source.path, "rb")
+        except OSError as err:
+            yield start, first_line, Skipped(source.id, _os_reason(err))
+            return
+        with fh:
+            fh.seek(start)
+            yield from _jsonl_records(fh, source, start=start, end=end, first_line=first_line, **fields)
         return
     try:
         data = _read_bytes(source.path, max_bytes)
-        text, encoding = decode(data, path=source.id)
-        if source.format == "html":
-            doc = parse_html(text, id=source.id, path=source.path, encoding=encoding)
-        else:
-            doc = parse_text(text, id=source.id, path=source.path, format=source.format, encoding=encoding)
     except DocumentError as err:
         yield 0, 1, Skipped(source.id, err.reason)
         return
-    yield 0, 1, doc
+    yield 0, 1, _parse_bytes(data, source, max_bytes=max_bytes)
+
+
+def load_bytes(
+    data: bytes, source: Source, *, max_bytes: int = MAX_BYTES, text_field: str = "text", id_field: str = "id"
+) -> Iterator[Document | Skipped]:
+    """Parse contents already read (a git blob, say) as :func:`load` parses ``source``.
+
+    ``source.path`` is not opened; it is only recorded in the Documents. The same bytes
+    always give the same Documents, so callers may cache the result under a hash of ``data``.
+    """
+    if source.format == "jsonl":
+        records = _jsonl_records(
+            io.BytesIO(data), source, max_bytes=max_bytes, text_field=text_field, id_field=id_field
+        )
+        for _, _, item in records:
+            yield item
+        return
+    yield _parse_bytes(data, source, max_bytes=max_bytes)
+
+
+def _parse_bytes(data: bytes, source: Source, *, max_bytes: int) -> Document | Skipped:
+    try:
+        if len(data) > max_bytes:
+            raise DocumentError(
+                source.path, f"too large ({_size(len(data))}; the limit is {_size(max_bytes)}, see --max-bytes)"
+            )
+        text, encoding = decode(data, path=source.id)
+        if source.format == "html":
+            return parse_html(text, id=source.id, path=source.path, encoding=encoding)
+        return parse_text(text, id=source.id, path=source.path, format=source.format, encoding=encoding)
+    except DocumentError as err:
+        return Skipped(source.id, err.reason)
 
 
 def load_at(
@@ -369,63 +404,58 @@ def _size(n: int) -> str:
     raise AssertionError("unreachable")
 
 
-def _load_jsonl(
+def _jsonl_records(
+    fh: BinaryIO,
     source: Source,
     *,
-    start: int,
-    end: int | None,
-    first_line: int,
+    start: int = 0,
+    end: int | None = None,
+    first_line: int = 1,
     max_bytes: int,
     text_field: str,
     id_field: str,
-) -> Iterator[tuple[int, Document | Skipped]]:
-    try:
-        fh = open(source.path, "rb")
-    except OSError as err:
-        yield start, first_line, Skipped(source.id, _os_reason(err))
-        return
+) -> Iterator[tuple[int, int, Document | Skipped]]:
+    """``(offset, line, item)`` for the records of ``fh`` (positioned at ``start``) up to ``end``."""
     seen_ids: set[str] = set()
-    with fh:
-        fh.seek(start)
-        offset, lineno = start, first_line - 1
-        while end is None or offset < end:
-            raw = fh.readline(max_bytes + 1)
-            if not raw:
-                break
-            here, offset, lineno = offset, offset + len(raw), lineno + 1
-            where = f"{source.id}:{lineno}"
-            if len(raw) > max_bytes:
-                while raw and not raw.endswith(b"\n"):  # skip the rest of the line
-                    raw = fh.readline(1024 * 1024)
-                    offset += len(raw)
-                yield here, lineno, Skipped(where, f"record too large (over the {_size(max_bytes)} limit, see --max-bytes)")
-                continue
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw)
-            except (UnicodeDecodeError, json.JSONDecodeError) as err:
-                yield here, lineno, Skipped(where, f"invalid JSON ({_json_reason(err)})")
-                continue
-            if not isinstance(record, dict):
-                yield here, lineno, Skipped(where, "not a JSON object")
-                continue
-            text = record.get(text_field)
-            if not isinstance(text, str):
-                missing = "no" if text is None else "a non-string"
-                yield here, lineno, Skipped(where, f"{missing} {text_field!r} field (see --text-field)")
-                continue
-            key = record.get(id_field)
-            key = str(lineno) if key is None or isinstance(key, (dict, list)) else str(key)
-            ident = f"{source.id}#{key}"
-            if ident in seen_ids:
-                yield here, lineno, Skipped(where, f"duplicate {id_field!r} {key!r}")
-                continue
-            seen_ids.add(ident)
-            try:
-                yield here, lineno, parse_text(text, id=ident, path=source.path, format="jsonl", encoding="utf-8")
-            except DocumentError as err:
-                yield here, lineno, Skipped(ident, err.reason)
+    offset, lineno = start, first_line - 1
+    while end is None or offset < end:
+        raw = fh.readline(max_bytes + 1)
+        if not raw:
+            break
+        here, offset, lineno = offset, offset + len(raw), lineno + 1
+        where = f"{source.id}:{lineno}"
+        if len(raw) > max_bytes:
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the line
+                raw = fh.readline(1024 * 1024)
+                offset += len(raw)
+            yield here, lineno, Skipped(where, f"record too large (over the {_size(max_bytes)} limit, see --max-bytes)")
+            continue
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            yield here, lineno, Skipped(where, f"invalid JSON ({_json_reason(err)})")
+            continue
+        if not isinstance(record, dict):
+            yield here, lineno, Skipped(where, "not a JSON object")
+            continue
+        text = record.get(text_field)
+        if not isinstance(text, str):
+            missing = "no" if text is None else "a non-string"
+            yield here, lineno, Skipped(where, f"{missing} {text_field!r} field (see --text-field)")
+            continue
+        key = record.get(id_field)
+        key = str(lineno) if key is None or isinstance(key, (dict, list)) else str(key)
+        ident = f"{source.id}#{key}"
+        if ident in seen_ids:
+            yield here, lineno, Skipped(where, f"duplicate {id_field!r} {key!r}")
+            continue
+        seen_ids.add(ident)
+        try:
+            yield here, lineno, parse_text(text, id=ident, path=source.path, format="jsonl", encoding="utf-8")
+        except DocumentError as err:
+            yield here, lineno, Skipped(ident, err.reason)
 
 
 def _json_reason(err: Exception) -> str:

@@ -30,10 +30,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Tier", "candidates", "detection_probability", "plan"]
+__all__ = ["Tier", "candidates", "candidates_of", "detection_probability", "plan"]
 
 #: Rows added, one at a time, to split an oversized bucket before chaining it.
 MAX_EXTRA_ROWS = 8
+
+#: candidates_of compares each query row with every corpus row (work: queries x corpus x
+#: bands) up to this many query rows; above it, one candidates() run over all rows is cheaper.
+DIRECT_QUERIES = 64
+
+#: Corpus rows compared at once with a query row (bounds the boolean temporaries).
+_CHUNK = 16384
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,3 +230,69 @@ def candidates(
         return np.zeros((0, 2), dtype=np.int64)
     uniq = np.unique(np.concatenate(codes))
     return np.stack([(uniq // np.uint64(n)).astype(np.int64), (uniq % np.uint64(n)).astype(np.int64)], axis=1)
+
+
+def candidates_of(
+    query: np.ndarray,
+    query_sizes: np.ndarray,
+    corpus: np.ndarray,
+    corpus_sizes: np.ndarray,
+    tiers: tuple[Tier, ...],
+    *,
+    max_bucket: int = 64,
+    workers: int = 1,
+) -> np.ndarray:
+    """Candidate pairs that involve a query row: new documents against an indexed corpus.
+
+    Rows are numbered query first: row ``i < len(query)`` is ``query[i]``, row
+    ``len(query) + j`` is ``corpus[j]``. Returns pairs ``(i, j)``, ``i < j``, sorted and
+    unique; a pair of two corpus rows is never returned.
+
+    The rule is :func:`candidates`': a pair is a candidate when its rows agree on every row
+    of a band of the tier for its size ratio. Query pairs come from :func:`candidates` on
+    the query rows. For up to :data:`DIRECT_QUERIES` query rows, each is compared with
+    every corpus row directly (exact band equality, no bucket limit), which finds every
+    pair :func:`candidates` on all rows would find, plus the few that it drops when it
+    splits an oversized bucket; for more, :func:`candidates` runs on all rows.
+    """
+    nq, nc = len(query), len(corpus)
+    if nq == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    if nc and query.shape[1] != corpus.shape[1]:
+        raise ValueError(f"query has {query.shape[1]} permutations and corpus {corpus.shape[1]}: sign both alike")
+    if nq > DIRECT_QUERIES and nc:
+        found = candidates(
+            np.concatenate([query, corpus]),
+            np.concatenate([query_sizes, corpus_sizes]),
+            tiers,
+            max_bucket=max_bucket,
+            workers=workers,
+        )
+        return found[found[:, 0] < nq]
+    parts = [candidates(query, query_sizes, tiers, max_bucket=max_bucket, workers=workers)]
+    if nc:
+        qs = np.maximum(np.asarray(query_sizes, dtype=np.float64), 1.0)
+        cs = np.maximum(np.asarray(corpus_sizes, dtype=np.float64), 1.0)
+        full = np.uint32(0xFFFFFFFF)
+        live_c = ~np.all(corpus == full, axis=1)
+        live_q = ~np.all(query == full, axis=1)
+        upper = np.array([t.max_ratio for t in tiers])
+        for i in np.flatnonzero(live_q):
+            ratio = np.maximum(cs, qs[i]) / np.minimum(cs, qs[i])
+            tier_of = np.searchsorted(upper, ratio, side="left")  # the first tier whose range holds it
+            hit = np.zeros(nc, dtype=bool)
+            for k, tier in enumerate(tiers):
+                rows = np.flatnonzero((tier_of == k) & live_c)
+                width = tier.b * tier.r
+                for lo in range(0, len(rows), _CHUNK):
+                    sub = rows[lo : lo + _CHUNK]
+                    same = corpus[sub, :width] == query[i, :width]
+                    if tier.r > 1:
+                        same = same.reshape(len(sub), tier.b, tier.r).all(axis=2)
+                    hit[sub[same.any(axis=1)]] = True
+            js = np.flatnonzero(hit)
+            parts.append(np.stack([np.full(len(js), i, dtype=np.int64), js.astype(np.int64) + nq], axis=1))
+    found = np.concatenate(parts)
+    if not len(found):
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(found, axis=0)

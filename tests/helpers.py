@@ -31,3 +31,48 @@ def prose(seed: int, paragraphs: int = 8, words: int = 60) -> str:
         w[0] = w[0].capitalize()
         paras.append(" ".join(w) + ".")
     return "\n\n".join(paras)
+
+
+# --------------------------------------------------------------------------- throw-away git repositories
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+
+#: Environment variables git sets for hooks: a test run from inside a hook must not inherit them.
+GIT_ENV = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_PREFIX", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` with a fixed identity; returns stdout, raises on failure."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k not in GIT_ENV},
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def make_repo(path: Path, files: dict[str, str | bytes], *, commit: bool = True) -> Path:
+    """A git repository at ``path`` holding ``files`` (name -> text), committed unless told not to."""
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q")
+    write(path, files)
+    if files:
+        git(path, "add", "-A")
+        if commit:
+            git(path, "commit", "-q", "-m", "corpus")
+    return path
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")

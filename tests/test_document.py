@@ -13,6 +13,8 @@ from dedup.document import (
     Skipped,
     decode,
     find_sources,
+    load,
+    load_bytes,
     parse_html,
     parse_text,
     read,
@@ -290,3 +292,24 @@ def test_reading_never_writes(tmp_path):
     before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in tmp_path.iterdir()}
     list(read([tmp_path]))
     assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in tmp_path.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("a.txt", b"Title\n\nFirst paragraph.\nCredit/AP\n"),
+        ("a.md", "# Heading\n\n- one\n- two\n\nCaf\u00e9 au lait.".encode("cp1252")),
+        ("a.html", b"<html><body><h1>Title</h1><p>One <b>two</b></p><script>x</script></body></html>"),
+        ("a.jsonl", b'{"id": "x", "text": "Hello there."}\nnot json\n{"text": "Second one."}\n'),
+        ("empty.txt", b""),
+        ("b.txt", b"%PDF-1.4 binary"),
+        ("big.txt", b"word " * 100),
+    ],
+)
+def test_load_bytes_parses_as_load_reads(tmp_path, name, data):
+    (tmp_path / name).write_bytes(data)
+    (source,), _ = find_sources([tmp_path / name])
+    from_file = list(load(source, max_bytes=200))
+    from_bytes = list(load_bytes(data, source, max_bytes=200))
+    assert from_bytes == from_file
+    assert from_file  # every case gives a Document or a Skipped

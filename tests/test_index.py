@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from dedup.index import Tier, candidates, detection_probability, plan
+from dedup.index import Tier, candidates, candidates_of, detection_probability, plan
 from dedup.signature import sign_batch
 from tests.helpers import prose
 
@@ -90,3 +90,41 @@ def test_same_answer_with_more_workers():
     texts = [prose(k % 7) for k in range(40)]
     hv, sizes = _signed(texts)
     assert candidates(hv, sizes, plan(), workers=1).tolist() == candidates(hv, sizes, plan(), workers=2).tolist()
+
+
+def _corpus_and_queries():
+    """Unrelated documents, near-copies, a clean article inside a page, and empty rows."""
+    texts = [prose(k, paragraphs=4) for k in range(40)]
+    texts.append(texts[3].replace("the", "a", 5))  # a light edit of 3
+    texts.append(prose(900, paragraphs=3) + "\n\n" + texts[7] + "\n\n" + prose(901, paragraphs=6))  # 7 inside a page
+    texts.append("")  # no shingles
+    texts.append(texts[20][: len(texts[20]) // 3])  # the start of 20
+    return texts
+
+
+@pytest.mark.parametrize("direct", [True, False])
+@pytest.mark.parametrize("queries", [[40], [41, 43], [3, 40, 42], [0, 7, 20, 41]])
+def test_candidates_of_finds_what_candidates_finds_on_all_rows(monkeypatch, direct, queries):
+    if not direct:
+        monkeypatch.setattr("dedup.index.DIRECT_QUERIES", 0)
+    texts = _corpus_and_queries()
+    rest = [k for k in range(len(texts)) if k not in queries]
+    order = queries + rest  # query rows first, as candidates_of numbers them
+    sig = sign_batch([texts[k] for k in order], num_perm=128, seed=1)
+    tiers = plan()
+    nq = len(queries)
+    expected = candidates(sig.hashvalues, sig.sizes, tiers)
+    expected = {tuple(p) for p in expected.tolist() if p[0] < nq}
+    got = candidates_of(sig.hashvalues[:nq], sig.sizes[:nq], sig.hashvalues[nq:], sig.sizes[nq:], tiers)
+    assert got.dtype == np.int64 and got.shape[1] == 2
+    assert [tuple(p) for p in got.tolist()] == sorted(expected)
+    assert expected  # every query set here has a real pair among its candidates
+
+
+def test_candidates_of_with_no_corpus_or_no_query():
+    sig = sign_batch([prose(1), prose(1), prose(2)], num_perm=64, seed=1)
+    tiers = plan(num_perm=64)
+    empty = np.zeros((0, 64), dtype=np.uint32)
+    none = np.zeros(0, dtype=np.int64)
+    assert candidates_of(sig.hashvalues, sig.sizes, empty, none, tiers).tolist() == [[0, 1]]
+    assert candidates_of(empty, none, sig.hashvalues, sig.sizes, tiers).shape == (0, 2)
