@@ -1,0 +1,490 @@
+"""Text -> shingles: normalised word n-grams, hashed without a Python object per shingle.
+
+Normalisation folds text with NFKC and Unicode case folding; tokens are maximal runs of
+letters, digits and combining marks, so punctuation, quotes, dashes, emoji and whitespace
+only separate tokens. A character of a script written without spaces (CJK ideographs, kana,
+Thai, Lao, Khmer, Myanmar, ...) is a token of its own. A shingle is ``size`` consecutive
+tokens; a document with fewer tokens (but at least one) has one shingle of all of them.
+
+Every shingle has a 64-bit *fingerprint* (for exact set comparison) and a 32-bit *hash*
+(its top 32 bits, the MinHash input). Both are pure functions of the shingle's tokens: no
+dependence on ``PYTHONHASHSEED``, on the process, or on the other documents of a batch.
+
+>>> normalize("The Kim’s  REGIME—isn't it?")
+'the kim s regime isn t it'
+>>> shingle_strings("The North Korean regime is changing.", size=5)
+['the north korean regime is', 'north korean regime is changing']
+>>> hashfunc("the north korean regime is") == int(fingerprints("The North-Korean regime is!")[0] >> 32)
+True
+
+The fast path (:func:`fingerprint_batch`, and ``dedup.signature.sign_batch``) works on whole
+batches with numpy: the folded texts are concatenated, turned into code points, classified
+through a lookup table, cut into tokens with vectorised comparisons, hashed with a
+polynomial rolling hash over prefix sums (mod 2^64), combined into n-gram hashes from
+shifted token-hash arrays and finished with the MurmurHash3 64-bit finaliser.
+:func:`tokens`, :func:`shingle_strings` and :func:`hashfunc` are the slow, readable
+reference for the same definitions.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+__all__ = [
+    "NO_SPACE_SCRIPTS",
+    "fingerprint",
+    "fingerprint_batch",
+    "fingerprints",
+    "hashfunc",
+    "normalize",
+    "shingle_strings",
+    "tokens",
+]
+
+# Code point ranges of scripts written without spaces between words: each letter is a token.
+# From the Unicode block chart (Blocks.txt) for Thai, Lao, Tibetan-free South-East Asian
+# scripts, Japanese kana and CJK ideographs; Hangul is written with spaces and is not here.
+NO_SPACE_SCRIPTS = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x19E0, 0x19FF),  # Khmer symbols
+    (0x1A20, 0x1AAF),  # Tai Tham
+    (0x1B00, 0x1B7F),  # Balinese
+    (0x2E80, 0x2FDF),  # CJK radicals, Kangxi radicals
+    (0x3005, 0x3007),  # ideographic iteration mark, closing mark, number zero
+    (0x3021, 0x3029),  # Hangzhou numerals
+    (0x3031, 0x303C),  # kana repeat marks, ideographic iteration marks
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x3100, 0x312F),  # Bopomofo
+    (0x31A0, 0x31FF),  # Bopomofo extended, CJK strokes, Katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xA000, 0xA4CF),  # Yi
+    (0xA980, 0xA9DF),  # Javanese
+    (0xA9E0, 0xA9FF),  # Myanmar extended-B
+    (0xAA60, 0xAA7F),  # Myanmar extended-A
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFF9F),  # halfwidth Katakana (NFKC maps most of them to full width)
+    (0x16FE0, 0x16FFF),  # ideographic symbols
+    (0x1B000, 0x1B16F),  # kana supplement and extended
+    (0x20000, 0x323AF),  # CJK extensions B-H, compatibility supplement
+)
+
+# Character classes. SEP separates tokens; WORD chars run together; SINGLE chars are a
+# token each; a MARK (combining mark) continues whatever token precedes it, or starts a
+# word after a separator.
+_SEP, _WORD, _SINGLE, _MARK = 0, 1, 2, 3
+_UNKNOWN = 255
+
+_M64 = (1 << 64) - 1
+# Odd multiplier of the rolling hash over code points, with B % 4 == 3 so that B - 1 has a
+# single factor of two (fewer structured collisions mod 2^64), and its inverse mod 2^64.
+_B = 0x9E3779B97F4A7C17
+_B_INV = pow(_B, -1, 1 << 64)
+# Odd multiplier combining the token hashes of a shingle, and a salt per token count.
+_M = 0xC2B2AE3D27D4EB4F
+_K_SALT = 0x165667B19E3779F9
+
+# Characters of one internal chunk of documents (bounds the uint64 temporaries: ~40 bytes a char).
+_CHUNK_CHARS = 1 << 20
+# Characters hashed in one window of the rolling hash (bounds the cached power tables).
+_WINDOW_CHARS = 1 << 20
+
+
+# --------------------------------------------------------------------------- reference
+
+
+def _fold(text: str) -> str:
+    """NFKC and full case folding, closed under repetition (Unicode's compatibility caseless match)."""
+    if text.isascii():
+        return text.lower()
+    nfd = unicodedata.normalize("NFD", text)
+    once = unicodedata.normalize("NFKD", nfd.casefold())
+    return unicodedata.normalize("NFKC", once.casefold())
+
+
+def _classify(cp: int) -> int:
+    cat = unicodedata.category(chr(cp))
+    major = cat[0]
+    if major == "M":
+        return _MARK
+    if major not in "LN":
+        return _SEP
+    for lo, hi in NO_SPACE_SCRIPTS:
+        if lo <= cp <= hi:
+            return _SINGLE
+    return _WORD
+
+
+def tokens(text: str) -> list[str]:
+    """The normalised tokens of ``text`` (slow reference of what the fast path computes).
+
+    >>> tokens("Kim’s NEW café — 北京大学!")
+    ['kim', 's', 'new', 'café', '北', '京', '大', '学']
+    """
+    folded = _fold(text)
+    out: list[str] = []
+    current: list[str] = []
+    prev_eff = _SEP
+    for ch in folded:
+        base = _char_class(ord(ch))
+        eff = base
+        if base == _MARK:
+            eff = prev_eff if prev_eff != _SEP else _WORD
+        start = eff != _SEP and (prev_eff == _SEP or base == _SINGLE or (base == _WORD and prev_eff == _SINGLE))
+        if (eff == _SEP or start) and current:
+            out.append("".join(current))
+            current = []
+        if eff != _SEP:
+            current.append(ch)
+        prev_eff = eff
+    if current:
+        out.append("".join(current))
+    return out
+
+
+def normalize(text: str) -> str:
+    """The normalised text: its tokens joined by single spaces.
+
+    Two texts have the same normalisation exactly when they have the same tokens, and so the
+    same shingles and fingerprints.
+    """
+    return " ".join(tokens(text))
+
+
+def _check_size(size: int) -> None:
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"size must be an integer >= 1 (tokens per shingle), got {size!r}; 5 is the usual choice")
+
+
+def shingle_strings(text: str, *, size: int = 5) -> list[str]:
+    """The shingles of ``text`` as strings of normalised tokens joined by single spaces, in order.
+
+    With fewer than ``size`` tokens (but at least one) there is one shingle of all of them;
+    with none, there are no shingles. Repeated shingles are repeated.
+    """
+    _check_size(size)
+    toks = tokens(text)
+    if not toks:
+        return []
+    if len(toks) < size:
+        return [" ".join(toks)]
+    return [" ".join(toks[i : i + size]) for i in range(len(toks) - size + 1)]
+
+
+def _fmix64_int(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & _M64
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & _M64
+    return h ^ (h >> 33)
+
+
+def _token_hash_int(token: str) -> int:
+    h, power = 0, 1
+    for ch in token:
+        h = (h + ord(ch) * power) & _M64
+        power = (power * _B) & _M64
+    return _fmix64_int(h)
+
+
+def fingerprint(shingle: bytes | str) -> int:
+    """The 64-bit fingerprint of one shingle given as normalised tokens joined by single spaces.
+
+    The string is not normalised again: pass what :func:`shingle_strings` returns.
+    Raises ValueError for an empty shingle.
+    """
+    if isinstance(shingle, (bytes, bytearray, memoryview)):
+        shingle = bytes(shingle).decode("utf-8")
+    if not shingle:
+        raise ValueError("shingle must not be empty: give its normalised tokens joined by single spaces")
+    parts = shingle.split(" ")
+    g = 0
+    for part in parts:
+        g = (g * _M + _token_hash_int(part)) & _M64
+    return _fmix64_int((g + len(parts) * _K_SALT) & _M64)
+
+
+def hashfunc(shingle: bytes | str) -> int:
+    """The 32-bit hash of one shingle (the top half of its :func:`fingerprint`).
+
+    It is the MinHash input: ``datasketch.MinHash(num_perm=n, seed=s, hashfunc=hashfunc)``
+    updated with :func:`shingle_strings` has the hash values ``dedup.signature`` computes.
+
+    >>> hashfunc(b"the north korean regime is") == hashfunc("the north korean regime is")
+    True
+    """
+    return fingerprint(shingle) >> 32
+
+
+# --------------------------------------------------------------------------- fast path
+
+_FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser on a uint64 array, in place; returns it."""
+    s, m1, m2 = _FMIX64
+    h ^= h >> s
+    h *= m1
+    h ^= h >> s
+    h *= m2
+    h ^= h >> s
+    return h
+
+
+# ASCII classes: letters and digits are word characters, everything else separates.
+_ASCII_WORD = np.zeros(256, dtype=bool)
+for _c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
+    _ASCII_WORD[_c] = True
+_ASCII_WORD.flags.writeable = False
+
+_lock = threading.Lock()
+# Class of every code point, filled lazily with the distinct code points of each batch.
+_classes = np.full(0x110000, _UNKNOWN, dtype=np.uint8)
+_classes[:128] = np.where(_ASCII_WORD[:128], _WORD, _SEP)
+# Powers of _B and of its inverse mod 2^64, grown on demand (read-only, replaced whole).
+_pow = np.ones(1, dtype=np.uint64)
+_ipow = np.ones(1, dtype=np.uint64)
+
+
+def _char_class(cp: int) -> int:
+    cls = int(_classes[cp])
+    if cls == _UNKNOWN:
+        cls = _classify(cp)
+        _classes[cp] = cls
+    return cls
+
+
+def _classes_of(cps: np.ndarray) -> np.ndarray:
+    cls = _classes[cps]
+    unknown = cls == _UNKNOWN
+    if unknown.any():
+        todo = np.unique(cps[unknown])
+        with _lock:
+            _classes[todo] = [_classify(int(cp)) for cp in todo]
+        cls = _classes[cps]
+    return cls
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    global _pow, _ipow
+    pw, ipw = _pow, _ipow
+    if len(pw) < n:
+        size = max(n, 2 * len(pw), 4096)
+        pw = np.full(size, _B, dtype=np.uint64)
+        pw[0] = 1
+        np.multiply.accumulate(pw, out=pw)
+        ipw = np.full(size, _B_INV, dtype=np.uint64)
+        ipw[0] = 1
+        np.multiply.accumulate(ipw, out=ipw)
+        pw.flags.writeable = False
+        ipw.flags.writeable = False
+        if size <= 4 * _WINDOW_CHARS:  # cache the usual sizes, not one pathological token
+            _pow, _ipow = pw, ipw
+    return pw, ipw
+
+
+def _code_points(joined: str) -> np.ndarray:
+    if joined.isascii():
+        return np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    return np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _token_spans(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) of every token; ``cps`` starts and ends with a separator."""
+    if cps.dtype == np.uint8:
+        word = _ASCII_WORD[cps]
+        plain = True
+    else:
+        cls = _classes_of(cps)
+        plain = int(cls.max()) <= _WORD
+        word = cls.view(bool) if plain else None
+    if plain:
+        starts = np.flatnonzero(word[1:] > word[:-1]) + 1
+        ends = np.flatnonzero(word[:-1] > word[1:]) + 1
+        return starts, ends
+    eff = cls
+    marks = cls == _MARK
+    if marks.any():
+        # A mark takes the class of the character it follows (a word after a separator).
+        idx = np.where(marks, 0, np.arange(len(cls)))
+        np.maximum.accumulate(idx, out=idx)
+        eff = cls[idx]
+        eff[marks & (eff == _SEP)] = _WORD
+    tok = eff != _SEP
+    prev = eff[:-1]
+    cur_base = cls[1:]
+    start = tok[1:] & ((prev == _SEP) | (cur_base == _SINGLE) | ((cur_base == _WORD) & (prev == _SINGLE)))
+    starts = np.flatnonzero(start) + 1
+    is_start = np.zeros(len(cls), dtype=bool)
+    is_start[starts] = True
+    end = tok[:-1] & (~tok[1:] | is_start[1:])
+    ends = np.flatnonzero(end) + 1
+    return starts, ends
+
+
+def _token_hashes(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Rolling hash of every token, ``sum(cp[s + j] * B**j)`` mod 2^64, then fmix64."""
+    out = np.empty(len(starts), dtype=np.uint64)
+    t0 = 0
+    while t0 < len(starts):
+        # A window of whole tokens, from the separator before its first token.
+        c0 = int(starts[t0]) - 1
+        t1 = int(np.searchsorted(starts, c0 + _WINDOW_CHARS, side="left"))
+        t1 = max(t1, t0 + 1)
+        c1 = int(ends[t1 - 1])
+        pw, ipw = _powers(c1 - c0)
+        acc = cps[c0:c1].astype(np.uint64)
+        acc *= pw[: c1 - c0]
+        np.cumsum(acc, out=acc)
+        s = starts[t0:t1] - c0
+        h = acc[ends[t0:t1] - c0 - 1]
+        h -= acc[s - 1]
+        h *= ipw[s]
+        out[t0:t1] = h
+        t0 = t1
+    return _fmix64(out)
+
+
+def _shingle_hashes(th: np.ndarray, tok_off: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fingerprints of the shingles of each document, grouped by document (not sorted).
+
+    ``th`` holds the token hashes of all documents, document ``d`` owning
+    ``th[tok_off[d]:tok_off[d + 1]]``. Returns (fingerprints, offsets).
+    """
+    n_tok = len(th)
+    counts = np.diff(tok_off)
+    short = np.flatnonzero((counts > 0) & (counts < size))
+    g = th.copy()
+    if size > 1:
+        padded = np.concatenate([th, np.zeros(size - 1, dtype=np.uint64)])
+        short_g = np.empty(len(short), dtype=np.uint64)
+        if len(short):
+            first = tok_off[:-1][short]
+            k1 = counts[short] == 1
+            short_g[k1] = th[first[k1]]
+        m = np.uint64(_M)
+        for i in range(1, size):
+            g *= m
+            g += padded[i : i + n_tok]
+            if len(short):
+                ki = counts[short] == i + 1
+                if ki.any():
+                    short_g[ki] = g[first[ki]]
+    valid_counts = np.where(counts >= size, counts - size + 1, np.minimum(counts, 1))
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(valid_counts, out=offsets[1:])
+    keep = np.ones(n_tok, dtype=bool)
+    if size > 1 and n_tok:
+        # The last size-1 token positions of each document start no full shingle.
+        tails = (tok_off[1:, None] - np.arange(1, size)[None, :]).ravel()
+        own = np.repeat(tok_off[:-1], size - 1)
+        keep[tails[tails >= own]] = False
+        if len(short):
+            keep[tok_off[:-1][short]] = True
+    fps = g[keep]
+    ks = np.full(len(fps), size, dtype=np.uint64)
+    if size > 1 and len(short):
+        pos = offsets[:-1][short]
+        fps[pos] = short_g
+        ks[pos] = counts[short].astype(np.uint64)
+    ks *= np.uint64(_K_SALT)
+    fps += ks
+    return _fmix64(fps), offsets
+
+
+def _iter_raw(texts: Sequence[str], size: int) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
+    """Yield ``(first, last, fingerprints, offsets)`` for chunks of documents ``texts[first:last]``.
+
+    Fingerprints are grouped by document in ``offsets`` (length ``last - first + 1``) but
+    neither sorted nor deduplicated. Chunks hold about :data:`_CHUNK_CHARS` characters.
+    """
+    _check_size(size)
+    n = len(texts)
+    first = 0
+    while first < n:
+        folded: list[str] = []
+        chars = 0
+        last = first
+        while last < n and (chars < _CHUNK_CHARS or last == first):
+            text = texts[last]
+            if not isinstance(text, str):
+                raise TypeError(f"texts[{last}] is {type(text).__name__}, not str")
+            f = _fold(text)
+            folded.append(f)
+            chars += len(f) + 1
+            last += 1
+        lengths = np.fromiter((len(f) + 1 for f in folded), dtype=np.int64, count=len(folded))
+        doc_start = np.zeros(len(folded) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=doc_start[1:])
+        # " " + text0 + " " + text1 + ... + " ": every document lies between separators.
+        cps = _code_points(" " + " ".join(folded) + " ")
+        del folded
+        starts, ends = _token_spans(cps)
+        th = _token_hashes(cps, starts, ends) if len(starts) else np.empty(0, dtype=np.uint64)
+        del cps, ends
+        tok_off = np.searchsorted(starts, doc_start, side="left").astype(np.int64)
+        fps, offsets = _shingle_hashes(th, tok_off, size)
+        yield first, last, fps, offsets
+        first = last
+
+
+def _sort_unique(fps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort the fingerprints of each document and drop repeats; returns new (fingerprints, offsets)."""
+    n_docs = len(offsets) - 1
+    if len(fps) == 0:
+        return fps, offsets
+    doc = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(offsets))
+    order = np.argsort(fps, kind="stable")
+    # Stable sort by document of the fingerprint-sorted sequence: (document, fingerprint) order.
+    dtype = np.uint16 if n_docs <= 0xFFFF else np.int64
+    order = order[np.argsort(doc[order].astype(dtype), kind="stable")]
+    fps = fps[order]
+    # doc is non-decreasing, so it is also the document of each sorted fingerprint.
+    new = np.ones(len(fps), dtype=bool)
+    new[1:] = (fps[1:] != fps[:-1]) | (doc[1:] != doc[:-1])
+    fps = fps[new]
+    counts = np.bincount(doc[new], minlength=n_docs)
+    out_off = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(counts, out=out_off[1:])
+    return fps, out_off
+
+
+def fingerprint_batch(texts: Sequence[str], *, size: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle fingerprints of many documents at once.
+
+    Returns ``(fingerprints, offsets)``: document ``i`` owns the sorted, unique ``uint64``
+    fingerprints ``fingerprints[offsets[i]:offsets[i + 1]]``; ``offsets`` is ``int64`` of
+    length ``len(texts) + 1``. A document's fingerprints do not depend on the rest of the batch.
+    Raises ValueError for a bad ``size`` and TypeError for a text that is not a str.
+    """
+    parts: list[np.ndarray] = []
+    offs: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
+    base = 0
+    for _first, _last, fps, offsets in _iter_raw(texts, size):
+        fps, offsets = _sort_unique(fps, offsets)
+        parts.append(fps)
+        offs.append(offsets[1:] + base)
+        base += len(fps)
+    if not parts:
+        _check_size(size)
+        return np.empty(0, dtype=np.uint64), np.zeros(1, dtype=np.int64)
+    return np.concatenate(parts), np.concatenate(offs)
+
+
+def fingerprints(text: str, *, size: int = 5) -> np.ndarray:
+    """The sorted, unique ``uint64`` shingle fingerprints of one text: its exact shingle set.
+
+    >>> a = fingerprints("North Korea's arsenal forces the United States to adapt.")
+    >>> b = fingerprints("north korea’s ARSENAL forces the united states to adapt")
+    >>> bool((a == b).all()) and len(a)
+    6
+    """
+    fps, _ = fingerprint_batch([text], size=size)
+    return fps
