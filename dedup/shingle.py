@@ -28,6 +28,7 @@ reference for the same definitions.
 
 from __future__ import annotations
 
+import functools
 import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -79,7 +80,6 @@ NO_SPACE_SCRIPTS = (
 # token each; a MARK (combining mark) continues whatever token precedes it, or starts a
 # word after a separator.
 _SEP, _WORD, _SINGLE, _MARK = 0, 1, 2, 3
-_UNKNOWN = 255
 
 _M64 = (1 << 64) - 1
 # Odd multiplier of the rolling hash over code points, with B % 4 == 3 so that B - 1 has a
@@ -100,14 +100,14 @@ _WINDOW_CHARS = 1 << 20
 
 
 def _fold(text: str) -> str:
-    """NFKC and full case folding, closed under repetition (Unicode's compatibility caseless match)."""
+    """NFKC, full case folding, NFKC again (so that the result is closed under folding)."""
     if text.isascii():
         return text.lower()
-    nfd = unicodedata.normalize("NFD", text)
-    once = unicodedata.normalize("NFKD", nfd.casefold())
-    return unicodedata.normalize("NFKC", once.casefold())
+    nfkc = unicodedata.normalize("NFKC", text)
+    return unicodedata.normalize("NFKC", nfkc.casefold())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _classify(cp: int) -> int:
     cat = unicodedata.category(chr(cp))
     major = cat[0]
@@ -132,7 +132,7 @@ def tokens(text: str) -> list[str]:
     current: list[str] = []
     prev_eff = _SEP
     for ch in folded:
-        base = _char_class(ord(ch))
+        base = _classify(ord(ch))
         eff = base
         if base == _MARK:
             eff = prev_eff if prev_eff != _SEP else _WORD
@@ -243,33 +243,75 @@ _ASCII_WORD = np.zeros(256, dtype=bool)
 for _c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
     _ASCII_WORD[_c] = True
 _ASCII_WORD.flags.writeable = False
+_ASCII_LOWER = np.arange(256, dtype=np.uint8)
+_ASCII_LOWER[65:91] += 32
+_ASCII_LOWER.flags.writeable = False
 
 _lock = threading.Lock()
-# Class of every code point, filled lazily with the distinct code points of each batch.
-_classes = np.full(0x110000, _UNKNOWN, dtype=np.uint8)
-_classes[:128] = np.where(_ASCII_WORD[:128], _WORD, _SEP)
 # Powers of _B and of its inverse mod 2^64, grown on demand (read-only, replaced whole).
 _pow = np.ones(1, dtype=np.uint64)
 _ipow = np.ones(1, dtype=np.uint64)
 
+# What the fast path knows of each code point, filled lazily with the distinct code points
+# of each batch: _info[cp] holds the class of its case folding (low 2 bits) and these flags:
+# it changes under case folding (to one character); it is not inert (a combining mark, a
+# character that may compose with the one before it, or one that NFKC changes); its case
+# folding is not one inert character. _fold_map[cp] is its case folding when _CHANGED.
+_CLASS_MASK, _CHANGED, _NONINERT, _UNSAFE, _INFO_UNKNOWN = 3, 4, 8, 16, 128
+_info: np.ndarray | None = None
+_fold_map: np.ndarray | None = None
+_second: frozenset[int] = frozenset()  # second characters of canonical compositions
 
-def _char_class(cp: int) -> int:
-    cls = int(_classes[cp])
-    if cls == _UNKNOWN:
-        cls = _classify(cp)
-        _classes[cp] = cls
-    return cls
 
-
-def _classes_of(cps: np.ndarray) -> np.ndarray:
-    cls = _classes[cps]
-    unknown = cls == _UNKNOWN
-    if unknown.any():
-        todo = np.unique(cps[unknown])
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    global _info, _fold_map, _second
+    if _info is None or _fold_map is None:
         with _lock:
-            _classes[todo] = [_classify(int(cp)) for cp in todo]
-        cls = _classes[cps]
-    return cls
+            if _info is None or _fold_map is None:
+                second = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V and T jamo
+                for cp in range(0x30000):
+                    dec = unicodedata.decomposition(chr(cp))
+                    if dec and dec[0] != "<":
+                        parts = dec.split()
+                        if len(parts) == 2:
+                            second.add(int(parts[1], 16))
+                _second = frozenset(second)
+                fold_map = np.arange(0x110000, dtype=np.uint32)
+                fold_map[65:91] += 32  # A-Z
+                info = np.full(0x110000, _INFO_UNKNOWN, dtype=np.uint8)
+                info[:128] = np.where(_ASCII_WORD[:128], _WORD, _SEP)
+                info[65:91] |= _CHANGED
+                _info, _fold_map = info, fold_map
+    return _info, _fold_map
+
+
+def _inert(ch: str) -> bool:
+    return unicodedata.combining(ch) == 0 and ord(ch) not in _second and unicodedata.normalize("NFKC", ch) == ch
+
+
+def _describe(cp: int) -> tuple[int, int]:
+    """(case folding, info bits) of one code point, for the tables."""
+    ch = chr(cp)
+    folded = ch.casefold()
+    inert = _inert(ch)
+    if folded == ch:
+        return cp, _classify(cp) | (0 if inert else _NONINERT)
+    if len(folded) == 1 and inert and _inert(folded):
+        return ord(folded), _classify(ord(folded)) | _CHANGED
+    return cp, _classify(cp) | _UNSAFE | (0 if inert else _NONINERT)
+
+
+def _info_of(cps: np.ndarray) -> np.ndarray:
+    """The info byte of each code point, describing new code points on the way."""
+    info, fold_map = _tables()
+    got = np.take(info, cps)
+    unknown = got == _INFO_UNKNOWN
+    if unknown.any():
+        with _lock:
+            for cp in np.unique(cps[unknown]).tolist():
+                fold_map[cp], info[cp] = _describe(cp)
+        got = np.take(info, cps)
+    return got
 
 
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -290,25 +332,21 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return pw, ipw
 
 
-def _code_points(joined: str) -> np.ndarray:
-    if joined.isascii():
-        return np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-    return np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+def _token_spans(cps: np.ndarray, cls: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) of every token; ``cps`` starts and ends with a separator.
 
-
-def _token_spans(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end (exclusive) of every token; ``cps`` starts and ends with a separator."""
-    if cps.dtype == np.uint8:
-        word = _ASCII_WORD[cps]
-        plain = True
+    ``cls`` holds the class of each code point, or None when ``cps`` is ASCII (uint8).
+    """
+    if cls is None:
+        word = np.take(_ASCII_WORD, cps)
+    elif not (cls > _WORD).any():
+        word = cls.view(bool)
     else:
-        cls = _classes_of(cps)
-        plain = int(cls.max()) <= _WORD
-        word = cls.view(bool) if plain else None
-    if plain:
-        starts = np.flatnonzero(word[1:] > word[:-1]) + 1
-        ends = np.flatnonzero(word[:-1] > word[1:]) + 1
-        return starts, ends
+        word = None
+    if word is not None:
+        # Word runs start where the flag rises and end where it falls, alternately.
+        edges = np.flatnonzero(word[1:] != word[:-1]) + 1
+        return edges[0::2], edges[1::2]
     eff = cls
     marks = cls == _MARK
     if marks.any():
@@ -344,9 +382,9 @@ def _token_hashes(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
         acc *= pw[: c1 - c0]
         np.cumsum(acc, out=acc)
         s = starts[t0:t1] - c0
-        h = acc[ends[t0:t1] - c0 - 1]
-        h -= acc[s - 1]
-        h *= ipw[s]
+        h = np.take(acc, ends[t0:t1] - (c0 + 1))
+        h -= np.take(acc, s - 1)
+        h *= np.take(ipw, s)
         out[t0:t1] = h
         t0 = t1
     return _fmix64(out)
@@ -399,6 +437,47 @@ def _shingle_hashes(th: np.ndarray, tok_off: np.ndarray, size: int) -> tuple[np.
     return _fmix64(fps), offsets
 
 
+def _folded_code_points(chunk: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """Code points of ``" " + " ".join(_fold(t) for t in chunk) + " "``, their classes, each text's start.
+
+    Returns ``(cps, classes, doc_start)``: text ``d`` is ``cps[doc_start[d] + 1 : doc_start[d + 1]]``.
+    When everything is ASCII, ``cps`` is uint8 and ``classes`` None; otherwise ``cps`` is
+    uint32. Case folding is done on the code points; texts where that could differ from
+    :func:`_fold` (multi-character foldings, folded characters next to combining marks) are
+    folded as strings instead.
+    """
+    nfkc = [t if t.isascii() else unicodedata.normalize("NFKC", t) for t in chunk]
+    lengths = np.fromiter((len(t) + 1 for t in nfkc), dtype=np.int64, count=len(nfkc))
+    doc_start = np.zeros(len(nfkc) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=doc_start[1:])
+    joined = " " + " ".join(nfkc) + " "
+    if joined.isascii():
+        return np.take(_ASCII_LOWER, np.frombuffer(joined.encode("ascii"), dtype=np.uint8)), None, doc_start
+    raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    info = _info_of(raw)
+    cps = np.take(_tables()[1], raw)
+    flags = info & np.uint8(~_CLASS_MASK & 0xFF)
+    if not (flags & (_UNSAFE | _NONINERT)).any():
+        return cps, info & np.uint8(_CLASS_MASK), doc_start
+    seen = np.bitwise_or.reduceat(flags, doc_start[:-1])  # each segment: a separator and one text
+    slow = np.flatnonzero((seen & _UNSAFE) | ((seen & _CHANGED) & ((seen & _NONINERT) >> 1)))
+    if len(slow) == 0:
+        return cps, info & np.uint8(_CLASS_MASK), doc_start
+    parts: list[np.ndarray] = []
+    prev = 0
+    for d in slow.tolist():
+        parts.append(cps[prev : doc_start[d] + 1])
+        text = unicodedata.normalize("NFKC", nfkc[d].casefold())
+        parts.append(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+        lengths[d] = len(text) + 1
+        prev = int(doc_start[d + 1])
+    parts.append(cps[prev:])
+    np.cumsum(lengths, out=doc_start[1:])
+    cps = np.concatenate(parts)
+    # Folded text folds to itself, so the class of its folding is its class.
+    return cps, _info_of(cps) & np.uint8(_CLASS_MASK), doc_start
+
+
 def _iter_raw(texts: Sequence[str], size: int) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
     """Yield ``(first, last, fingerprints, offsets)`` for chunks of documents ``texts[first:last]``.
 
@@ -409,24 +488,18 @@ def _iter_raw(texts: Sequence[str], size: int) -> Iterator[tuple[int, int, np.nd
     n = len(texts)
     first = 0
     while first < n:
-        folded: list[str] = []
         chars = 0
         last = first
         while last < n and (chars < _CHUNK_CHARS or last == first):
             text = texts[last]
             if not isinstance(text, str):
                 raise TypeError(f"texts[{last}] is {type(text).__name__}, not str")
-            f = _fold(text)
-            folded.append(f)
-            chars += len(f) + 1
+            chars += len(text) + 1
             last += 1
-        lengths = np.fromiter((len(f) + 1 for f in folded), dtype=np.int64, count=len(folded))
-        doc_start = np.zeros(len(folded) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=doc_start[1:])
-        # " " + text0 + " " + text1 + ... + " ": every document lies between separators.
-        cps = _code_points(" " + " ".join(folded) + " ")
-        del folded
-        starts, ends = _token_spans(cps)
+        chunk = texts[first:last] if isinstance(texts, (list, tuple)) else [texts[i] for i in range(first, last)]
+        cps, classes, doc_start = _folded_code_points(chunk)
+        starts, ends = _token_spans(cps, classes)
+        del classes
         th = _token_hashes(cps, starts, ends) if len(starts) else np.empty(0, dtype=np.uint64)
         del cps, ends
         tok_off = np.searchsorted(starts, doc_start, side="left").astype(np.int64)
@@ -436,24 +509,53 @@ def _iter_raw(texts: Sequence[str], size: int) -> Iterator[tuple[int, int, np.nd
 
 
 def _sort_unique(fps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sort the fingerprints of each document and drop repeats; returns new (fingerprints, offsets)."""
-    n_docs = len(offsets) - 1
+    """Sort the values (unsigned integers) of each document and drop repeats; returns new (values, offsets).
+
+    Documents of ordinary length are sorted as the rows of one padded matrix (much faster
+    than a global sort by (document, fingerprint)); a document far longer than the median
+    is sorted on its own, so padding never costs more than about twice the input.
+    """
+    counts = np.diff(offsets)
+    n_docs = len(counts)
     if len(fps) == 0:
         return fps, offsets
-    doc = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(offsets))
-    order = np.argsort(fps, kind="stable")
-    # Stable sort by document of the fingerprint-sorted sequence: (document, fingerprint) order.
-    dtype = np.uint16 if n_docs <= 0xFFFF else np.int64
-    order = order[np.argsort(doc[order].astype(dtype), kind="stable")]
-    fps = fps[order]
-    # doc is non-decreasing, so it is also the document of each sorted fingerprint.
-    new = np.ones(len(fps), dtype=bool)
-    new[1:] = (fps[1:] != fps[:-1]) | (doc[1:] != doc[:-1])
-    fps = fps[new]
-    counts = np.bincount(doc[new], minlength=n_docs)
-    out_off = np.zeros(n_docs + 1, dtype=np.int64)
-    np.cumsum(counts, out=out_off[1:])
-    return fps, out_off
+    limit = max(2 * int(np.median(counts)), 64)
+    long_docs = np.flatnonzero(counts > limit)
+    regular = counts.copy()
+    regular[long_docs] = 0
+    width = int(regular.max())
+    out_counts = np.zeros(n_docs, dtype=np.int64)
+    if width:
+        mask = np.arange(width)[None, :] < regular[:, None]
+        if len(long_docs):
+            keep = np.repeat(counts <= limit, counts)
+            src = fps[keep]
+        else:
+            src = fps
+        # Padding sorts last; a real fingerprint equal to the padding is still counted right,
+        # because only the first count entries of each row are read.
+        rows = np.full((n_docs, width), np.iinfo(fps.dtype).max, dtype=fps.dtype)
+        rows[mask] = src
+        rows.sort(axis=1)
+        mask[:, 1:] &= rows[:, 1:] != rows[:, :-1]
+        out_counts += mask.sum(axis=1)
+    long_parts = {}
+    for d in long_docs:
+        u = np.unique(fps[offsets[d] : offsets[d + 1]])
+        long_parts[int(d)] = u
+        out_counts[d] = len(u)
+    new_off = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(out_counts, out=new_off[1:])
+    if not long_parts:
+        return rows[mask], new_off
+    out = np.empty(int(new_off[-1]), dtype=fps.dtype)
+    is_long = np.zeros(n_docs, dtype=bool)
+    is_long[long_docs] = True
+    if width:
+        out[np.repeat(~is_long, out_counts)] = rows[mask]
+    for d, u in long_parts.items():
+        out[new_off[d] : new_off[d + 1]] = u
+    return out, new_off
 
 
 def fingerprint_batch(texts: Sequence[str], *, size: int = 5) -> tuple[np.ndarray, np.ndarray]:

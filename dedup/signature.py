@@ -56,8 +56,11 @@ class Signatures:
 
     ``hashvalues`` is a read-only ``uint32`` matrix of shape ``(n, num_perm)``; a document
     without shingles has the all-``0xFFFFFFFF`` row. ``sizes`` (``int64``, length ``n``) is
-    the number of *distinct* shingles of each document. Compared by identity (numpy arrays
-    inside); ``len()`` is the number of documents.
+    the number of distinct MinHash inputs (32-bit shingle hashes) of each document: its
+    number of distinct shingles, except that two shingles whose hashes collide count once
+    (about n**2 / 2**33 of a document's n shingles: one document in 20,000 at n = 600).
+    Exact shingle sets come from ``dedup.shingle.fingerprint_batch``. Compared by identity
+    (numpy arrays inside); ``len()`` is the number of documents.
     """
 
     hashvalues: np.ndarray
@@ -184,9 +187,9 @@ def sign_fingerprints(
     if offsets.ndim != 1 or len(offsets) < 1 or offsets[0] != 0 or offsets[-1] != len(fps) or np.any(np.diff(offsets) < 0):
         raise ValueError("offsets must be non-decreasing, start at 0 and end at len(fingerprints)")
     a, b = permutations(num_perm, seed)
-    fps, offsets = _sort_unique(fps, offsets)
+    inputs, offsets = _sort_unique(_premix(fps), offsets)
     out = _empty_signatures(len(offsets) - 1, num_perm)
-    _minhash_into(out, _premix(fps), offsets, a, b)
+    _minhash_into(out, inputs, offsets, a, b)
     return _freeze(out, np.diff(offsets), num_perm, seed)
 
 
@@ -203,9 +206,9 @@ def sign_batch(texts: Sequence[str], *, num_perm: int = 128, seed: int = 1, size
     out = _empty_signatures(len(texts), num_perm)
     sizes = np.zeros(len(texts), dtype=np.int64)
     for first, last, fps, offsets in _iter_raw(texts, size):
-        fps, offsets = _sort_unique(fps, offsets)
+        inputs, offsets = _sort_unique(_premix(fps), offsets)
         sizes[first:last] = np.diff(offsets)
-        _minhash_into(out[first:last], _premix(fps), offsets, a, b)
+        _minhash_into(out[first:last], inputs, offsets, a, b)
     return _freeze(out, sizes, num_perm, seed)
 
 
