@@ -28,12 +28,12 @@ reference for the same definitions.
 
 from __future__ import annotations
 
-import functools
 import threading
-import unicodedata
 from collections.abc import Iterator, Sequence
 
 import numpy as np
+
+from dedup.chars import _ASCII_WORD, MARK, NO_SPACE_SCRIPTS, SEP, SINGLE, WORD, char_class, fold, folded_code_points
 
 __all__ = [
     "NO_SPACE_SCRIPTS",
@@ -45,41 +45,6 @@ __all__ = [
     "shingle_strings",
     "tokens",
 ]
-
-# Code point ranges of scripts written without spaces between words: each letter is a token.
-# From the Unicode block chart (Blocks.txt) for Thai, Lao, Tibetan-free South-East Asian
-# scripts, Japanese kana and CJK ideographs; Hangul is written with spaces and is not here.
-NO_SPACE_SCRIPTS = (
-    (0x0E00, 0x0EFF),  # Thai, Lao
-    (0x1000, 0x109F),  # Myanmar
-    (0x1780, 0x17FF),  # Khmer
-    (0x19E0, 0x19FF),  # Khmer symbols
-    (0x1A20, 0x1AAF),  # Tai Tham
-    (0x1B00, 0x1B7F),  # Balinese
-    (0x2E80, 0x2FDF),  # CJK radicals, Kangxi radicals
-    (0x3005, 0x3007),  # ideographic iteration mark, closing mark, number zero
-    (0x3021, 0x3029),  # Hangzhou numerals
-    (0x3031, 0x303C),  # kana repeat marks, ideographic iteration marks
-    (0x3040, 0x30FF),  # Hiragana, Katakana
-    (0x3100, 0x312F),  # Bopomofo
-    (0x31A0, 0x31FF),  # Bopomofo extended, CJK strokes, Katakana phonetic extensions
-    (0x3400, 0x4DBF),  # CJK extension A
-    (0x4E00, 0x9FFF),  # CJK unified ideographs
-    (0xA000, 0xA4CF),  # Yi
-    (0xA980, 0xA9DF),  # Javanese
-    (0xA9E0, 0xA9FF),  # Myanmar extended-B
-    (0xAA60, 0xAA7F),  # Myanmar extended-A
-    (0xF900, 0xFAFF),  # CJK compatibility ideographs
-    (0xFF66, 0xFF9F),  # halfwidth Katakana (NFKC maps most of them to full width)
-    (0x16FE0, 0x16FFF),  # ideographic symbols
-    (0x1B000, 0x1B16F),  # kana supplement and extended
-    (0x20000, 0x323AF),  # CJK extensions B-H, compatibility supplement
-)
-
-# Character classes. SEP separates tokens; WORD chars run together; SINGLE chars are a
-# token each; a MARK (combining mark) continues whatever token precedes it, or starts a
-# word after a separator.
-_SEP, _WORD, _SINGLE, _MARK = 0, 1, 2, 3
 
 _M64 = (1 << 64) - 1
 # Odd multiplier of the rolling hash over code points, with B % 4 == 3 so that B - 1 has a
@@ -99,48 +64,26 @@ _WINDOW_CHARS = 1 << 20
 # --------------------------------------------------------------------------- reference
 
 
-def _fold(text: str) -> str:
-    """NFKC, full case folding, NFKC again (so that the result is closed under folding)."""
-    if text.isascii():
-        return text.lower()
-    nfkc = unicodedata.normalize("NFKC", text)
-    return unicodedata.normalize("NFKC", nfkc.casefold())
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _classify(cp: int) -> int:
-    cat = unicodedata.category(chr(cp))
-    major = cat[0]
-    if major == "M":
-        return _MARK
-    if major not in "LN":
-        return _SEP
-    for lo, hi in NO_SPACE_SCRIPTS:
-        if lo <= cp <= hi:
-            return _SINGLE
-    return _WORD
-
-
 def tokens(text: str) -> list[str]:
     """The normalised tokens of ``text`` (slow reference of what the fast path computes).
 
     >>> tokens("Kim’s NEW café — 北京大学!")
     ['kim', 's', 'new', 'café', '北', '京', '大', '学']
     """
-    folded = _fold(text)
+    folded = fold(text)
     out: list[str] = []
     current: list[str] = []
-    prev_eff = _SEP
+    prev_eff = SEP
     for ch in folded:
-        base = _classify(ord(ch))
+        base = char_class(ord(ch))
         eff = base
-        if base == _MARK:
-            eff = prev_eff if prev_eff != _SEP else _WORD
-        start = eff != _SEP and (prev_eff == _SEP or base == _SINGLE or (base == _WORD and prev_eff == _SINGLE))
-        if (eff == _SEP or start) and current:
+        if base == MARK:
+            eff = prev_eff if prev_eff != SEP else WORD
+        start = eff != SEP and (prev_eff == SEP or base == SINGLE or (base == WORD and prev_eff == SINGLE))
+        if (eff == SEP or start) and current:
             out.append("".join(current))
             current = []
-        if eff != _SEP:
+        if eff != SEP:
             current.append(ch)
         prev_eff = eff
     if current:
@@ -238,81 +181,10 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
     return h
 
 
-# ASCII classes: letters and digits are word characters, everything else separates.
-_ASCII_WORD = np.zeros(256, dtype=bool)
-for _c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
-    _ASCII_WORD[_c] = True
-_ASCII_WORD.flags.writeable = False
-_ASCII_LOWER = np.arange(256, dtype=np.uint8)
-_ASCII_LOWER[65:91] += 32
-_ASCII_LOWER.flags.writeable = False
-
 _lock = threading.Lock()
 # Powers of _B and of its inverse mod 2^64, grown on demand (read-only, replaced whole).
 _pow = np.ones(1, dtype=np.uint64)
 _ipow = np.ones(1, dtype=np.uint64)
-
-# What the fast path knows of each code point, filled lazily with the distinct code points
-# of each batch: _info[cp] holds the class of its case folding (low 2 bits) and these flags:
-# it changes under case folding (to one character); it is not inert (a combining mark, a
-# character that may compose with the one before it, or one that NFKC changes); its case
-# folding is not one inert character. _fold_map[cp] is its case folding when _CHANGED.
-_CLASS_MASK, _CHANGED, _NONINERT, _UNSAFE, _INFO_UNKNOWN = 3, 4, 8, 16, 128
-_info: np.ndarray | None = None
-_fold_map: np.ndarray | None = None
-_second: frozenset[int] = frozenset()  # second characters of canonical compositions
-
-
-def _tables() -> tuple[np.ndarray, np.ndarray]:
-    global _info, _fold_map, _second
-    if _info is None or _fold_map is None:
-        with _lock:
-            if _info is None or _fold_map is None:
-                second = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V and T jamo
-                for cp in range(0x30000):
-                    dec = unicodedata.decomposition(chr(cp))
-                    if dec and dec[0] != "<":
-                        parts = dec.split()
-                        if len(parts) == 2:
-                            second.add(int(parts[1], 16))
-                _second = frozenset(second)
-                fold_map = np.arange(0x110000, dtype=np.uint32)
-                fold_map[65:91] += 32  # A-Z
-                info = np.full(0x110000, _INFO_UNKNOWN, dtype=np.uint8)
-                info[:128] = np.where(_ASCII_WORD[:128], _WORD, _SEP)
-                info[65:91] |= _CHANGED
-                _info, _fold_map = info, fold_map
-    return _info, _fold_map
-
-
-def _inert(ch: str) -> bool:
-    return unicodedata.combining(ch) == 0 and ord(ch) not in _second and unicodedata.normalize("NFKC", ch) == ch
-
-
-def _describe(cp: int) -> tuple[int, int]:
-    """(case folding, info bits) of one code point, for the tables."""
-    ch = chr(cp)
-    folded = ch.casefold()
-    inert = _inert(ch)
-    if folded == ch:
-        return cp, _classify(cp) | (0 if inert else _NONINERT)
-    if len(folded) == 1 and inert and _inert(folded):
-        return ord(folded), _classify(ord(folded)) | _CHANGED
-    return cp, _classify(cp) | _UNSAFE | (0 if inert else _NONINERT)
-
-
-def _info_of(cps: np.ndarray) -> np.ndarray:
-    """The info byte of each code point, describing new code points on the way."""
-    info, fold_map = _tables()
-    got = np.take(info, cps)
-    unknown = got == _INFO_UNKNOWN
-    if unknown.any():
-        with _lock:
-            for cp in np.unique(cps[unknown]).tolist():
-                fold_map[cp], info[cp] = _describe(cp)
-        got = np.take(info, cps)
-    return got
-
 
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     global _pow, _ipow
@@ -339,7 +211,7 @@ def _token_spans(cps: np.ndarray, cls: np.ndarray | None) -> tuple[np.ndarray, n
     """
     if cls is None:
         word = np.take(_ASCII_WORD, cps)
-    elif not (cls > _WORD).any():
+    elif not (cls > WORD).any():
         word = cls.view(bool)
     else:
         word = None
@@ -348,17 +220,17 @@ def _token_spans(cps: np.ndarray, cls: np.ndarray | None) -> tuple[np.ndarray, n
         edges = np.flatnonzero(word[1:] != word[:-1]) + 1
         return edges[0::2], edges[1::2]
     eff = cls
-    marks = cls == _MARK
+    marks = cls == MARK
     if marks.any():
         # A mark takes the class of the character it follows (a word after a separator).
         idx = np.where(marks, 0, np.arange(len(cls)))
         np.maximum.accumulate(idx, out=idx)
         eff = cls[idx]
-        eff[marks & (eff == _SEP)] = _WORD
-    tok = eff != _SEP
+        eff[marks & (eff == SEP)] = WORD
+    tok = eff != SEP
     prev = eff[:-1]
     cur_base = cls[1:]
-    start = tok[1:] & ((prev == _SEP) | (cur_base == _SINGLE) | ((cur_base == _WORD) & (prev == _SINGLE)))
+    start = tok[1:] & ((prev == SEP) | (cur_base == SINGLE) | ((cur_base == WORD) & (prev == SINGLE)))
     starts = np.flatnonzero(start) + 1
     is_start = np.zeros(len(cls), dtype=bool)
     is_start[starts] = True
@@ -437,47 +309,6 @@ def _shingle_hashes(th: np.ndarray, tok_off: np.ndarray, size: int) -> tuple[np.
     return _fmix64(fps), offsets
 
 
-def _folded_code_points(chunk: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-    """Code points of ``" " + " ".join(_fold(t) for t in chunk) + " "``, their classes, each text's start.
-
-    Returns ``(cps, classes, doc_start)``: text ``d`` is ``cps[doc_start[d] + 1 : doc_start[d + 1]]``.
-    When everything is ASCII, ``cps`` is uint8 and ``classes`` None; otherwise ``cps`` is
-    uint32. Case folding is done on the code points; texts where that could differ from
-    :func:`_fold` (multi-character foldings, folded characters next to combining marks) are
-    folded as strings instead.
-    """
-    nfkc = [t if t.isascii() else unicodedata.normalize("NFKC", t) for t in chunk]
-    lengths = np.fromiter((len(t) + 1 for t in nfkc), dtype=np.int64, count=len(nfkc))
-    doc_start = np.zeros(len(nfkc) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=doc_start[1:])
-    joined = " " + " ".join(nfkc) + " "
-    if joined.isascii():
-        return np.take(_ASCII_LOWER, np.frombuffer(joined.encode("ascii"), dtype=np.uint8)), None, doc_start
-    raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    info = _info_of(raw)
-    cps = np.take(_tables()[1], raw)
-    flags = info & np.uint8(~_CLASS_MASK & 0xFF)
-    if not (flags & (_UNSAFE | _NONINERT)).any():
-        return cps, info & np.uint8(_CLASS_MASK), doc_start
-    seen = np.bitwise_or.reduceat(flags, doc_start[:-1])  # each segment: a separator and one text
-    slow = np.flatnonzero((seen & _UNSAFE) | ((seen & _CHANGED) & ((seen & _NONINERT) >> 1)))
-    if len(slow) == 0:
-        return cps, info & np.uint8(_CLASS_MASK), doc_start
-    parts: list[np.ndarray] = []
-    prev = 0
-    for d in slow.tolist():
-        parts.append(cps[prev : doc_start[d] + 1])
-        text = unicodedata.normalize("NFKC", nfkc[d].casefold())
-        parts.append(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
-        lengths[d] = len(text) + 1
-        prev = int(doc_start[d + 1])
-    parts.append(cps[prev:])
-    np.cumsum(lengths, out=doc_start[1:])
-    cps = np.concatenate(parts)
-    # Folded text folds to itself, so the class of its folding is its class.
-    return cps, _info_of(cps) & np.uint8(_CLASS_MASK), doc_start
-
-
 def _iter_raw(texts: Sequence[str], size: int) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
     """Yield ``(first, last, fingerprints, offsets)`` for chunks of documents ``texts[first:last]``.
 
@@ -497,7 +328,7 @@ def _iter_raw(texts: Sequence[str], size: int) -> Iterator[tuple[int, int, np.nd
             chars += len(text) + 1
             last += 1
         chunk = texts[first:last] if isinstance(texts, (list, tuple)) else [texts[i] for i in range(first, last)]
-        cps, classes, doc_start = _folded_code_points(chunk)
+        cps, classes, doc_start = folded_code_points(chunk)
         starts, ends = _token_spans(cps, classes)
         del classes
         th = _token_hashes(cps, starts, ends) if len(starts) else np.empty(0, dtype=np.uint64)
