@@ -14,10 +14,9 @@ plus, for context, rensa's bulk matrix API and dedup's shingle stage alone.
 
 The baselines shingle the straightforward way, with the same normalisation as dedup: NFKC,
 case folding, a regex for runs of letters and digits, 5-gram strings; that tokenizer alone is
-timed too. Speed is docs per CPU-second of this
-process (``time.process_time``, so another engineer's load on the machine matters less than
-for wall time), best of ``--repeat`` rounds; the methods take turns within each round so
-that noise hits them alike. Ratios are against (a) and (c) measured in the same run.
+timed too. Speed is docs per CPU-second of this process (``time.process_time``, so another
+engineer's load on the machine matters less than for wall time), best of ``--repeat``
+rounds; the methods take turns within each round so that noise hits them alike. Ratios are against (a) and (c) measured in the same run.
 """
 
 from __future__ import annotations

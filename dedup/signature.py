@@ -56,11 +56,11 @@ class Signatures:
 
     ``hashvalues`` is a read-only ``uint32`` matrix of shape ``(n, num_perm)``; a document
     without shingles has the all-``0xFFFFFFFF`` row. ``sizes`` (``int64``, length ``n``) is
-    the number of distinct MinHash inputs (32-bit shingle hashes) of each document: its
-    number of distinct shingles, except that two shingles whose hashes collide count once
-    (about n**2 / 2**33 of a document's n shingles: one document in 20,000 at n = 600).
-    Exact shingle sets come from ``dedup.shingle.fingerprint_batch``. Compared by identity
-    (numpy arrays inside); ``len()`` is the number of documents.
+    the number of distinct shingles of each document: exact from :func:`sign_fingerprints`;
+    from :func:`sign_batch`, the number of distinct 32-bit MinHash inputs, which is one less
+    where two of a document's shingles share their 32-bit hash (about n**2 / 2**33 times for
+    n shingles: one document in 20,000 at n = 600). Compared by identity (numpy arrays
+    inside); ``len()`` is the number of documents.
     """
 
     hashvalues: np.ndarray
@@ -178,18 +178,26 @@ def sign_fingerprints(
 ) -> Signatures:
     """Signatures of documents given as shingle fingerprints, as ``fingerprint_batch`` returns them.
 
-    Document ``i`` owns ``fingerprints[offsets[i]:offsets[i + 1]]`` (``uint64``; repeats allowed;
-    ``sizes`` counts distinct ones).
+    Document ``i`` owns ``fingerprints[offsets[i]:offsets[i + 1]]`` (``uint64``, any order,
+    repeats allowed). ``sizes`` counts each document's distinct fingerprints exactly. Raises
+    ValueError for bad knobs or offsets.
     """
     _check(num_perm, seed)
     fps = np.asarray(fingerprints, dtype=np.uint64)
     offsets = np.asarray(offsets, dtype=np.int64)
     if offsets.ndim != 1 or len(offsets) < 1 or offsets[0] != 0 or offsets[-1] != len(fps) or np.any(np.diff(offsets) < 0):
         raise ValueError("offsets must be non-decreasing, start at 0 and end at len(fingerprints)")
+    if len(fps) > 1:
+        # Sorted and unique within each document, as fingerprint_batch gives them? Then the
+        # counts are the sizes; otherwise sort and drop repeats first.
+        rising = fps[1:] > fps[:-1]
+        bounds = offsets[1:-1]
+        rising[bounds[(bounds > 0) & (bounds < len(fps))] - 1] = True  # document boundaries
+        if not rising.all():
+            fps, offsets = _sort_unique(fps, offsets)
     a, b = permutations(num_perm, seed)
-    inputs, offsets = _sort_unique(_premix(fps), offsets)
     out = _empty_signatures(len(offsets) - 1, num_perm)
-    _minhash_into(out, inputs, offsets, a, b)
+    _minhash_into(out, _premix(fps), offsets, a, b)
     return _freeze(out, np.diff(offsets), num_perm, seed)
 
 

@@ -95,6 +95,11 @@ def test_sign_from_fingerprints():
     from_fps = sign_fingerprints(all_fps, offsets, num_perm=64, seed=3)
     assert np.array_equal(from_fps.hashvalues, sign_batch(TEXTS, num_perm=64, seed=3).hashvalues)
     assert np.array_equal(from_fps.sizes, np.diff(offsets))
+    # unsorted, repeated, empty documents first and last: sizes still count distinct ones
+    shuffled = np.concatenate([fps[::-1], fps[:7]])
+    odd = sign_fingerprints(shuffled, np.array([0, 0, len(shuffled), len(shuffled)]))
+    assert odd.sizes.tolist() == [0, len(fps), 0]
+    assert np.array_equal(odd.hashvalues[1], sign(ARTICLE)) and (odd.hashvalues[[0, 2]] == EMPTY).all()
 
 
 def test_bad_offsets():
