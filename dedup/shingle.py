@@ -28,7 +28,6 @@ reference for the same definitions.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -183,10 +182,11 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
     return h
 
 
-_lock = threading.Lock()
-# Powers of _B and of its inverse mod 2^64, grown on demand (read-only, replaced whole).
+# Powers of _B and of its inverse mod 2^64, grown on demand (read-only, replaced whole, so
+# threads can share them).
 _pow = np.ones(1, dtype=np.uint64)
 _ipow = np.ones(1, dtype=np.uint64)
+
 
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     global _pow, _ipow
@@ -301,13 +301,10 @@ def _shingle_hashes(th: np.ndarray, tok_off: np.ndarray, size: int) -> tuple[np.
         if len(short):
             keep[tok_off[:-1][short]] = True
     fps = g[keep]
-    ks = np.full(len(fps), size, dtype=np.uint64)
+    fps += np.uint64(size * _K_SALT & _M64)  # the salt of the token count
     if size > 1 and len(short):
-        pos = offsets[:-1][short]
-        fps[pos] = short_g
-        ks[pos] = counts[short].astype(np.uint64)
-    ks *= np.uint64(_K_SALT)
-    fps += ks
+        salt = counts[short].astype(np.uint64) * np.uint64(_K_SALT)
+        fps[offsets[:-1][short]] = short_g + salt
     return _fmix64(fps), offsets
 
 
