@@ -10,13 +10,24 @@ gives the tokens that :func:`fold` and :func:`char_class` give, character for ch
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["MARK", "NO_SPACE_SCRIPTS", "SEP", "SINGLE", "WORD", "char_class", "fold", "folded_code_points"]
+__all__ = [
+    "IGNORABLE",
+    "MARK",
+    "NO_SPACE_SCRIPTS",
+    "SEP",
+    "SINGLE",
+    "WORD",
+    "char_class",
+    "fold",
+    "folded_code_points",
+]
 
 # Code point ranges of scripts written without spaces between words: each letter is a token.
 # From Unicode's Blocks.txt: Thai, Lao, Myanmar, Khmer and other South-East Asian scripts,
@@ -48,16 +59,38 @@ NO_SPACE_SCRIPTS = (
     (0x20000, 0x323AF),  # CJK extensions B-H, compatibility supplement
 )
 
+# Invisible format characters that are deleted before anything else, so that they neither
+# split a word nor make one: soft hyphen, combining grapheme joiner, Arabic letter mark,
+# Mongolian variation selectors, zero-width space and (non-)joiners, directional marks and
+# embeddings, word joiner and invisible operators, variation selectors, byte order mark, tags.
+# From Unicode's Default_Ignorable_Code_Point list, without the Hangul fillers (letters that
+# NFKC produces from other characters).
+IGNORABLE = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xE0000, 0xE0FFF),
+)
+_IGNORABLE_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in IGNORABLE) + "]")
+
 #: Character classes. SEP separates tokens; WORD characters (letters, digits) run together;
 #: a SINGLE character (a script without spaces) is a token of its own; a MARK (combining
-#: mark) continues the token before it, or starts a word after a separator.
+#: mark) continues the token before it, and is dropped where no token precedes it.
 SEP, WORD, SINGLE, MARK = 0, 1, 2, 3
 
 
 def fold(text: str) -> str:
-    """NFKC, full case folding, NFKC again: the normalised text, before tokenising."""
+    """The normalised text, before tokenising: :data:`IGNORABLE` characters deleted, then
+    NFKC, full case folding, NFKC again (so that folding the result changes nothing)."""
     if text.isascii():
         return text.lower()
+    text = _IGNORABLE_RE.sub("", text)
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
@@ -88,8 +121,9 @@ _ASCII_LOWER.flags.writeable = False
 # One uint32 per code point, filled lazily with the distinct code points of each batch:
 # the low 24 bits hold its folding (when that is one character), the top 8 bits the class
 # of its folding and these flags: it folds to another single character (_CHANGED); the fast
-# path cannot fold it, so a text holding it is folded as a string (_SLOW); not yet described.
-_CLASS_MASK, _CHANGED, _SLOW, _UNKNOWN = 3, 4, 8, 128
+# path cannot fold it, so a text holding it is folded as a string (_SLOW); it is deleted
+# (_IGNORE); not yet described.
+_CLASS_MASK, _CHANGED, _SLOW, _IGNORE, _UNKNOWN = 3, 4, 8, 16, 128
 _lock = threading.Lock()
 _table: np.ndarray | None = None
 _second: frozenset[int] = frozenset()  # second characters of canonical compositions
@@ -131,6 +165,8 @@ def _describe(cp: int) -> tuple[int, int]:
     """
     ch = chr(cp)
     cls = char_class(cp)
+    if _IGNORABLE_RE.match(ch):
+        return cp, cls | _IGNORE
     if not _plain(ch):
         return cp, cls | _SLOW
     folded = fold(ch)
@@ -176,16 +212,24 @@ def folded_code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | N
     joined = " " + " ".join(texts) + " "
     if joined.isascii():
         return np.take(_ASCII_LOWER, np.frombuffer(joined.encode("ascii"), dtype=np.uint8)), None, starts
-    entry = _lookup(_utf32(joined))
+    raw = _utf32(joined)
+    entry = _lookup(raw)
     info = (entry >> np.uint32(24)).astype(np.uint8)
     entry &= np.uint32(0xFFFFFF)
+    if (info & np.uint8(_IGNORE)).any():
+        drop = (info & np.uint8(_IGNORE)).astype(bool)
+        starts -= np.cumsum(drop)[starts]  # starts are separators, never dropped
+        keep = ~drop
+        raw, entry, info = raw[keep], entry[keep], info[keep]
     if (info & np.uint8(_SLOW)).any():
         slow = np.bitwise_or.reduceat(info, starts[:-1]) & np.uint8(_SLOW)  # a separator and one text each
+        lengths = np.diff(starts)
         parts: list[np.ndarray] = []
         prev = 0
         for d in np.flatnonzero(slow).tolist():
             parts.append(entry[prev : starts[d] + 1])
-            folded = fold(texts[d])
+            text = raw[starts[d] + 1 : starts[d + 1]].tobytes().decode("utf-32-le", "surrogatepass")
+            folded = fold(text)
             parts.append(_utf32(folded))
             lengths[d] = len(folded) + 1
             prev = int(starts[d + 1])

@@ -79,7 +79,7 @@ def tokens(text: str) -> list[str]:
         base = char_class(ord(ch))
         eff = base
         if base == MARK:
-            eff = prev_eff if prev_eff != SEP else WORD
+            eff = prev_eff  # a mark continues the token before it; with none, it is dropped
         start = eff != SEP and (prev_eff == SEP or base == SINGLE or (base == WORD and prev_eff == SINGLE))
         if (eff == SEP or start) and current:
             out.append("".join(current))
@@ -224,11 +224,10 @@ def _token_spans(cps: np.ndarray, cls: np.ndarray | None) -> tuple[np.ndarray, n
     eff = cls
     marks = cls == MARK
     if marks.any():
-        # A mark takes the class of the character it follows (a word after a separator).
+        # A mark takes the class of the character it follows (so it is dropped after a separator).
         idx = np.where(marks, 0, np.arange(len(cls)))
         np.maximum.accumulate(idx, out=idx)
         eff = cls[idx]
-        eff[marks & (eff == SEP)] = WORD
     tok = eff != SEP
     prev = eff[:-1]
     cur_base = cls[1:]
