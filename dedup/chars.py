@@ -5,6 +5,8 @@ folds to itself). :func:`char_class` sorts a code point into one of four classes
 define tokens (see ``dedup.shingle``). :func:`folded_code_points` computes both for a whole
 batch of texts as numpy arrays, through a lazily filled table over all code points; it
 gives the tokens that :func:`fold` and :func:`char_class` give, character for character.
+The table (4.4 MB) is built on the first text that is not ASCII, in about 50 ms, once per
+process.
 """
 
 from __future__ import annotations
