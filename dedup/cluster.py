@@ -9,7 +9,7 @@ of the kept pairs; each names a canonical version.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,12 +88,12 @@ def verify(
     return kept
 
 
-def clusters(
-    n: int, matches: Sequence[Match], fingerprints: Callable[[int], np.ndarray], ids: Sequence[str]
-) -> list[Cluster]:
+def clusters(n: int, matches: Sequence[Match], ids: Sequence[str]) -> list[Cluster]:
     """Connected components of the matches (size >= 2), each with its canonical member.
 
-    Clusters come sorted by their first member; members are sorted.
+    Clusters come sorted by their first member; members are sorted. The canonical
+    member is the one with the most text shared with another version and the least of
+    its own (see :func:`canonical`).
     """
     parent = list(range(n))
 
@@ -107,36 +107,33 @@ def clusters(
         ra, rb = find(m.a), find(m.b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
+    groups: dict[int, set[int]] = {}
+    best: dict[int, int] = {}  # the most shingles each document shares with one other version
+    size: dict[int, int] = {}
     for m in matches:
-        for x in (m.a, m.b):
-            groups.setdefault(find(x), []).append(x)
+        groups.setdefault(find(m.a), set()).update((m.a, m.b))
+        for x, sx in ((m.a, m.size_a), (m.b, m.size_b)):
+            best[x] = max(best.get(x, 0), m.shared)
+            size[x] = sx
     out = []
     for members in groups.values():
-        members = sorted(set(members))
-        best, reason = canonical(members, fingerprints, ids)
-        out.append(Cluster(tuple(members), best, reason))
+        ordered = tuple(sorted(members))
+        chosen, reason = canonical(ordered, {x: best[x] for x in ordered}, {x: size[x] for x in ordered}, ids)
+        out.append(Cluster(ordered, chosen, reason))
     out.sort(key=lambda c: c.members)
     return out
 
 
 def canonical(
-    members: Sequence[int], fingerprints: Callable[[int], np.ndarray], ids: Sequence[str]
+    members: Sequence[int], shared: Mapping[int, int], size: Mapping[int, int], ids: Sequence[str]
 ) -> tuple[int, str]:
-    """The version with the most text shared with the others and the least of its own.
+    """The version with the most text shared with another version and the least of its own.
 
-    Shared text is the body the versions agree on; text found in one version only is
-    what the others call boilerplate (captions, menus, paywall prompts ...). The score
-    is shared minus own shingles; ties go to the smaller id.
+    ``shared[i]`` is the most shingles document ``i`` shares with one other version
+    (its largest verified overlap), ``size[i]`` its shingle count. Shared text is the
+    body the versions agree on; the rest of a version is what the others call
+    boilerplate (captions, menus, paywall prompts ...). The score is shared minus own
+    shingles; ties go to the smaller id. Linear in the pairs: no shingle set is read.
     """
-    fps = [fingerprints(i) for i in members]
-    values, counts = np.unique(np.concatenate(fps), return_counts=True)
-    best = None
-    for i, f in zip(members, fps):
-        shared = int(np.count_nonzero(counts[np.searchsorted(values, f)] >= 2))
-        own = len(f) - shared
-        key = (-(shared - own), ids[i])
-        if best is None or key < best[0]:
-            best = (key, i, shared, own)
-    _, i, shared, own = best
-    return i, f"most text shared with the other versions ({shared} shingles) and least of its own ({own})"
+    i = min(members, key=lambda x: (-(2 * shared[x] - size[x]), ids[x]))
+    return i, f"most text shared with another version ({shared[i]} shingles) and least of its own ({size[i] - shared[i]})"

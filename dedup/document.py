@@ -100,11 +100,12 @@ class Skipped:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A file found by :func:`find_sources`: where it is, its id, and how to parse it."""
+    """A file found by :func:`find_sources`: where it is, its id, how to parse it, its size."""
 
     path: str
     id: str
     format: str
+    size: int = 0
 
 
 # --------------------------------------------------------------------------- paths
@@ -142,7 +143,7 @@ def find_sources(
             skipped.append(Skipped(ident, f"same file as {seen[key]}"))
             return
         seen[key] = ident
-        sources.append(Source(path, ident, fmt))
+        sources.append(Source(path, ident, fmt, st.st_size))
 
     for original, path in zip(paths, given):
         shown = Path(original).as_posix()  # a path given on the command line is named as given
@@ -177,8 +178,12 @@ def _scan_root(given: list[str]) -> str:
 
 
 def _relative_id(path: str, root: str) -> str:
-    rel = os.path.relpath(path, root)
-    return Path(rel).as_posix()
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if path.startswith(prefix) and os.sep + ".." + os.sep not in path:  # the common case, found by the walk
+        rel = path[len(prefix) :]
+    else:
+        rel = os.path.relpath(path, root)
+    return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
 
 def _walk(top: str, root: str, hidden: bool, add_file, skipped: list[Skipped]) -> None:
@@ -383,17 +388,31 @@ def jsonl_spans(path: str, *, size: int = 8 * 1024 * 1024) -> list[tuple[int, in
 
 
 def _read_bytes(path: str, max_bytes: int) -> bytes:
+    """The file's bytes, at most ``max_bytes`` (else DocumentError). Plain ``os.read``:
+    a buffered ``read(max_bytes + 1)`` would allocate the whole limit for every file."""
     try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > max_bytes:
-                raise DocumentError(path, f"too large ({_size(size)}; the limit is {_size(max_bytes)}, see --max-bytes)")
-            data = fh.read(max_bytes + 1)
+        # O_NONBLOCK: a FIFO put where a file was must not hang the run (no effect on files).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
         raise DocumentError(path, _os_reason(err)) from err
-    if len(data) > max_bytes:  # grew while we read it
+    try:
+        size = os.fstat(fd).st_size
+        if size > max_bytes:
+            raise DocumentError(path, f"too large ({_size(size)}; the limit is {_size(max_bytes)}, see --max-bytes)")
+        chunks, total = [], 0
+        while total <= max_bytes:
+            chunk = os.read(fd, max(size + 1 - total, 1 << 16))  # size + 1: notices a file that grew
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as err:
+        raise DocumentError(path, _os_reason(err)) from err
+    finally:
+        os.close(fd)
+    if total > max_bytes:  # grew while we read it
         raise DocumentError(path, f"too large (over the {_size(max_bytes)} limit, see --max-bytes)")
-    return data
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _size(n: int) -> str:
@@ -490,6 +509,7 @@ _BOMS = (
 )
 # C0 control characters other than tab, newlines, vertical tab and form feed.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
 #: Share of control characters above which decoded text is treated as binary.
 BINARY_CONTROL_RATIO = 0.01
 
@@ -526,8 +546,12 @@ def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text, encoding = _decode_other(data, path)
-    sample = text[:65536]
-    controls = len(_CONTROL.findall(sample))
+    if encoding in ("utf-8", "utf-8-sig"):  # control characters are single bytes: count those, much faster
+        sample = data[:65536]
+        controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    else:
+        sample = text[:65536]
+        controls = len(_CONTROL.findall(sample))
     if controls > BINARY_CONTROL_RATIO * len(sample):
         raise DocumentError(path, f"binary file ({controls} control characters in the first {len(sample)})")
     if text.startswith("\ufeff"):
@@ -591,13 +615,49 @@ def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
     Line breaks inside hard-wrapped prose (lines of similar length, each "full") are
     kept inside the paragraph.
     """
+    if ("\r" not in text or text.count("\r") == text.count("\r\n")) and not any(c in text for c in _OTHER_BREAKS):
+        return _split_fast(text)
+    return _split_lines(text)
+
+
+# Line terminators other than LF and CRLF: texts holding one take the line-by-line path.
+_OTHER_BREAKS = ("\u2028", "\u2029", "\x0b", "\x0c", "\x85")
+# What surrounds a line's content: Unicode whitespace, zero-width spaces and byte order marks.
+_STRIP = "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "\u200b\ufeff"
+
+
+def _split_fast(text: str) -> tuple[Paragraph, ...]:
+    """split_paragraphs for text whose only line breaks are LF and CRLF (CR is stripped as space)."""
+    paragraphs: list[Paragraph] = []
+    block: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        content = line.strip(_STRIP)
+        if content:
+            start = pos + len(line) - len(line.lstrip(_STRIP))
+            block.append((start, start + len(content)))
+        elif block:
+            _add_block(text, block, paragraphs)
+            block = []
+        pos += len(line) + 1
+    if block:
+        _add_block(text, block, paragraphs)
+    return tuple(paragraphs)
+
+
+def _add_block(text: str, block: list[tuple[int, int]], paragraphs: list[Paragraph]) -> None:
+    for start, end in _split_block(text, block):
+        paragraphs.append(Paragraph(len(paragraphs), start, end, text[start:end]))
+
+
+def _split_lines(text: str) -> tuple[Paragraph, ...]:
+    """split_paragraphs line by line, for any line terminator."""
     paragraphs: list[Paragraph] = []
     block: list[tuple[int, int]] = []
 
     def flush() -> None:
         if block:
-            for start, end in _split_block(text, block):
-                paragraphs.append(Paragraph(len(paragraphs), start, end, text[start:end]))
+            _add_block(text, block, paragraphs)
             block.clear()
 
     pos, n = 0, len(text)
@@ -617,9 +677,9 @@ def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] == "\u200b" or text[start] == "\ufeff"):
+    while start < end and text[start] in _STRIP:
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] == "\u200b"):
+    while end > start and text[end - 1] in _STRIP:
         end -= 1
     return start, end
 

@@ -183,6 +183,13 @@ def _check(files, root, git, config, store: Store, include, exclude, accepted, p
     pairs = index_stage.candidates_of(
         qh, qs, ch, cs, config.tiers, max_bucket=config.max_bucket, workers=config.workers
     )
+    pairs = index_stage.plausible(
+        pairs,
+        np.concatenate([qh, ch]),
+        np.concatenate([qs, cs]),
+        threshold=config.threshold,
+        containment=config.containment,
+    )
     fps = _fingerprints(queries, rows, pairs, nq, root, git, config, store)
     matches = cluster_stage.verify(
         pairs, fps.__getitem__, threshold=config.threshold, containment=config.containment

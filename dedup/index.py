@@ -27,10 +27,11 @@ import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["Tier", "candidates", "candidates_of", "detection_probability", "plan"]
+__all__ = ["Tier", "candidates", "candidates_of", "detection_probability", "plan", "plausible"]
 
 #: Rows added, one at a time, to split an oversized bucket before chaining it.
 MAX_EXTRA_ROWS = 8
@@ -296,3 +297,70 @@ def candidates_of(
     if not len(found):
         return np.zeros((0, 2), dtype=np.int64)
     return np.unique(found, axis=0)
+
+
+#: The chance, for one reportable pair, that :func:`plausible` drops it.
+ALPHA = 1e-4
+
+
+@lru_cache(maxsize=16)
+def _fewest_agreements(num_perm: int, alpha: float, grid: int = 2048) -> np.ndarray:
+    """``q[k]``: the fewest agreeing rows kept for a pair whose Jaccard is at least ``k / grid``.
+
+    For ``m`` agreeing rows out of ``num_perm`` and Jaccard ``J``, ``m`` follows
+    Binomial(num_perm, J); ``q[k]`` is its ``alpha`` quantile at ``J = k / grid``.
+    """
+    q = np.zeros(grid + 1, dtype=np.int64)
+    for k in range(1, grid + 1):
+        j = k / grid
+        if j >= 1.0:
+            q[k] = num_perm
+            continue
+        total, m = 0.0, 0
+        log_j, log_1j = math.log(j), math.log1p(-j)
+        while m <= num_perm:
+            log_pmf = math.lgamma(num_perm + 1) - math.lgamma(m + 1) - math.lgamma(num_perm - m + 1)
+            total += math.exp(log_pmf + m * log_j + (num_perm - m) * log_1j)
+            if total >= alpha:
+                break
+            m += 1
+        q[k] = m
+    return q
+
+
+def plausible(
+    pairs: np.ndarray,
+    hashvalues: np.ndarray,
+    sizes: np.ndarray,
+    *,
+    threshold: float,
+    containment: float | None,
+    alpha: float = ALPHA,
+) -> np.ndarray:
+    """The candidate pairs whose signatures agree often enough for them to be reportable.
+
+    A pair of size ratio ``rho`` can only be reported if its Jaccard is at least
+    ``j(rho) = min(threshold, containment / (1 + rho - containment))`` (see
+    :func:`plan`); its signatures then agree in Binomial(num_perm, J >= j(rho)) rows.
+    A pair agreeing in fewer rows than that distribution's ``alpha`` quantile is
+    dropped, so a reportable pair is lost with probability below ``alpha``, while the
+    pairs that only share a common phrase through a single-row band (a few agreeing
+    rows where dozens are expected) never reach exact verification.
+    """
+    if not len(pairs):
+        return pairs
+    num_perm = hashvalues.shape[1]
+    sizes = np.maximum(np.asarray(sizes, dtype=np.float64), 1.0)
+    a, b = pairs[:, 0], pairs[:, 1]
+    rho = np.maximum(sizes[a], sizes[b]) / np.minimum(sizes[a], sizes[b])
+    lowest = np.full(len(pairs), threshold, dtype=np.float64)
+    if containment is not None:
+        lowest = np.minimum(lowest, containment / (1.0 + rho - containment))
+    table = _fewest_agreements(num_perm, alpha)
+    grid = len(table) - 1
+    need = table[np.clip(np.floor(lowest * grid).astype(np.int64), 0, grid)]  # rounded down: keeps more
+    agree = np.empty(len(pairs), dtype=np.int64)
+    for lo in range(0, len(pairs), _CHUNK):
+        sl = slice(lo, lo + _CHUNK)
+        agree[sl] = np.count_nonzero(hashvalues[a[sl]] == hashvalues[b[sl]], axis=1)
+    return pairs[agree >= need]

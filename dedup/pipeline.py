@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import tempfile
+from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -47,7 +49,7 @@ __all__ = [
 ]
 
 #: Files handed to one worker task.
-FILES_PER_TASK = 256
+FILES_PER_TASK = 512
 #: Bytes of a JSONL file handed to one worker task.
 JSONL_SPAN = 8 * 1024 * 1024
 #: Documents re-read (for verification) or pairs diffed per worker task.
@@ -74,6 +76,9 @@ class Config:
     id_field: str = "id"
     diff: bool = True
     workers: int = 1
+    #: Bytes of shingle fingerprints kept in memory between signing and verification;
+    #: past this, the candidates' documents are read again instead (memory stays bounded).
+    fingerprint_memory: int = 1 << 30
 
     def __post_init__(self) -> None:
         if self.shingle_size < 1:
@@ -93,11 +98,11 @@ class Config:
     def as_dict(self) -> dict:
         """The knobs, plus the LSH band tables they imply (``b`` and ``r`` of the first).
 
-        ``workers`` is left out: it changes how fast, never what, so two runs on the
-        same input give the same JSON whatever their worker counts.
+        ``workers`` and ``fingerprint_memory`` are left out: they change how fast, never
+        what, so two runs on the same input give the same JSON whatever their values.
         """
         out = asdict(self)
-        del out["workers"]
+        del out["workers"], out["fingerprint_memory"]
         tiers = self.tiers
         out["b"], out["r"] = tiers[0].b, tiers[0].r
         out["lsh_tiers"] = [
@@ -143,14 +148,14 @@ class PairedDocuments(Mapping):
     A document that cannot be read any more (changed or removed since) is missing.
     """
 
-    def __init__(self, where: Mapping[str, _Where], sources: Sequence[Source], config: Config) -> None:
+    def __init__(self, where: Mapping[str, _Where], config: Config) -> None:
         self._where = dict(sorted(where.items()))
-        self._sources = sources
         self._config = config
         self._read = lru_cache(maxsize=256)(self._load)
 
     def _load(self, ident: str) -> Document | None:
-        item = load_at(self._sources[(w := self._where[ident]).source], w.offset, w.line, **_read_kwargs(self._config))
+        w = self._where[ident]
+        item = load_at(w.source, w.offset, w.line, **_read_kwargs(self._config))
         return item if isinstance(item, Document) and item.id == ident else None
 
     def __getitem__(self, ident: str) -> Document:
@@ -183,97 +188,108 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class _Task:
-    """A run of files ``sources[first : first + count]``, or one span of a JSONL file."""
+    """Some files, or one span ``(start, end, first_line)`` of a JSONL file, to sign.
 
-    first: int
-    count: int = 1
-    span: tuple[int, int, int] | None = None  # (start, end, first_line) in a JSONL file
+    A task carries its own sources, so that nothing large is sent to every worker.
+    """
+
+    sources: tuple[Source, ...]
+    span: tuple[int, int | None, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class _Where:
     """Where to read a document again: its source, byte offset and line (JSONL)."""
 
-    source: int
+    source: Source
     offset: int = 0
     line: int = 1
 
 
 @dataclass(frozen=True, slots=True)
 class _Signed:
-    """What a signing task returns: one entry per document, in input order."""
+    """What a signing task returns, as columns (one entry per document, in input order).
 
-    infos: tuple[DocumentInfo, ...]
-    where: tuple[_Where, ...]
+    Plain lists and arrays: pickling a hundred thousand small records back to the
+    parent would cost it more than the work.
+    """
+
+    ids: list[str]
+    paragraphs: np.ndarray
+    chars: np.ndarray
+    shingles: np.ndarray
+    source: np.ndarray  # index into the task's sources
+    offset: np.ndarray
+    line: np.ndarray
     hashvalues: np.ndarray
     skipped: tuple[Skipped, ...]
     #: Each document's distinct paragraph keys, concatenated (only when the run diffs).
     paragraph_keys: np.ndarray
     paragraph_counts: np.ndarray
+    #: Each document's shingle fingerprints, concatenated (their counts are ``shingles``),
+    #: or the file holding them (see _kept).
+    fingerprints: np.ndarray | str
 
 
 def _tasks(sources: Sequence[Source]) -> list[_Task]:
     tasks: list[_Task] = []
-    run_start = None
-    for i, source in enumerate(sources):
+    run: list[Source] = []
+    for source in sources:
         if source.format == "jsonl":
-            if run_start is not None:
-                tasks.append(_Task(run_start, i - run_start))
-                run_start = None
             try:
                 spans = jsonl_spans(source.path, size=JSONL_SPAN)
             except OSError:
                 spans = [(0, None, 1)]  # load_span reports the error as a Skipped
-            tasks.extend(_Task(i, 1, span) for span in spans)
-        else:
-            if run_start is None:
-                run_start = i
-            elif i - run_start >= FILES_PER_TASK:
-                tasks.append(_Task(run_start, i - run_start))
-                run_start = i
-    if run_start is not None:
-        tasks.append(_Task(run_start, len(sources) - run_start))
+            tasks.extend(_Task((source,), span) for span in spans)
+            continue
+        run.append(source)
+        if len(run) >= FILES_PER_TASK:
+            tasks.append(_Task(tuple(run)))
+            run = []
+    if run:
+        tasks.append(_Task(tuple(run)))
     return tasks
 
 
-# Worker state, set once per process by _init (sources and config do not travel with tasks).
+# Worker state, set once per process by _init.
 _STATE: dict = {}
 
 
-def _init(sources: Sequence[Source], config: Config) -> None:
-    _STATE["sources"] = sources
+def _init(config: Config, keep: bool = False, spill: str | None = None) -> None:
+    """Worker state. ``keep``: return the shingle sets; ``spill``: as files in this folder."""
     _STATE["config"] = config
+    _STATE["keep"] = keep
+    _STATE["spill"] = spill
 
 
 def _read_kwargs(config: Config) -> dict:
     return {"max_bytes": config.max_bytes, "text_field": config.text_field, "id_field": config.id_field}
 
 
-def _items(task: _Task) -> Iterator[tuple[_Where, Document | Skipped]]:
-    sources, config = _STATE["sources"], _STATE["config"]
+def _items(task: _Task) -> Iterator[tuple[int, int, int, Document | Skipped]]:
+    """``(source index in the task, offset, line, item)`` for everything the task reads."""
+    kwargs = _read_kwargs(_STATE["config"])
     if task.span is not None:
         start, end, line = task.span
-        for offset, lineno, item in load_span(
-            sources[task.first], start=start, end=end, first_line=line, **_read_kwargs(config)
-        ):
-            yield _Where(task.first, offset, lineno), item
+        for offset, lineno, item in load_span(task.sources[0], start=start, end=end, first_line=line, **kwargs):
+            yield 0, offset, lineno, item
         return
-    for i in range(task.first, task.first + task.count):
-        for offset, lineno, item in load_span(sources[i], **_read_kwargs(config)):
-            yield _Where(i, offset, lineno), item
+    for i, source in enumerate(task.sources):
+        for offset, lineno, item in load_span(source, **kwargs):
+            yield i, offset, lineno, item
 
 
 def _sign(task: _Task) -> _Signed:
     config = _STATE["config"]
     docs: list[Document] = []
-    where: list[_Where] = []
+    where: list[tuple[int, int, int]] = []
     skipped: list[Skipped] = []
-    for w, item in _items(task):
+    for i, offset, line, item in _items(task):
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
             docs.append(item)
-            where.append(w)
+            where.append((i, offset, line))
     flat, offsets = fingerprint_batch([d.text for d in docs], size=config.shingle_size)
     signed = sign_fingerprints(flat, offsets, num_perm=config.num_perm, seed=config.seed)
     sizes = np.diff(offsets)
@@ -284,21 +300,49 @@ def _sign(task: _Task) -> _Signed:
         from dedup.classify import paragraph_keys  # noqa: PLC0415 - only runs that diff need them
 
         keys = [paragraph_keys(docs[k]) for k in keep]
+    kept_where = np.array([where[k] for k in keep], dtype=np.int64).reshape(-1, 3)
     return _Signed(
-        infos=tuple(
-            DocumentInfo(docs[k].id, len(docs[k].paragraphs), len(docs[k].text), int(sizes[k])) for k in keep
-        ),
-        where=tuple(where[k] for k in keep),
+        ids=[docs[k].id for k in keep],
+        paragraphs=np.array([len(docs[k].paragraphs) for k in keep], dtype=np.int64),
+        chars=np.array([len(docs[k].text) for k in keep], dtype=np.int64),
+        shingles=sizes[keep].astype(np.int64),
+        source=kept_where[:, 0],
+        offset=kept_where[:, 1],
+        line=kept_where[:, 2],
         hashvalues=signed.hashvalues[keep],
         skipped=tuple(skipped),
         paragraph_keys=np.concatenate(keys) if keys else np.zeros(0, np.uint64),
         paragraph_counts=np.array([len(k) for k in keys], dtype=np.int64),
+        fingerprints=_kept(flat) if _STATE["keep"] else flat[:0],
     )
+
+
+def _kept(flat: np.ndarray) -> np.ndarray | str:
+    """Shingle sets to hand to the parent: in a pool, written to a file the parent maps.
+
+    Pickling hundreds of megabytes back through the pool's pipe costs the parent (a third
+    process on a two-core machine) as much CPU as a worker; a file in the run's spill
+    folder costs one write, and the parent maps it without reading it.
+    """
+    if _STATE["spill"] is None:
+        return flat
+    fd, path = tempfile.mkstemp(suffix=".u64", dir=_STATE["spill"])
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(np.ascontiguousarray(flat, dtype=np.uint64).tobytes())
+    return path
+
+
+def _load_kept(kept: np.ndarray | str) -> np.ndarray:
+    if isinstance(kept, str):
+        if not os.path.getsize(kept):
+            return np.zeros(0, np.uint64)
+        return np.memmap(kept, dtype=np.uint64, mode="r").view(np.ndarray)  # plain slices: no memmap objects
+    return kept
 
 
 def _reread(where: _Where) -> Document | None:
     config = _STATE["config"]
-    item = load_at(_STATE["sources"][where.source], where.offset, where.line, **_read_kwargs(config))
+    item = load_at(where.source, where.offset, where.line, **_read_kwargs(config))
     return item if isinstance(item, Document) else None
 
 
@@ -331,14 +375,14 @@ def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list[tuple]:
 class _Executor:
     """Maps task functions in order: inline for one worker, else over a process pool."""
 
-    def __init__(self, workers: int, sources: Sequence[Source], config: Config, tasks: int) -> None:
+    def __init__(self, workers: int, tasks: int, *state) -> None:
         self._pool = None
         if workers > 1 and tasks > 1:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["dedup.pipeline"])
-            self._pool = ctx.Pool(workers, initializer=_init, initargs=(sources, config))
+            self._pool = ctx.Pool(workers, initializer=_init, initargs=state)
         else:
-            _init(sources, config)
+            _init(*state)
 
     def map(self, fn, items: Iterable) -> Iterator:
         if self._pool is None:
@@ -370,6 +414,107 @@ def _round(x: float) -> float:
     return round(x, 6)
 
 
+#: Shingle fingerprints per input byte, to decide up front whether they fit in memory
+#: (a word of ~6 bytes is one 8-byte fingerprint; HTML markup only lowers it).
+FINGERPRINT_BYTES_PER_INPUT_BYTE = 1.5
+
+
+@dataclass(slots=True)
+class _Corpus:
+    """Pass one's results, rows in id order (row order and id order agree)."""
+
+    infos: list[DocumentInfo]
+    where: list[_Where]
+    hashvalues: np.ndarray
+    paragraph_keys: np.ndarray
+    paragraph_rows: np.ndarray
+    fingerprints: _Fingerprints | None
+
+    @property
+    def ids(self) -> list[str]:
+        return [d.id for d in self.infos]
+
+
+class _Fingerprints:
+    """The shingle sets kept from signing: row -> sorted uint64 array, without copies."""
+
+    def __init__(self, blocks: list[np.ndarray], block: np.ndarray, start: np.ndarray, stop: np.ndarray) -> None:
+        self._blocks, self._block, self._start, self._stop = blocks, block, start, stop
+
+    def __getitem__(self, row: int) -> np.ndarray:
+        return self._blocks[self._block[row]][self._start[row] : self._stop[row]]
+
+
+def _sign_all(ex: _Executor, tasks: list[_Task], config: Config, keep: bool, skipped: list, note) -> _Corpus:
+    ids: list[str] = []
+    where: list[_Where] = []
+    columns: dict[str, list[np.ndarray]] = {"paragraphs": [], "chars": [], "shingles": []}
+    blocks: list[np.ndarray] = []
+    key_blocks: list[np.ndarray] = []
+    key_counts: list[np.ndarray] = []
+    fp_blocks: list[np.ndarray] = []
+    fp_block: list[np.ndarray] = []
+    for task, result in zip(tasks, ex.map(_sign, tasks)):
+        ids.extend(result.ids)
+        where.extend(
+            _Where(task.sources[i], o, n)
+            for i, o, n in zip(result.source.tolist(), result.offset.tolist(), result.line.tolist())
+        )
+        for name, column in columns.items():
+            column.append(getattr(result, name))
+        blocks.append(result.hashvalues)
+        skipped.extend(result.skipped)
+        key_blocks.append(result.paragraph_keys)
+        key_counts.append(result.paragraph_counts)
+        if keep:
+            fp_block.append(np.full(len(result.ids), len(fp_blocks), dtype=np.int32))
+            fp_blocks.append(_load_kept(result.fingerprints))
+        note("read", len(ids), None)
+    note("read", len(ids), len(ids))
+
+    # Rows in id order; a repeated id (JSONL) keeps its first document.
+    order, seen = [], set()
+    for i in sorted(range(len(ids)), key=ids.__getitem__):
+        if ids[i] in seen:
+            skipped.append(Skipped(ids[i], "duplicate id (a record with this id came earlier)"))
+            continue
+        seen.add(ids[i])
+        order.append(i)
+    paragraphs, chars, sizes = (
+        np.concatenate(columns[name]) if columns[name] else np.zeros(0, np.int64) for name in columns
+    )
+    row_of = np.full(len(ids), -1, dtype=np.int64)
+    row_of[order] = np.arange(len(order))
+    per_doc = np.concatenate(key_counts) if key_counts else np.zeros(0, np.int64)
+    fingerprints = None
+    if keep:
+        block = np.concatenate(fp_block) if fp_block else np.zeros(0, np.int32)
+        stop = np.cumsum(sizes)
+        stop -= (stop - sizes)[np.searchsorted(block, block)]  # offsets restart in every block
+        fingerprints = _Fingerprints(fp_blocks, block[order], (stop - sizes)[order], stop[order])
+    return _Corpus(
+        infos=[
+            DocumentInfo(ids[i], p, c, n)
+            for i, p, c, n in zip(order, paragraphs[order].tolist(), chars[order].tolist(), sizes[order].tolist())
+        ],
+        where=[where[i] for i in order],
+        hashvalues=(np.concatenate(blocks) if blocks else np.zeros((0, config.num_perm), np.uint32))[order],
+        paragraph_keys=np.concatenate(key_blocks) if key_blocks else np.zeros(0, np.uint64),
+        paragraph_rows=np.repeat(row_of[: len(per_doc)], per_doc),
+        fingerprints=fingerprints,
+    )
+
+
+def _reread_fingerprints(ex: _Executor, corpus: _Corpus, rows: list[int], note) -> dict[int, np.ndarray | None]:
+    """The shingle sets of ``rows``, from their documents read again (None: unreadable now)."""
+    fps: dict[int, np.ndarray | None] = {}
+    chunks = _chunks(rows, ROWS_PER_TASK)
+    for chunk, got in zip(chunks, ex.map(_fingerprints, [[corpus.where[r] for r in c] for c in chunks])):
+        fps.update(zip(chunk, got))
+        note("verify", len(fps), len(rows))
+    return fps
+
+
 def run(paths: Sequence[str], config: Config | None = None, *, progress: Progress | None = None) -> Report:
     """Find the versions of each article among ``paths`` (files and folders).
 
@@ -380,102 +525,66 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
     sources, found_skipped = find_sources(paths)
     skipped = list(found_skipped)
     tasks = _tasks(sources)
+    keep = sum(s.size for s in sources) * FINGERPRINT_BYTES_PER_INPUT_BYTE <= config.fingerprint_memory
 
-    infos: list[DocumentInfo] = []
-    where: list[_Where] = []
-    blocks: list[np.ndarray] = []
-    key_blocks: list[np.ndarray] = []
-    key_counts: list[np.ndarray] = []
-    with _Executor(config.workers, sources, config, len(tasks)) as ex:
-        for result in ex.map(_sign, tasks):
-            infos.extend(result.infos)
-            where.extend(result.where)
-            blocks.append(result.hashvalues)
-            skipped.extend(result.skipped)
-            key_blocks.append(result.paragraph_keys)
-            key_counts.append(result.paragraph_counts)
-            note("read", len(infos), None)
-        note("read", len(infos), len(infos))
-
-        # Rows in id order, so that row order and id order agree; a repeated id keeps its first document.
-        order, seen = [], set()
-        for i in sorted(range(len(infos)), key=lambda i: infos[i].id):
-            if infos[i].id in seen:
-                skipped.append(Skipped(infos[i].id, "duplicate id (a record with this id came earlier)"))
-                continue
-            seen.add(infos[i].id)
-            order.append(i)
-        hashvalues = (np.concatenate(blocks) if blocks else np.zeros((0, config.num_perm), np.uint32))[order]
-        # Paragraph keys by row: the row (in id order) of the document each key comes from.
-        row_of = np.full(len(infos), -1, dtype=np.int64)
-        row_of[order] = np.arange(len(order))
-        per_doc = np.concatenate(key_counts) if key_counts else np.zeros(0, np.int64)
-        para_keys = np.concatenate(key_blocks) if key_blocks else np.zeros(0, np.uint64)
-        para_rows = np.repeat(row_of[: len(per_doc)], per_doc)
-        del blocks, key_blocks, key_counts
-        infos = [infos[i] for i in order]
-        where = [where[i] for i in order]
-        ids = [d.id for d in infos]
-        sizes = np.array([d.shingles for d in infos], dtype=np.int64)
-
+    pooled = config.workers > 1 and len(tasks) > 1
+    with (
+        tempfile.TemporaryDirectory(prefix="dedup-") if keep and pooled else nullcontext() as spill,
+        _Executor(config.workers, len(tasks), config, keep, spill) as ex,
+    ):
+        corpus = _sign_all(ex, tasks, config, keep, skipped, note)
+        ids = corpus.ids
         tiers = config.tiers
+        sizes = np.array([d.shingles for d in corpus.infos], dtype=np.int64)
         cands = index_stage.candidates(
-            hashvalues,
+            corpus.hashvalues,
             sizes,
             tiers,
             max_bucket=config.max_bucket,
             workers=config.workers,
             progress=lambda done: note("candidates", done, sum(t.b for t in tiers)),
         )
-        del hashvalues
+        cands = index_stage.plausible(
+            cands, corpus.hashvalues, sizes, threshold=config.threshold, containment=config.containment
+        )
+        corpus.hashvalues = corpus.hashvalues[:0]
 
-        # Verification: read the candidates' documents again for their exact shingle sets.
-        rows = np.unique(cands).tolist()
-        fps: dict[int, np.ndarray | None] = {}
-        for chunk_rows, got in zip(
-            _chunks(rows, ROWS_PER_TASK), ex.map(_fingerprints, [[where[r] for r in c] for c in _chunks(rows, ROWS_PER_TASK)])
-        ):
-            fps.update(zip(chunk_rows, got))
-            note("verify", len(fps), len(rows))
-        vanished = sorted(r for r, f in fps.items() if f is None)
-        if vanished:
-            skipped.extend(Skipped(ids[r], "changed or vanished while reading") for r in vanished)
-            gone = set(vanished)
-            cands = np.array([p for p in cands.tolist() if p[0] not in gone and p[1] not in gone]).reshape(-1, 2)
+        if corpus.fingerprints is not None:
+            fps = corpus.fingerprints
+        else:  # read the candidates' documents again for their exact shingle sets
+            fps = _reread_fingerprints(ex, corpus, np.unique(cands).tolist(), note)
+            gone = {r for r, f in fps.items() if f is None}
+            if gone:
+                skipped.extend(Skipped(ids[r], "changed or vanished while reading") for r in sorted(gone))
+                cands = np.array([p for p in cands.tolist() if not gone.intersection(p)]).reshape(-1, 2)
         matches = cluster_stage.verify(cands, fps.__getitem__, threshold=config.threshold, containment=config.containment)
-        groups = cluster_stage.clusters(len(ids), matches, fps.__getitem__, ids)
+        note("verify", len(cands), len(cands))
+        groups = cluster_stage.clusters(len(ids), matches, ids)
         del fps
+        corpus.fingerprints = None
 
         diffs: list[tuple] = [()] * len(matches)
         if config.diff and matches:
-            stats = _article_stats(para_keys, para_rows, len(ids), groups)
-            jobs = [(where[m.a], where[m.b]) for m in matches]
-            done = 0
+            stats = _article_stats(corpus.paragraph_keys, corpus.paragraph_rows, len(ids), groups)
+            jobs = [(corpus.where[m.a], corpus.where[m.b]) for m in matches]
             diffs = []
             for got in ex.map(_diff, [(chunk, stats) for chunk in _chunks(jobs, ROWS_PER_TASK)]):
                 diffs.extend(got)
-                done += len(got)
-                note("diff", done, len(jobs))
+                note("diff", len(diffs), len(jobs))
 
     paired: Mapping[str, Document] = {}
     if config.diff and matches:
-        paired = PairedDocuments({ids[r]: where[r] for m in matches for r in (m.a, m.b)}, sources, config)
+        paired = PairedDocuments({ids[r]: corpus.where[r] for m in matches for r in (m.a, m.b)}, config)
     pairs = [
         PairInfo(
-            ids[m.a],
-            ids[m.b],
-            _round(m.jaccard),
-            _round(m.containment_a_in_b),
-            _round(m.containment_b_in_a),
-            m.shared,
-            d,
+            ids[m.a], ids[m.b], _round(m.jaccard), _round(m.containment_a_in_b), _round(m.containment_b_in_a), m.shared, d
         )
         for m, d in zip(matches, diffs)
     ]
     skipped.sort(key=lambda s: (s.path, s.reason))
     return Report(
         config=config,
-        documents=tuple(infos),
+        documents=tuple(corpus.infos),
         skipped=tuple(skipped),
         clusters=tuple(ClusterInfo(tuple(ids[i] for i in c.members), ids[c.canonical], c.reason) for c in groups),
         pairs=tuple(sorted(pairs, key=lambda p: (p.a, p.b))),

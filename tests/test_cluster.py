@@ -46,17 +46,15 @@ def test_verify_keeps_jaccard_or_containment_pairs_only():
 
 
 def test_clusters_are_components_with_a_canonical_member():
-    body = set(range(100))
-    get = _fps(
-        body | {900},  # 0: body + a caption
-        body | set(range(1000, 1300)),  # 1: full page
-        body,  # 2: clean body: most shared, least of its own
-        set(range(5000, 5100)),  # 3: alone
-        set(range(5000, 5100)) | {1},  # 4: pairs with 3
-    )
+    # 0: body + a caption; 1: a full page; 2: the clean body; 3 and 4: another article
     matches = [Match(0, 1, 101, 400, 100), Match(1, 2, 400, 100, 100), Match(3, 4, 100, 101, 100)]
-    out = clusters(5, matches, get, ids=["a", "b", "c", "d", "e"])
+    out = clusters(5, matches, ids=["a", "b", "c", "d", "e"])
     assert [c.members for c in out] == [(0, 1, 2), (3, 4)]
-    assert out[0].canonical == 2
-    assert "most text shared" in out[0].reason
+    assert out[0].canonical == 2  # most shared, least of its own
+    assert out[0].reason == "most text shared with another version (100 shingles) and least of its own (0)"
     assert out[1].canonical == 3
+
+
+def test_canonical_ties_go_to_the_smaller_id():
+    out = clusters(2, [Match(0, 1, 100, 100, 90)], ids=["b.txt", "a.txt"])
+    assert out[0].canonical == 1

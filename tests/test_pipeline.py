@@ -165,3 +165,19 @@ def test_boilerplate_is_counted_across_articles_not_versions(tmp_path):
     story_rows = [r for p in report.pairs if p.a == "story.txt" for r in p.diff if r.a is None]
     extra_rows = [r for r in story_rows if "seen in" in r.evidence]
     assert story_rows and not extra_rows
+
+
+def test_same_report_when_shingle_sets_do_not_fit_in_memory(tmp_path, monkeypatch):
+    """Past fingerprint_memory, documents are read again for verification: same answer."""
+    import dedup.pipeline as pipeline
+    from dedup.render.json import to_json
+
+    monkeypatch.setattr(pipeline, "FILES_PER_TASK", 4)
+    shutil.copy(SEED_A, tmp_path)
+    shutil.copy(SEED_B, tmp_path)
+    for k in range(10):
+        (tmp_path / f"u{k}.txt").write_text(prose(k % 5))
+    kept = to_json(run([str(tmp_path)], Config()))
+    reread = to_json(run([str(tmp_path)], Config(fingerprint_memory=0)))
+    assert kept == reread
+    assert '"jaccard": 1.0' in kept
