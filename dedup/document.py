@@ -637,7 +637,11 @@ def _split_fast(text: str) -> tuple[Paragraph, ...]:
             start = pos + len(line) - len(line.lstrip(_STRIP))
             block.append((start, start + len(content)))
         elif block:
-            _add_block(text, block, paragraphs)
+            if len(block) == 1:  # most blocks are one line: no need to look at line breaks
+                start, end = block[0]
+                paragraphs.append(Paragraph(len(paragraphs), start, end, text[start:end]))
+            else:
+                _add_block(text, block, paragraphs)
             block = []
         pos += len(line) + 1
     if block:

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.document import (
     Document,
@@ -18,6 +20,8 @@ from dedup.document import (
     parse_html,
     parse_text,
     read,
+    _split_fast,
+    _split_lines,
     split_paragraphs,
 )
 from dedup.errors import DocumentError
@@ -313,3 +317,15 @@ def test_load_bytes_parses_as_load_reads(tmp_path, name, data):
     from_bytes = list(load_bytes(data, source, max_bytes=200))
     assert from_bytes == from_file
     assert from_file  # every case gives a Document or a Skipped
+
+_LINE_TEXT = st.text(alphabet=st.sampled_from(list("ab. \t\xa0\u200b\ufeff•-#/ABC\r\n")), max_size=200)
+
+
+@settings(max_examples=300)
+@given(_LINE_TEXT)
+def test_fast_split_agrees_with_the_line_by_line_split(text):
+    """split_paragraphs takes a one-pass route for LF/CRLF text; it must equal the general one."""
+    text = text.replace("\r\n", "\n").replace("\r", "\r\n")  # only CRLF, never a lone CR
+    assert _split_fast(text) == _split_lines(text)
+    for p in _split_fast(text):
+        assert text[p.start : p.end] == p.text

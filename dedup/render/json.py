@@ -48,7 +48,10 @@ def report_dict(report: Report) -> dict:
     return {
         "version": VERSION,
         "config": report.config.as_dict(),
-        "documents": [asdict(d) for d in report.documents],
+        "documents": [
+            {"id": d.id, "paragraphs": d.paragraphs, "chars": d.chars, "shingles": d.shingles}
+            for d in report.documents
+        ],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
         "clusters": [
             {"members": list(c.members), "canonical": c.canonical, "reason": c.reason} for c in report.clusters
@@ -57,11 +60,51 @@ def report_dict(report: Report) -> dict:
     }
 
 
+_compact = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": ")).encode
+
+
 def dumps(obj) -> str:
-    """The house JSON style: two-space indent, sorted keys, UTF-8 text."""
+    """The house JSON style: sorted keys, UTF-8 text, two-space indent.
+
+    A list of objects has one per line, and an object holding such a list is spread
+    over lines too, two spaces a level; everything else (a document's figures, a
+    cluster, a diff row) stays on one line. Same data as ``json.dumps(obj, indent=2,
+    sort_keys=True)``, laid out for grep and diff, and written by the C encoder:
+    ``indent=`` makes the json module fall back to pure Python, which takes seconds
+    on a report of 100,000 documents.
+    """
     if is_dataclass(obj):
         obj = asdict(obj)
-    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False)
+    out: list[str] = []
+    _write(obj, 0, out)
+    return "".join(out)
+
+
+def _spread(obj) -> bool:
+    if isinstance(obj, dict):
+        return any(isinstance(v, (list, tuple)) and _spread(v) for v in obj.values())
+    return any(isinstance(v, (dict, list, tuple)) for v in obj)
+
+
+def _write(obj, level: int, out: list[str]) -> None:
+    if not isinstance(obj, (dict, list, tuple)) or not obj or not _spread(obj):
+        out.append(_compact(obj))
+        return
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(obj, dict):
+        out.append("{\n")
+        for k, key in enumerate(sorted(obj)):
+            out.append(f"{inner}{_compact(key)}: ")
+            _write(obj[key], level + 1, out)
+            out.append(",\n" if k < len(obj) - 1 else "\n")
+        out.append(pad + "}")
+    else:
+        out.append("[\n")
+        for k, item in enumerate(obj):
+            out.append(inner)
+            _write(item, level + 1, out)
+            out.append(",\n" if k < len(obj) - 1 else "\n")
+        out.append(pad + "]")
 
 
 def to_json(report: Report) -> str:
