@@ -1,15 +1,35 @@
-"""Align the paragraphs of two documents: which are shared, edited, moved, or only on one side.
+"""Align the paragraphs of two documents: which are shared, edited, moved, split, or only on one side.
 
-:func:`align` anchors paragraphs that are identical after normalisation and unique in
-both documents (patience-diff style), scores the paragraphs between anchors with
-``rapidfuzz.process.cdist`` and picks the best monotone alignment of each gap by
-dynamic programming. Paragraphs left over on both sides are then paired, if they
-match well enough, as ``move``. The change vocabulary is difflib's and rapidfuzz's:
+:func:`align` anchors paragraphs whose text is identical and unique in both documents
+(patience-diff style), then, between anchors, paragraphs whose normalised text is
+unique within the gap; the rest of each gap is scored with ``rapidfuzz.process.cdist``
+and the best monotone alignment picked by dynamic programming. A paragraph that holds
+the text of several paragraphs of the other version (one version splits it, or an
+extractor glued a page into one block) is then matched with them; paragraphs left
+over on both sides are paired, if they match well enough, as ``move``. The change
+vocabulary is difflib's and rapidfuzz's:
 
 - ``equal``: the same paragraph after normalisation (score 100);
-- ``replace``: similar but edited (score = ``scorer`` similarity, >= ``score_cutoff``);
+- ``replace``: similar but edited (score = ``scorer`` similarity, >= ``score_cutoff``),
+  or one paragraph contains the whole text of the other (see splits below);
 - ``delete``: only in A; ``insert``: only in B (score 0);
-- ``move``: in both, but out of order (score >= ``move_cutoff``).
+- ``move``: in both, but out of order (score >= ``move_cutoff``, or containment).
+
+Every paragraph of both documents is in exactly one step.
+
+Splits. When a paragraph ``h`` of one version contains, in order, the normalised text
+of several paragraphs of the other (its *pieces*: two or more of them of more than
+:data:`MERGE_MIN_WORDS` words, shorter pieces only right after another piece, together
+at least :data:`MERGE_COVER` of ``h``'s words), ``h`` is paired with one piece (the
+one it was already matched with, else the longest that keeps the in-order matches in
+order) as a ``replace`` (or a ``move`` when no piece is in order), and every other
+piece is a one-sided step (``delete`` in A, ``insert`` in B) whose ``part_of`` names
+``h``: its text is in both versions, but as a paragraph it has no counterpart. A
+paragraph that contains a single paragraph of the other version (more than
+:data:`MERGE_MIN_WORDS` words, at least :data:`CONTAIN_COVER` of its words) is paired
+with it the same way, with no pieces. Pieces may lie anywhere in their document
+(extractors glue footers far from where they stand), but a piece's words must occur
+in the host after those of the piece before it.
 
 Order of the steps: walk the in-order matches (equal/replace); before each one, and at
 the end, come the paragraphs of the gap before it: first the A-only paragraphs of the
@@ -19,15 +39,16 @@ always appear in B order, A paragraphs that did not move in A order, and a move 
 at its B position.
 
 The result does not depend on which document is passed first, up to mirroring:
-``align(b, a)`` has the same pairs as ``align(a, b)`` with ``a`` and ``b`` swapped and
+``align(b, a)`` has the same steps as ``align(a, b)`` with ``a`` and ``b`` swapped and
 ``insert``/``delete`` exchanged (the order of the steps follows the second document).
 
 Bounds: scores are computed on at most :data:`SCORE_CHARS` characters of each paragraph
 (its head and tail); a gap of more than ``max_cells`` paragraph pairs is not scored
 densely but through candidate pairs that share rare word trigrams (each paragraph keeps
-its best few candidates), aligned by a heaviest-increasing-subsequence pass; word diffs
-of very long paragraphs diff only up to ``max_words`` words after common prefix and
-suffix. Memory therefore stays linear in the text plus ``max_cells``.
+its best few candidates), aligned by a heaviest-increasing-subsequence pass; the split
+search tests at most ``max_cells`` host-piece pairs; word diffs of very long paragraphs
+diff only up to ``max_words`` words after common prefix and suffix. Memory therefore
+stays linear in the text plus ``max_cells``.
 
 >>> from dedup.document import parse_text
 >>> a = parse_text("Title\\n\\nOne two three.\\n\\nFour five six.", id="a")
@@ -42,7 +63,8 @@ import enum
 import hashlib
 import re
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -54,6 +76,7 @@ from rapidfuzz.utils import default_process
 from dedup.document import Document
 
 __all__ = [
+    "CONTAIN_COVER",
     "MAX_CELLS",
     "MAX_WORDS",
     "MERGE_COVER",
@@ -78,12 +101,20 @@ MAX_WORDS = 5_000
 _SPARSE_TOP = 3
 _SPARSE_MAX_POSTINGS = 16
 _WORD = re.compile(r"\S+")
-_TOKEN = re.compile(r"[^\W_]+")
-#: Share of a paragraph's words that a run of the other version's paragraphs must cover to split it.
+#: Share of a paragraph's words that the other version's paragraphs must cover to split it.
 MERGE_COVER = 0.6
-#: Pieces of fewer words (table cells, menu items) are weak evidence: a split needs two longer pieces,
-#: and short ones may only sit right next to them.
+#: Pieces of this many words or fewer (table cells, menu items) are weak evidence: a split needs two
+#: longer pieces, and short ones may only sit right after another piece.
 MERGE_MIN_WORDS = 3
+#: Share of a paragraph's words that one paragraph of the other version must cover to be matched
+#: with it by containment alone.
+CONTAIN_COVER = 0.5
+# Pieces of at least this many words may be glued to the words around them ("SurinDeleuze").
+_GLUED_WORDS = 8
+# At most this many words of the host between a short piece and the piece before it.
+_SHORT_GAP_WORDS = 3
+# Places in the host looked at for one piece (a sentence may occur in it more than once).
+_PLACES = 8
 
 
 class Op(enum.StrEnum):
@@ -100,18 +131,19 @@ class Op(enum.StrEnum):
 class Step:
     """One paragraph of A, of B, or one of each: ``a``/``b`` are paragraph indexes or None.
 
-    ``score`` is the similarity 0-100 (100 for equal, 0 for insert/delete).
-    ``a_range``/``b_range`` are None when the step holds the whole paragraph; when the
-    other version splits a paragraph into several, each piece is one step and its range
-    gives the piece's ``(start, end)`` character offsets in that document's text.
+    ``score`` is the similarity 0-100 (100 for equal, 0 for insert/delete). ``part_of``
+    is set on a one-sided step whose paragraph is a piece of a longer paragraph of the
+    other document (see "Splits" in the module docstring): that paragraph's index.
+    ``host`` is set on a step that pairs a paragraph with one it contains (its piece):
+    ``"a"`` when the A paragraph holds the B one, ``"b"`` the other way round.
     """
 
     op: Op
     a: int | None
     b: int | None
     score: float
-    a_range: tuple[int, int] | None = None
-    b_range: tuple[int, int] | None = None
+    part_of: int | None = None
+    host: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +217,8 @@ def align(
     ``score_cutoff`` (0-100) is the least ``scorer`` similarity for an in-order match,
     ``move_cutoff`` for an out-of-order one; ``processor`` normalises text before
     comparing (and decides what counts as ``equal``); ``workers`` goes to ``cdist``;
-    ``max_cells`` bounds the dense score matrix of one gap. Raises ValueError for
-    knobs out of range.
+    ``max_cells`` bounds the dense score matrix of one gap and the split search.
+    Raises ValueError for knobs out of range.
     """
     if not 0 <= score_cutoff <= 100:
         raise ValueError(f"score_cutoff must be within 0-100, got {score_cutoff!r}")
@@ -194,22 +226,26 @@ def align(
         raise ValueError(f"move_cutoff must be within 0-100, got {move_cutoff!r}")
     if max_cells < 1:
         raise ValueError(f"max_cells must be at least 1, got {max_cells!r}")
-    pa, pb = a.paragraphs, b.paragraphs
-    ka = [normalise(p.text, processor=processor) for p in pa]
-    kb = [normalise(p.text, processor=processor) for p in pb]
+    ta = [p.text for p in a.paragraphs]
+    tb = [p.text for p in b.paragraphs]
     # Align in a canonical orientation, so that swapping the documents mirrors the result.
-    swap = (len(kb), kb) < (len(ka), ka)
+    swap = (len(tb), tb) < (len(ta), ta)
     if swap:
-        pa, pb, ka, kb = pb, pa, kb, ka
-    aligner = _Aligner(pa, pb, ka, kb, score_cutoff, scorer, processor, workers, max_cells)
-    entries = aligner.merges(aligner.monotone())
-    moves = aligner.moves(entries, move_cutoff)
+        ta, tb = tb, ta
+    al = _Aligner(ta, tb, score_cutoff, scorer, processor, workers, max_cells)
+    entries = al.monotone()
+    moves: list[_Entry] = []
+    parts: tuple[dict[int, int], dict[int, int]] = ({}, {})
+    if len(entries) < len(ta) or len(entries) < len(tb):
+        entries, moves, parts = al.splits(entries)
+        moves = al.moves(entries, moves, parts, move_cutoff)
+    parts_a, parts_b = parts
+    n, m = len(ta), len(tb)
     if swap:
-        entries = [_Entry(e.b, e.a, e.op, e.score, e.b_range, e.a_range) for e in entries]
-        moves = [_Entry(e.b, e.a, e.op, e.score) for e in moves]
-        pa, pb = pb, pa
-    steps = _order(len(pa), len(pb), sorted(entries), moves)
-    return Alignment(a.id, b.id, steps)
+        entries = [_Entry(e.b, e.a, e.op, e.score, _SWAP_HOST[e.host]) for e in entries]
+        moves = [_Entry(e.b, e.a, e.op, e.score, _SWAP_HOST[e.host]) for e in moves]
+        parts_a, parts_b, n, m = parts_b, parts_a, m, n
+    return Alignment(a.id, b.id, _order(n, m, entries, moves, parts_a, parts_b))
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -218,80 +254,98 @@ class _Entry:
     b: int
     op: Op
     score: float
-    a_range: tuple[int, int] | None = None
-    b_range: tuple[int, int] | None = None
+    host: str | None = None  # "a" or "b": that side's paragraph contains the other
 
 
-def _order(n: int, m: int, entries: list[_Entry], moves: list[_Entry]) -> tuple[Step, ...]:
+_SWAP_HOST = {None: None, "a": "b", "b": "a"}
+
+
+def _order(
+    n: int, m: int, entries: list[_Entry], moves: list[_Entry], parts_a: dict[int, int], parts_b: dict[int, int]
+) -> tuple[Step, ...]:
     """Lay the matches out as steps, in the order described in the module docstring."""
+    if not moves and not parts_a and not parts_b and len(entries) == n == m:
+        return tuple(Step(e.op, e.a, e.b, e.score, None, e.host) for e in entries)  # one-to-one, in order
     moved_a = {e.a for e in moves}
     move_at = {e.b: e for e in moves}
     steps: list[Step] = []
     ai = bj = 0
     for e in [*entries, None]:
         i, j = (n, m) if e is None else (e.a, e.b)
-        steps.extend(Step(Op.DELETE, x, None, 0.0) for x in range(ai, i) if x not in moved_a)
+        steps.extend(Step(Op.DELETE, x, None, 0.0, parts_a.get(x)) for x in range(ai, i) if x not in moved_a)
         for y in range(bj, j):
             mv = move_at.get(y)
             if mv is not None:
-                steps.append(Step(Op.MOVE, mv.a, y, mv.score))
+                steps.append(Step(Op.MOVE, mv.a, y, mv.score, None, mv.host))
             else:
-                steps.append(Step(Op.INSERT, None, y, 0.0))
+                steps.append(Step(Op.INSERT, None, y, 0.0, parts_b.get(y)))
         if e is not None:
-            steps.append(Step(e.op, i, j, e.score, e.a_range, e.b_range))
+            steps.append(Step(e.op, i, j, e.score, None, e.host))
         ai, bj = i + 1, j + 1
     return tuple(steps)
 
 
 class _Aligner:
-    """The work of one :func:`align` call."""
+    """The work of one :func:`align` call, in the canonical orientation.
 
-    def __init__(self, pa, pb, ka: list[str], kb: list[str], cutoff: float, scorer, processor, workers, max_cells):
-        self.pa, self.pb = pa, pb
-        self.ka, self.kb = ka, kb
+    Normalised keys are computed only for the paragraphs that need them (those not
+    anchored by identical text).
+    """
+
+    def __init__(self, ta: list[str], tb: list[str], cutoff: float, scorer, processor, workers, max_cells):
+        self.t = (ta, tb)
+        self.k: tuple[list[str | None], list[str | None]] = ([None] * len(ta), [None] * len(tb))
         self.cutoff = cutoff
         self.scorer = scorer
         self.processor = processor
         self.workers = workers
         self.max_cells = max_cells
 
-    def _entry(self, i: int, j: int, score: float, op: Op | None = None) -> _Entry:
-        if self.ka[i] == self.kb[j]:
-            return _Entry(i, j, op or Op.EQUAL, 100.0)
-        return _Entry(i, j, op or Op.REPLACE, round(float(score), 1))
+    def key(self, side: int, i: int) -> str:
+        k = self.k[side][i]
+        if k is None:
+            k = self.k[side][i] = normalise(self.t[side][i], processor=self.processor)
+        return k
+
+    def _entry(self, i: int, j: int, score: float) -> _Entry:
+        if self.key(0, i) == self.key(1, j):
+            return _Entry(i, j, Op.EQUAL, 100.0)
+        return _Entry(i, j, Op.REPLACE, round(float(score), 1))
 
     # ---- in-order matches
 
     def monotone(self) -> list[_Entry]:
         """In-order matches, increasing in both a and b."""
-        anchors = self._anchors()
+        ta, tb = self.t
+        anchors = _unique_pairs(ta, tb)
         out: list[_Entry] = []
         pi = pj = 0
-        for i, j in [*anchors, (len(self.ka), len(self.kb))]:
+        for i, j in [*anchors, (len(ta), len(tb))]:
             if i > pi and j > pj:
-                out.extend(self._entry(x, y, s) for x, y, s in self._gap(pi, i, pj, j))
-            if i < len(self.ka):
+                out.extend(self._gap(pi, i, pj, j))
+            if i < len(ta):
                 out.append(_Entry(i, j, Op.EQUAL, 100.0))
             pi, pj = i + 1, j + 1
         return out
 
-    def _anchors(self) -> list[tuple[int, int]]:
-        """Keys unique in both documents, longest increasing run of them (patience diff)."""
-        ka, kb = self.ka, self.kb
-        count_a: dict[str, int] = {}
-        for k in ka:
-            count_a[k] = count_a.get(k, 0) + 1
-        where_b: dict[str, int] = {}
-        count_b: dict[str, int] = {}
-        for j, k in enumerate(kb):
-            count_b[k] = count_b.get(k, 0) + 1
-            where_b[k] = j
-        cand = [(i, where_b[k]) for i, k in enumerate(ka) if count_a[k] == 1 and count_b.get(k) == 1]
-        return _lis(cand)
+    def _gap(self, i0: int, i1: int, j0: int, j1: int) -> list[_Entry]:
+        """Matches between two anchors: unique normalised keys first, then scores."""
+        ka = [self.key(0, i) for i in range(i0, i1)]
+        kb = [self.key(1, j) for j in range(j0, j1)]
+        inner = [(i0 + i, j0 + j) for i, j in _unique_pairs(ka, kb)]
+        out: list[_Entry] = []
+        pi, pj = i0, j0
+        for i, j in [*inner, (i1, j1)]:
+            if i > pi and j > pj:
+                out.extend(self._entry(x, y, s) for x, y, s in self._scored(pi, i, pj, j))
+            if i < i1:
+                out.append(_Entry(i, j, Op.EQUAL, 100.0))
+            pi, pj = i + 1, j + 1
+        return out
 
-    def _gap(self, i0: int, i1: int, j0: int, j1: int) -> list[tuple[int, int, float]]:
-        qa = [_clip(k) for k in self.ka[i0:i1]]
-        qb = [_clip(k) for k in self.kb[j0:j1]]
+    def _scored(self, i0: int, i1: int, j0: int, j1: int) -> list[tuple[int, int, float]]:
+        qa = [_clip(self.key(0, i)) for i in range(i0, i1)]
+        qb = [_clip(self.key(1, j)) for j in range(j0, j1)]
         if len(qa) * len(qb) > self.max_cells:
             scored = []
             for i, j in _sparse_candidates(qa, qb):
@@ -307,155 +361,207 @@ class _Aligner:
         )
         return [(i0 + i, j0 + j, float(scores[i, j])) for i, j in _dp(scores)]
 
-    # ---- paragraphs that the other version splits in several
+    # ---- paragraphs that hold the text of several (or one) of the other version
 
-    def merges(self, entries: list[_Entry]) -> list[_Entry]:
-        """Replace 1:1 matches by pieces where one version splits a paragraph of the other.
+    def splits(self, entries: list[_Entry]) -> tuple[list[_Entry], list[_Entry], tuple[dict[int, int], dict[int, int]]]:
+        """Hosts and their pieces (module docstring, "Splits").
 
-        A host paragraph (equal-matched ones excepted) takes a run of two or more
-        consecutive paragraphs of the other document that are free (or its own partner),
-        lie between the in-order matches around it, whose words occur in it in order, and
-        that together cover at least :data:`MERGE_COVER` of its words.
+        Returns the in-order matches (with hosts newly paired in order added), host
+        pairs that are out of order (moves), and for each side its pieces: index -> host.
         """
+        partner = ({e.a: e for e in entries}, {e.b: e for e in entries})
         cands = []
         budget = [self.max_cells]
         for side in (0, 1):
-            cands.extend(self._merge_candidates(entries, side, budget))
+            cands.extend(self._hosts(side, partner, budget))
+        parts: tuple[dict[int, int], dict[int, int]] = ({}, {})
         if not cands:
-            return entries
-        cands.sort(key=lambda c: (-c[0], c[1], c[2], c[3]))
+            return entries, [], parts
+        cands.sort(key=lambda c: (-c[0], c[1], c[2]))
         current = list(entries)
-        for _, side, host, first, last, spans in cands:
-            trial = self._apply_merge(current, side, host, first, last, spans)
-            if trial is not None:
-                current = trial
-        return current
+        moves: list[_Entry] = []
+        claimed: tuple[set[int], set[int]] = (set(), set())
+        for _, side, h, pieces in cands:
+            other = 1 - side
+            if h in claimed[side]:
+                continue
+            if claimed[other].intersection(pieces):
+                # another host took some of them: look again among the members still free
+                hk = self.key(side, h)
+                members = [m for m in self._members(side, h, partner) if m not in claimed[other]]
+                found = self._pieces(hk, hk.count(" ") + 1, members, other, self._window(current, side, h))
+                own = self._own(partner, side, h)
+                if found is None or (own is not None and (own not in found[1] or len(found[1]) == 1)):
+                    continue
+                pieces = found[1]
+            current, move, best = self._pair_host(current, side, h, pieces)
+            if move is not None:
+                moves.append(move)
+            claimed[side].add(h)
+            claimed[other].update(pieces)
+            for p in pieces:
+                if p != best:
+                    parts[other][p] = h
+        return current, moves, parts
 
-    def _merge_candidates(self, entries: list[_Entry], side: int, budget: list[int]):
-        host_par, mem_par = (self.pa, self.pb) if side == 0 else (self.pb, self.pa)
-        host_keys, mem_keys = (self.ka, self.kb) if side == 0 else (self.kb, self.ka)
-        pairs = [(e.a, e.b) if side == 0 else (e.b, e.a) for e in entries]  # (host, member), sorted
-        partner = dict(pairs)
-        taken = {m for _, m in pairs}
-        host_idx = [h for h, _ in pairs]
-        mem_tokens: dict[int, str] = {}
+    @staticmethod
+    def _own(partner, side: int, h: int) -> int | None:
+        e = partner[side].get(h)
+        return None if e is None else (e.b if side == 0 else e.a)
+
+    def _members(self, side: int, h: int, partner) -> list[int]:
+        """The paragraphs of the other document that could be pieces of ``h``: the free ones and its partner."""
+        other = 1 - side
+        free = [x for x in range(len(self.t[other])) if x not in partner[other]]
+        own = self._own(partner, side, h)
+        return free if own is None else sorted([*free, own])
+
+    @staticmethod
+    def _window(entries: list[_Entry], side: int, h: int) -> tuple[int, int]:
+        """The other document's paragraphs between the in-order matches around ``h`` (exclusive bounds)."""
+        hs = [e.a for e in entries] if side == 0 else [e.b for e in entries]
+        others = [e.b for e in entries] if side == 0 else [e.a for e in entries]
+        k = bisect_left(hs, h)
+        lo = others[k - 1] if k > 0 else -1
+        k2 = k + 1 if k < len(hs) and hs[k] == h else k
+        hi = others[k2] if k2 < len(hs) else 1 << 62
+        return lo, hi
+
+    def _hosts(self, side: int, partner, budget: list[int]) -> list[tuple[float, int, int, list[int]]]:
+        """Candidate hosts on ``side``: (cover, side, host, pieces)."""
+        other = 1 - side
+        free = [x for x in range(len(self.t[other])) if x not in partner[other]]
+        if not free:
+            return []
+        free_len = sum(len(self.key(other, x)) for x in free)
+        entries = sorted(partner[0].values())
         out = []
-        for h in range(len(host_par)):
-            p = partner.get(h)
-            if p is not None and host_keys[h] == mem_keys[p]:
+        for h in range(len(self.t[side])):
+            e = partner[side].get(h)
+            if e is not None and e.op is not Op.REPLACE:
                 continue
-            k = bisect_left(host_idx, h)
-            lo = pairs[k - 1][1] + 1 if k > 0 else 0
-            k2 = k + 1 if k < len(pairs) and host_idx[k] == h else k
-            hi = pairs[k2][1] if k2 < len(pairs) else len(mem_par)
-            if hi - lo < 2:
+            own = None if e is None else (e.b if side == 0 else e.a)
+            hk = self.key(side, h)
+            words = hk.count(" ") + 1
+            if words <= MERGE_MIN_WORDS or free_len + (0 if own is None else len(self.key(other, own))) < CONTAIN_COVER * len(hk):
                 continue
-            free = sum(1 for mi in range(lo, hi) if mi not in taken or mi == p)
-            if free < 2:
-                continue
-            budget[0] -= hi - lo
+            members = free if own is None else sorted([*free, own])
+            budget[0] -= len(members)
             if budget[0] < 0:
-                return out
-            words, starts = _tokens(host_par[h].text)
-            if len(words) < 2:
+                break
+            found = self._pieces(hk, words, members, other, self._window(entries, side, h))
+            if found is None:
                 continue
-            host_str = " " + " ".join(words) + " "
-            offsets = []  # host_str offset of each word
-            pos = 1
-            for w in words:
-                offsets.append(pos)
-                pos += len(w) + 1
-            run: list[tuple[int, int, bool]] = []  # (member, first word, substantial)
-            runs = []
-            at = 0
-            for mi in range(lo, hi):
-                ms = mem_tokens.get(mi)
-                if ms is None:
-                    mw = _tokens(mem_par[mi].text)[0]
-                    ms = mem_tokens[mi] = " " + " ".join(mw) + " " if mw else ""
-                if (mi in taken and mi != p) or not ms or len(ms) > len(host_str):
-                    runs.append(run)
-                    run, at = [], 0
-                    continue
-                big = ms.count(" ") > MERGE_MIN_WORDS
-                f = host_str.find(ms, at) if run else -1
-                if f >= 0 and not big and host_str.count(" ", at, f) > 3:
-                    f = -1  # a short piece must follow the previous one closely
-                if f < 0:
-                    runs.append(run)
-                    run, at = [], 0
-                    if not big:
-                        continue
-                    f = host_str.find(ms)
-                    if f < 0:
-                        continue
-                run.append((mi, bisect_left(offsets, f + 1), big))
-                at = f + len(ms) - 1
-            runs.append(run)
-            for r in runs:
-                while r and not r[-1][2]:
-                    r.pop()
-                if sum(big for _, _, big in r) < 2:
-                    continue
-                covered = sum(len(mem_tokens[mi]) - 1 for mi, _, _ in r)
-                cover = covered / (len(host_str) - 1)
-                if cover < MERGE_COVER:
-                    continue
-                if p is not None and not r[0][0] <= p <= r[-1][0]:
-                    continue
-                spans = _piece_spans(host_par[h], starts, [w0 for _, w0, _ in r])
-                out.append((round(cover, 6), side, h, r[0][0], r[-1][0], spans))
+            cover, pieces = found
+            if own is not None and own not in pieces:
+                continue  # matched with a paragraph that is not one of its pieces
+            if own is not None and len(pieces) == 1:
+                continue  # contains its own partner only: nothing new
+            out.append((cover, side, h, pieces))
         return out
 
-    def _apply_merge(self, entries: list[_Entry], side: int, host: int, first: int, last: int, spans):
-        """``entries`` with the merge applied, or None if it conflicts with them."""
-        keep = []
-        for e in entries:
-            h, m = (e.a, e.b) if side == 0 else (e.b, e.a)
-            if h == host:
-                if e.a_range is not None or e.b_range is not None or not first <= m <= last:
-                    return None  # already split, or matched elsewhere
+    def _pieces(
+        self, hk: str, words: int, members: list[int], other: int, window: tuple[int, int]
+    ) -> tuple[float, list[int]] | None:
+        """The members whose text ``hk`` holds in order, and the share of its words they cover.
+
+        The longer members (more than :data:`MERGE_MIN_WORDS` words) form the chain that
+        covers most words with both their order and their places in ``hk`` increasing
+        (among equal ones, the chain with most members inside ``window``, the host's
+        place in the in-order alignment); short members join it only right after a
+        piece of it (in both documents).
+        """
+        host = " " + hk + " "
+        lo, hi = window
+        cands: list[tuple[int, int, int, int]] = []  # (member, start, end, weight) of each place found
+        short: list[tuple[int, str, int]] = []
+        for m in members:
+            mk = self.key(other, m)
+            if not mk or len(mk) >= len(hk):
                 continue
-            if first <= m <= last:
-                return None
-            keep.append(e)
-        pieces = []
-        host_par = self.pa[host] if side == 0 else self.pb[host]
-        for mi, (s, t) in zip(range(first, last + 1), spans):
-            piece = host_par.text[s - host_par.start : t - host_par.start]
-            kp = normalise(piece, processor=self.processor)
-            km = self.kb[mi] if side == 0 else self.ka[mi]
-            if kp == km:
-                op, score = Op.EQUAL, 100.0
-            else:
-                op, score = Op.REPLACE, round(float(self.scorer(_clip(kp), _clip(km))), 1)
-            if side == 0:
-                pieces.append(_Entry(host, mi, op, score, a_range=(s, t)))
-            else:
-                pieces.append(_Entry(mi, host, op, score, b_range=(s, t)))
-        merged = sorted(keep + pieces)
-        for x, y in zip(merged, merged[1:]):
-            if y.b < x.b or (y.a == x.a and y.b == x.b):
-                return None
-        return merged
+            mw = mk.count(" ") + 1
+            if mw <= MERGE_MIN_WORDS:
+                short.append((m, mk, mw))
+                continue
+            needle, pad = " " + mk + " ", 1
+            f = host.find(needle)
+            if f < 0 and mw >= _GLUED_WORDS:
+                needle, pad = mk, 0
+                f = host.find(needle)
+            k = 0
+            weight = mw * 64 + (lo < m < hi)
+            while f >= 0 and k < _PLACES:
+                cands.append((m, f + pad, f + len(needle) - pad, weight))
+                f = host.find(needle, f + 1)
+                k += 1
+        chain = _heaviest_places(cands)
+        if not chain:
+            return None
+        found = [m for m, _, _, _ in chain]
+        covered = sum(w // 64 for _, _, _, w in chain)
+        if short:
+            ends = {m: e for m, _, e, _ in chain}
+            taken = set(found)
+            for m, mk, mw in short:  # members in order: a short one follows the piece just before it
+                prev = max((x for x in ends if x < m), default=None)
+                if prev is None or m - prev > 2 or m in taken:
+                    continue
+                at = ends[prev]
+                f = host.find(" " + mk + " ", at - 1)
+                if f < 0 or host.count(" ", at, f + 1) > _SHORT_GAP_WORDS + 1:
+                    continue
+                nxt = min((s for x, s, _, _ in chain if x > m), default=len(host))
+                if f + len(mk) + 1 > nxt:
+                    continue
+                ends[m] = f + 1 + len(mk)
+                taken.add(m)
+                covered += mw
+            found = sorted(taken)
+        cover = covered / words
+        big = len(chain)
+        if big >= 2 and cover >= MERGE_COVER:
+            return round(cover, 6), found
+        if len(found) == 1 and big == 1 and cover >= CONTAIN_COVER:
+            return round(cover, 6), found
+        return None
+
+    def _pair_host(self, entries: list[_Entry], side: int, h: int, pieces: list[int]):
+        """Pair host ``h`` with one of its pieces: (entries, move or None, the piece)."""
+        host = "a" if side == 0 else "b"
+        hs = [e.a for e in entries] if side == 0 else [e.b for e in entries]  # increasing
+        k = bisect_left(hs, h)
+        if k < len(entries) and hs[k] == h:
+            e = entries[k]  # already paired with one of its pieces
+            entries = [*entries[:k], _Entry(e.a, e.b, e.op, e.score, host), *entries[k + 1 :]]
+            return entries, None, (e.b if side == 0 else e.a)
+        others = [e.b for e in entries] if side == 0 else [e.a for e in entries]
+        lo = others[k - 1] if k > 0 else -1
+        hi = others[k] if k < len(entries) else len(self.t[1 - side])
+        inside = [p for p in pieces if lo < p < hi]
+        best = max(inside or pieces, key=lambda p: (len(self.key(1 - side, p)), -p))
+        i, j = (h, best) if side == 0 else (best, h)
+        score = round(float(self.scorer(_clip(self.key(0, i)), _clip(self.key(1, j)))), 1)
+        if inside:
+            return sorted([*entries, _Entry(i, j, Op.REPLACE, score, host)]), None, best
+        return entries, _Entry(i, j, Op.MOVE, score, host), best
 
     # ---- out-of-order matches
 
-    def moves(self, entries: list[_Entry], cutoff: float) -> list[_Entry]:
+    def moves(self, entries: list[_Entry], moves: list[_Entry], parts, cutoff: float) -> list[_Entry]:
         """Pair paragraphs left over on both sides: identical keys first, then best scores."""
-        used_a = {e.a for e in entries}
-        used_b = {e.b for e in entries}
-        ua = [i for i in range(len(self.ka)) if i not in used_a]
-        ub = [j for j in range(len(self.kb)) if j not in used_b]
+        used_a = {e.a for e in entries} | {e.a for e in moves} | set(parts[0])
+        used_b = {e.b for e in entries} | {e.b for e in moves} | set(parts[1])
+        ua = [i for i in range(len(self.t[0])) if i not in used_a]
+        ub = [j for j in range(len(self.t[1])) if j not in used_b]
+        out = list(moves)
         if not ua or not ub:
-            return []
-        out: list[_Entry] = []
+            return sorted(out)
         free_b: dict[str, list[int]] = {}
         for j in ub:
-            free_b.setdefault(self.kb[j], []).append(j)
+            free_b.setdefault(self.key(1, j), []).append(j)
         rest_a = []
         for i in ua:
-            js = free_b.get(self.ka[i])
+            js = free_b.get(self.key(0, i))
             if js:
                 out.append(_Entry(i, js.pop(0), Op.MOVE, 100.0))
             else:
@@ -463,8 +569,8 @@ class _Aligner:
         taken_b = {e.b for e in out}
         rest_b = [j for j in ub if j not in taken_b]
         if rest_a and rest_b:
-            qa = [_clip(self.ka[i]) for i in rest_a]
-            qb = [_clip(self.kb[j]) for j in rest_b]
+            qa = [_clip(self.key(0, i)) for i in rest_a]
+            qb = [_clip(self.key(1, j)) for j in rest_b]
             if len(qa) * len(qb) > self.max_cells:
                 scored = []
                 for i, j in _sparse_candidates(qa, qb):
@@ -488,25 +594,15 @@ class _Aligner:
         return sorted(out)
 
 
-def _tokens(text: str) -> tuple[list[str], list[int]]:
-    """Lower-case words (runs of letters and digits) of a paragraph, and where each starts."""
-    words, starts = [], []
-    for m in _TOKEN.finditer(text):
-        words.append(m.group().casefold())
-        starts.append(m.start())
-    return words, starts
-
-
-def _piece_spans(par, starts: list[int], firsts: list[int]) -> list[tuple[int, int]]:
-    """Cut a paragraph into pieces that start at the given words and tile it."""
-    cuts = [0] + [starts[w] for w in firsts[1:]] + [len(par.text)]
-    spans = []
-    for x in range(len(firsts)):
-        s, t = cuts[x], cuts[x + 1]
-        while t > s and par.text[t - 1].isspace():
-            t -= 1
-        spans.append((par.start + s, par.start + t))
-    return spans
+def _unique_pairs(ka: Sequence, kb: Sequence) -> list[tuple[int, int]]:
+    """Keys unique in both sequences, longest run of them increasing on both sides (patience diff)."""
+    count_a = Counter(ka)
+    count_b = Counter(kb)
+    where_b = {k: j for j, k in enumerate(kb)}
+    cand = [(i, where_b[k]) for i, k in enumerate(ka) if count_a[k] == 1 and count_b.get(k) == 1]
+    if all(x[1] < y[1] for x, y in zip(cand, cand[1:])):
+        return cand
+    return _lis(cand)
 
 
 def _lis(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -530,6 +626,47 @@ def _lis(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     while k >= 0:
         out.append(pairs[k])
         k = back[k]
+    return out[::-1]
+
+
+def _heaviest_places(cands: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The chain of places ``(member, start, end, weight)`` with members increasing and places in order
+    without overlap, of the most total weight (ties: the earliest)."""
+    if not cands:
+        return []
+    ends = sorted({e for _, _, e, _ in cands})
+    rank = {e: r + 1 for r, e in enumerate(ends)}
+    size = len(ends)
+    tree_val = [0] * (size + 1)
+    tree_at = [-1] * (size + 1)
+    order = sorted(range(len(cands)), key=lambda k: (cands[k][0], cands[k][1]))
+    total = [0] * len(cands)
+    back = [-1] * len(cands)
+    k = 0
+    while k < len(order):
+        group = [order[k]]
+        while k + len(group) < len(order) and cands[order[k + len(group)]][0] == cands[order[k]][0]:
+            group.append(order[k + len(group)])
+        for c in group:  # places of one member never chain with each other
+            _, start, _, w = cands[c]
+            q, at, pos = 0, -1, bisect_right(ends, start)
+            while pos > 0:
+                if tree_val[pos] > q:
+                    q, at = tree_val[pos], tree_at[pos]
+                pos -= pos & -pos
+            total[c], back[c] = q + w, at
+        for c in group:
+            pos = rank[cands[c][2]]
+            while pos <= size:
+                if total[c] > tree_val[pos]:
+                    tree_val[pos], tree_at[pos] = total[c], c
+                pos += pos & -pos
+        k += len(group)
+    c = max(order, key=lambda x: (total[x], -cands[x][0], -cands[x][1]))
+    out = []
+    while c >= 0:
+        out.append(cands[c])
+        c = back[c]
     return out[::-1]
 
 

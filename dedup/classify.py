@@ -11,7 +11,8 @@ role its evidence supports, tried in this order:
 2. ``pull_quote``: 4-60 words (a sentence, or 12+ words) whose word pairs mostly (70%)
    occur in a shared paragraph at least 1.5 times longer;
 3. repetition across the folder: 30 words or fewer, seen in ``min_documents`` or more
-   documents (:class:`ParagraphStats`): the phrase role below if any, else ``navigation``;
+   documents (:class:`dedup.stats.ParagraphStats`): the phrase role below if any, else
+   ``navigation``;
 4. the phrase tables of :mod:`dedup.phrases` (syndication, paywall, byline and author
    bios, comments, related, ad, photo credits and caption wording, navigation; date lines
    as ``byline``), each only on paragraphs short enough for a phrase to be telling; the
@@ -27,8 +28,15 @@ role its evidence supports, tried in this order:
    text farther out than navigation, related links, comments, paywall or ad takes the
    role of that furniture; anything else is ``other`` (real content in one version only).
 
-Evidence is a short phrase: "repeats body paragraph 6", "paywall phrase: subscribe",
-"seen in 37 documents of this folder", "short line between body paragraphs".
+A paragraph that is a piece of a longer paragraph of the other version (one version
+splits what the other keeps as one block; see "Splits" in :mod:`dedup.align`) is in
+both versions: it is classified like a shared paragraph.
+
+Evidence is a short phrase. It names paragraphs as the reports do, from 1 and with the
+document's letter: ``A11`` is the eleventh paragraph of A (JSON ``index`` 10), ``B5``
+the fifth of B: "repeats body paragraph B5", "repeats paragraph A11", "paywall phrase:
+subscribe", "seen in 37 documents of this folder", "short line between body
+paragraphs", "part of B3 (B3 is A25-A27 in A)".
 
 Each :class:`DiffRow` maps 1:1 onto a JSON row (:func:`row_as_dict`)::
 
@@ -36,41 +44,48 @@ Each :class:`DiffRow` maps 1:1 onto a JSON row (:func:`row_as_dict`)::
      "a": {"index": i, "start": s, "end": e} | null, "b": {...} | null,
      "evidence": "...", "words": [...]}
 
-``start``/``end`` are character offsets in the document's decoded text. ``words`` is
-always present: an empty list except on ``replace`` rows, where it is the inline word
-diff as ``{"op": "equal|replace|delete|insert", "a": "...", "b": "..."}`` chunks whose
-``a`` texts concatenate to the A paragraph and ``b`` texts to the B paragraph
+``index`` is 0-based; ``start``/``end`` are the paragraph's character offsets in the
+document's decoded text. ``words`` is always present: an empty list except on
+``replace`` rows, where it is the inline word diff as ``{"op":
+"equal|replace|delete|insert", "a": "...", "b": "..."}`` chunks whose ``a`` texts
+concatenate to the A paragraph and ``b`` texts to the B paragraph
 (:class:`dedup.align.WordEdit`).
 
-Row order (that of :func:`dedup.align.align`): rows follow B; between two in-order
-matches come first the A-only rows of that gap in A order, then the B rows of the gap in
-B order (``insert``, or ``move`` at its B position). Every paragraph of both documents
-appears in exactly one row, except a paragraph that the other version splits into
-several: it appears in one row per piece, consecutively, and the pieces' spans tile it.
+Every paragraph of both documents appears in exactly one row, with its whole span.
+Rows are in the order of :func:`dedup.align.align`: rows follow B; between two in-order
+matches come first the A-only rows of that gap in A order, then the B rows of the gap
+in B order (``insert``, or ``move`` at its B position). When one version splits a
+paragraph of the other into pieces, the paragraph's row pairs it with one piece
+(``replace``, or ``move``; its evidence ends with the pieces: "A5 is B3-B5 in B"), and
+each other piece is a one-sided row (``insert`` for a piece in B, ``delete`` in A)
+whose evidence starts with "part of A5": the op says the paragraph has no counterpart
+paragraph, the evidence that its text is in both versions.
 """
 
 from __future__ import annotations
 
 import enum
-import hashlib
+import functools
+import itertools
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from dedup import phrases
-from dedup.align import MAX_CELLS, Alignment, Op, WordEdit, align, normalise, word_diff
+from dedup.align import MAX_CELLS, Alignment, Op, WordEdit, align, word_diff
+from dedup.chars import fold
 from dedup.document import Document
+from dedup.stats import KeyCounts, ParagraphStats, paragraph_key, paragraph_keys, paragraph_stats
 
 __all__ = [
+    "DiffRow",
     "KeyCounts",
     "Label",
     "ParagraphStats",
     "Role",
-    "DiffRow",
     "Span",
     "classify",
     "diff",
@@ -110,7 +125,7 @@ class Label:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """Where a row's paragraph (or piece of one) is: its index and character offsets."""
+    """Where a row's paragraph is: its index (0-based) and character offsets."""
 
     index: int
     start: int
@@ -143,140 +158,11 @@ def row_as_dict(row: DiffRow) -> dict:
     }
 
 
-# --------------------------------------------------------------------------- corpus statistics
-
-_KEY_TOKEN = re.compile(r"[^\W_]+")
-_DIGITS = re.compile(r"\d+")
-
-
-def _key_text(text: str) -> str:
-    words = [m.group().casefold() for m in _KEY_TOKEN.finditer(text)]
-    if not words:
-        return " ".join(text.split())
-    joined = " ".join(words)
-    return _DIGITS.sub("0", joined) if any(not w.isdigit() for w in words) else joined
-
-
-def paragraph_key(text: str) -> int:
-    """A stable unsigned 64-bit key of a paragraph's normalised text.
-
-    Normalised: lower-case words (runs of letters and digits) joined by one space; when
-    some word has a letter, each run of digits becomes ``0`` (so "12 comments" and
-    "3 comments" share a key, but "286,35" and "12,50" do not); text without letters
-    or digits keeps its symbols. BLAKE2b, so the key does not
-    depend on ``PYTHONHASHSEED`` or the platform.
-    """
-    digest = hashlib.blake2b(_key_text(text).encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "little")
-
-
-class KeyCounts(Mapping[int, int]):
-    """A read-only mapping key -> count on two sorted numpy arrays (12 bytes a key)."""
-
-    __slots__ = ("_counts", "_keys")
-
-    def __init__(self, keys: np.ndarray, counts: np.ndarray) -> None:
-        self._keys = np.asarray(keys, dtype=np.uint64)
-        self._counts = np.asarray(counts, dtype=np.uint32)
-        if self._keys.shape != self._counts.shape:
-            raise ValueError("keys and counts must have the same length")
-
-    def __getitem__(self, key: int) -> int:
-        if not 0 <= key < 1 << 64:
-            raise KeyError(key)
-        k = np.uint64(key)
-        i = int(np.searchsorted(self._keys, k))
-        if i < len(self._keys) and self._keys[i] == k:
-            return int(self._counts[i])
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[int]:
-        return (int(k) for k in self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, KeyCounts):
-            return bool(np.array_equal(self._keys, other._keys) and np.array_equal(self._counts, other._counts))
-        return Mapping.__eq__(self, other)
-
-    def __hash__(self) -> int:
-        return hash((self._keys.tobytes(), self._counts.tobytes()))
-
-    def __repr__(self) -> str:
-        return f"KeyCounts({len(self)} keys)"
-
-
-@dataclass(frozen=True, slots=True)
-class ParagraphStats:
-    """How many documents of a folder contain each paragraph key (:func:`paragraph_key`).
-
-    ``counts`` holds only keys seen in at least two documents; a missing key means
-    "at most one".
-    """
-
-    documents: int
-    counts: Mapping[int, int]
-    #: What was counted: "documents", or "articles" when versions of one article count once.
-    unit: str = "documents"
-
-    def seen(self, text: str) -> int:
-        """How many documents contain a paragraph like ``text`` (0 if fewer than two)."""
-        return self.counts.get(paragraph_key(text), 0)
-
-
-def paragraph_keys(doc: Document) -> np.ndarray:
-    """The distinct :func:`paragraph_key` values of a document, sorted (``uint64``)."""
-    return np.unique(np.array([paragraph_key(p.text) for p in doc.paragraphs], dtype=np.uint64))
-
-
-def paragraph_stats(docs: Iterable[Document], *, batch: int = 1 << 20) -> ParagraphStats:
-    """Count, for every paragraph key, the documents that contain it (once per document).
-
-    Streams: keys are counted in batches of ``batch`` and merged, so memory grows with
-    the number of distinct keys, not of paragraphs; keys seen once are dropped at the end.
-    """
-    if batch < 1:
-        raise ValueError(f"batch must be at least 1, got {batch!r}")
-    keys = np.zeros(0, dtype=np.uint64)
-    counts = np.zeros(0, dtype=np.uint32)
-    buf: list[int] = []
-    n = 0
-
-    def flush() -> None:
-        nonlocal keys, counts
-        if buf:
-            k, c = np.unique(np.array(buf, dtype=np.uint64), return_counts=True)
-            keys, counts = _merge_counts(keys, counts, k, c.astype(np.uint32))
-            buf.clear()
-
-    for doc in docs:
-        n += 1
-        buf.extend(paragraph_keys(doc).tolist())
-        if len(buf) >= batch:
-            flush()
-    flush()
-    keep = counts >= 2
-    return ParagraphStats(n, KeyCounts(keys[keep], counts[keep]))
-
-
-def _merge_counts(k1, c1, k2, c2):
-    if not len(k1):
-        return k2, c2
-    k = np.concatenate([k1, k2])
-    c = np.concatenate([c1, c2])
-    order = np.argsort(k, kind="stable")
-    k, c = k[order], c[order]
-    uniq, first = np.unique(k, return_index=True)
-    return uniq, np.add.reduceat(c, first).astype(np.uint32)
-
-
 # --------------------------------------------------------------------------- the phrase rules
 
 _C = phrases.compile_table
-# (role, name in the evidence, pattern, most words a paragraph may have for it to count); ties go to the first.
-_RULES: tuple[tuple[Role, str, re.Pattern[str], int], ...] = (
+# (role, name in the evidence, table, most words a paragraph may have for it to count); ties go to the first.
+_RULES: tuple[tuple[Role, str, phrases.PhraseTable, int], ...] = (
     (Role.SYNDICATION, "syndication phrase", _C(phrases.SYNDICATION_PHRASES), 40),
     (Role.PAYWALL, "paywall phrase", _C(phrases.PAYWALL_PHRASES), 40),
     (Role.BYLINE, "byline", _C(phrases.BYLINE_PHRASES, ignore_case=False), 30),
@@ -288,38 +174,62 @@ _RULES: tuple[tuple[Role, str, re.Pattern[str], int], ...] = (
     (Role.CAPTION, "caption phrase", _C(phrases.CAPTION_PHRASES), 80),
     (Role.NAVIGATION, "navigation phrase", _C(phrases.NAVIGATION_PHRASES), 30),
 )
+_MAX_RULE_WORDS = max(r[3] for r in _RULES)
 _NAV_WORD = re.compile(rf"(?:{phrases.NAVIGATION_WORDS[0]})", re.IGNORECASE)
 _DATE = _C(phrases.DATE_PHRASES)
+_DATE_WORDS = 16
 _CREDIT = _C(phrases.CREDIT_PHRASES)
 _BULLET = re.compile(r"^\s*(?:[•·▪▫◦‣⁃●○■□►▸➢✓✔*+\-–—]|\d{1,3}[.)])\s+")
 _SENTENCE_END = (".", "!", "?", "…", ".\"", ".”", ".’", "!\"", "!”", "?\"", "?”", ".)")
 _WORDS = re.compile(r"[^\W_]+")
 _ROLE_RANK = {role: k for k, role in enumerate(Role)}
 _PARENTHESISED = re.compile(r"^\([^()]{2,60}\)$")
+# Word counting without a regex: ASCII letters and digits (and, after the substitution below,
+# every character outside ASCII) become "a", everything else a space; words are the runs of "a".
+_RUNS = bytes(ord("a") if chr(c).isalnum() or c >= 128 else ord(" ") for c in range(256))
+_NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]+|_+")
+# Texts up to this long get a word set for the phrase pre-check; longer ones look words up as substrings.
+_WORD_SET_CHARS = 160
 
 #: Paragraphs of at most this many words repeated this often in one document are page furniture.
 SHORT_REPEAT_WORDS = 8
 SHORT_REPEAT_TIMES = 3
+#: Pull quotes are looked for in the first this many words of a body paragraph (bounds memory).
+PULL_QUOTE_SPAN = 5_000
+#: How many furniture paragraphs (share bars, menus) may sit between the headline and the body.
+TITLE_REACH = 25
 
 
-@dataclass(slots=True)
-class _Para:
-    index: int
-    text: str  # whitespace collapsed, bullet removed
-    words: int
-    bullet: bool
-    sentence: bool  # ends like a sentence
-    key: str  # dedup.align.normalise key
+def _count_words(text: str) -> int:
+    """Runs of letters and digits (``[^\\W_]+``), the words every word limit counts."""
+    if not text.isascii():
+        text = _NON_ASCII_NON_WORD.sub(" ", text)
+    return (b" " + text.encode("utf-8", "surrogatepass").translate(_RUNS)).count(b" a")
 
 
-def _para(index: int, raw: str) -> _Para:
-    flat = " ".join(raw.split())
-    m = _BULLET.match(flat)
-    bullet = bool(m) and not re.match(r"\d", flat)
-    if m and bullet:
+@functools.lru_cache(maxsize=1 << 15)
+def _features(raw: str) -> tuple[str, int, bool, bool]:
+    """(text with whitespace collapsed and a leading bullet removed, words, bulleted, ends like a sentence)."""
+    flat = raw if raw.isascii() and not _ODD_SPACE.search(raw) else " ".join(raw.split())
+    m = _BULLET.match(flat) if flat[:1] in _BULLET_STARTS else None
+    if m and not flat[:1].isdigit():
         flat = flat[m.end():]
-    words = len(_WORDS.findall(flat))
-    return _Para(index, flat, words, bool(m), flat.endswith(_SENTENCE_END), normalise(raw))
+    return flat, _count_words(flat), bool(m), flat.endswith(_SENTENCE_END)
+
+
+_ODD_SPACE = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1f]| {2}")
+_BULLET_STARTS = frozenset("•·▪▫◦‣⁃●○■□►▸➢✓✔*+-–—0123456789 \t\n")
+
+
+class _Para:
+    """One paragraph's text and shape (from :func:`_features`, cached by text)."""
+
+    __slots__ = ("bullet", "index", "raw", "sentence", "text", "words")
+
+    def __init__(self, index: int, raw: str) -> None:
+        self.index = index
+        self.raw = raw
+        self.text, self.words, self.bullet, self.sentence = _features(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,23 +240,29 @@ class _Hit:
     kind: str  # "phrase", "date" or "menu"
 
 
-def _phrase(p: _Para, *, leading: bool = False) -> _Hit | None:
+@functools.lru_cache(maxsize=1 << 15)
+def _phrase(text: str, words: int, leading: bool) -> _Hit | None:
     """The earliest telling phrase in a paragraph (only one that leads it, if ``leading``)."""
+    low = text.lower()
+    wset = phrases.text_words(low) if len(low) <= _WORD_SET_CHARS else None
     best: tuple[int, int, Role, str, str] | None = None
-    for rank, (role, name, pattern, max_words) in enumerate(_RULES):
-        if p.words > max_words:
+    for rank, (role, name, table, max_words) in enumerate(_RULES):
+        if words > max_words:
             continue
-        m = pattern.match(p.text) if leading else pattern.search(p.text)
+        pattern = table.narrow(low, wset, leading=leading)
+        if pattern is None:
+            continue
+        m = pattern.match(text) if leading else pattern.search(text)
         if m and (best is None or (m.start(), rank) < best[:2]):
             best = (m.start(), rank, role, name, m.group())
-    date = _date_line(p)
+    date = _date_line(text, words, low, wset)
     if date is not None and (best is None or best[2] not in (Role.BYLINE, Role.SYNDICATION)):
         return _Hit(Role.BYLINE, f"date line: {date}", 0, "date")
     if best is None:
-        return _nav_words(p)
+        return _nav_words(text)
     start, _, role, name, found = best
     if role is Role.BYLINE:
-        found = p.text  # a name says more than the keyword before it
+        found = text  # a name says more than the keyword before it
     elif name == "photo credit" and start == 0 and len(found) > 40:
         found = "..." + " ".join(found.split())[-37:].lower()  # the credit is at the end
     else:
@@ -356,22 +272,25 @@ def _phrase(p: _Para, *, leading: bool = False) -> _Hit | None:
     return _Hit(role, f"{name}: {found}", start, "phrase")
 
 
-def _date_line(p: _Para) -> str | None:
+def _date_line(text: str, words: int, low: str, wset) -> str | None:
     """A paragraph that is little more than a date, time or "updated" stamp."""
-    if p.words > 16:
+    if words > _DATE_WORDS:
         return None
-    found = list(_DATE.finditer(p.text))
+    pattern = _DATE.narrow(low, wset)
+    if pattern is None:
+        return None
+    found = list(pattern.finditer(text))
     if not found:
         return None
-    rest = _DATE.sub(" ", p.text)
+    rest = pattern.sub(" ", text)
     rest_words = [w for w in _WORDS.findall(rest) if not w.isdigit()]
-    if len(rest_words) <= 3 or (found[0].start() == 0 and p.words <= 8):
+    if len(rest_words) <= 3 or (found[0].start() == 0 and words <= 8):
         return " ".join(found[0].group().split())
     return None
 
 
-def _nav_words(p: _Para) -> _Hit | None:
-    words = _WORDS.findall(p.text)
+def _nav_words(text: str) -> _Hit | None:
+    words = _WORDS.findall(text)
     if not words or len(words) > 6:
         return None
     if all(_NAV_WORD.fullmatch(w) for w in words):
@@ -387,17 +306,34 @@ def _heading(p: _Para) -> bool:
     return 1 <= p.words <= 12 and not p.sentence and not p.bullet and len(p.text) <= 120 and not p.text[:1].islower()
 
 
-#: Pull quotes are looked for in the first this many words of a body paragraph (bounds memory).
-PULL_QUOTE_SPAN = 5_000
+def _long(p: _Para) -> bool:
+    """Long enough that a second copy is a duplicate rather than a repeated label."""
+    return p.words >= 10 or (p.words >= SHORT_REPEAT_WORDS and p.sentence)
 
 
-def _bigrams(text: str) -> set[str]:
-    w = []
-    for m in _WORDS.finditer(text):
-        w.append(m.group().casefold())
-        if len(w) > PULL_QUOTE_SPAN:
-            break
-    return {w[k] + " " + w[k + 1] for k in range(len(w) - 1)}
+_LOWER = bytes(range(256)).lower()
+_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _copy_key(raw: str) -> str:
+    """What two copies of a paragraph share: its letters and digits, folded."""
+    if raw.isascii():
+        return raw.encode("ascii").translate(_LOWER, _NOT_ALNUM).decode("ascii") or raw
+    return _NOT_WORD.sub("", fold(raw)) or raw
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _bigrams(text: str) -> frozenset[tuple[str, str]]:
+    """Pairs of consecutive words (case-folded) of the first :data:`PULL_QUOTE_SPAN` words."""
+    words = [m.group().casefold() for m in itertools.islice(_WORDS.finditer(text), PULL_QUOTE_SPAN + 1)]
+    return frozenset(zip(words, words[1:]))
+
+
+def _longest_words(text: str, n: int = 3) -> list[str]:
+    words = sorted({w.casefold() for w in _WORDS.findall(text) if len(w) > 3}, key=lambda w: (-len(w), w))
+    return words[:n]
 
 
 # --------------------------------------------------------------------------- classify one document
@@ -409,131 +345,285 @@ def classify(
     *,
     stats: ParagraphStats | None = None,
     min_documents: int = 5,
+    side: str = "A",
 ) -> tuple[Label, ...]:
     """The role of every paragraph of ``doc``; ``shared`` are the indexes matched in the other version.
 
-    ``stats`` (from :func:`paragraph_stats` over the folder) lets text seen in
-    ``min_documents`` or more documents count as boilerplate. Returns one Label per
-    paragraph, in order. See the module docstring for the rules.
+    ``stats`` (from :func:`dedup.stats.paragraph_stats` over the folder) lets text seen in
+    ``min_documents`` or more documents count as boilerplate; ``side`` is the letter that
+    names this document's paragraphs in the evidence ("A" gives "A1", "A2", ...). Returns
+    one Label per paragraph, in order. See the module docstring for the rules.
     """
     if min_documents < 2:
         raise ValueError(f"min_documents must be at least 2, got {min_documents!r}")
-    paras = [_para(p.index, p.text) for p in doc.paragraphs]
-    n = len(paras)
-    shared = set(shared)
-    labels: list[Label | None] = [None] * n
-    by_key: dict[str, list[int]] = {}
-    for p in paras:
-        by_key.setdefault(p.key, []).append(p.index)
-    # Shared paragraphs longer than a label only count a phrase that leads them.
-    hits = [_phrase(p, leading=p.index in shared and p.words > 12) for p in paras]
-    first = min(shared) if shared else n
-    last = max(shared) if shared else -1
+    return _Classifier(doc, set(shared), stats, min_documents, side).run()
 
-    def seen(i: int) -> int:
-        return stats.seen(doc.paragraphs[i].text) if stats is not None and paras[i].words <= 30 else 0
 
-    # Shared paragraphs: body, title, heading, or furniture that both versions kept.
-    for i in sorted(shared):
-        p, hit = paras[i], hits[i]
-        if hit is not None and (p.words <= 12 or hit.start == 0):
-            labels[i] = Label(hit.role, hit.evidence + " (in both versions)")
-        elif p.words <= 12 and (count := seen(i)) >= 2 * min_documents:
-            labels[i] = Label(Role.NAVIGATION, f"seen in {count} {stats.unit} of this folder (in both versions)")
-        elif i == first and _headline(p):
-            labels[i] = Label(Role.TITLE, "headline in both versions")
-        elif _heading(p) and _next_long_shared(paras, shared, i):
-            labels[i] = Label(Role.HEADING, "section heading in both versions")
-        else:
-            labels[i] = Label(Role.BODY, "in both versions")
+class _Classifier:
+    """The work of one :func:`classify` call."""
 
-    # Bigram index of the shared paragraphs, for pull quotes and near-duplicates.
-    index: dict[str, list[int]] = {}
-    for i in sorted(shared):
-        for g in _bigrams(paras[i].text):
-            index.setdefault(g, []).append(i)
+    def __init__(self, doc: Document, shared: set[int], stats, min_documents: int, side: str) -> None:
+        self.doc = doc
+        self.paras = [_Para(p.index, p.text) for p in doc.paragraphs]
+        self.n = len(self.paras)
+        self.shared = shared
+        self.stats = stats
+        self.min_documents = min_documents
+        self.side = side
+        self.labels: list[Label | None] = [None] * self.n
+        self.hits: list[_Hit | None] = [None] * self.n
+        self.first = min(shared) if shared else self.n
+        self.last = max(shared) if shared else -1
+        self._copies: dict[str, list[int]] | None = None
 
-    for p in paras:
-        i = p.index
-        if labels[i] is not None:
-            continue
-        copies = by_key[p.key]
-        # 1. a repeat of a longer paragraph of this document
-        if _long(p) and len(copies) > 1:
-            original = next((c for c in copies if c in shared), copies[0])
-            if original != i:
-                labels[i] = Label(Role.DUPLICATE, f"repeats paragraph {original}")
+    def name(self, i: int) -> str:
+        return f"{self.side}{i + 1}"
+
+    def seen(self, i: int) -> int:
+        p = self.paras[i]
+        return self.stats.seen(p.raw) if self.stats is not None and p.words <= 30 else 0
+
+    def copies(self, i: int) -> list[int]:
+        """The paragraphs of this document with the same text as paragraph ``i`` (itself included)."""
+        if self._copies is None:
+            self._copies = {}
+            for p in self.paras:
+                self._copies.setdefault(_copy_key(p.raw), []).append(p.index)
+        return self._copies[_copy_key(self.paras[i].raw)]
+
+    def hit(self, i: int) -> _Hit | None:
+        p = self.paras[i]
+        if p.words > _MAX_RULE_WORDS and p.words > 6:
+            return None  # no rule looks at paragraphs this long
+        # Shared paragraphs longer than a label only count a phrase that leads them.
+        return _phrase(p.text, p.words, i in self.shared and p.words > 12)
+
+    def run(self) -> tuple[Label, ...]:
+        paras, labels, shared = self.paras, self.labels, self.shared
+        hits = self.hits
+        for i in range(self.n):
+            hits[i] = self.hit(i)
+        first, last = self.first, self.last
+
+        # Shared paragraphs: body, title, heading, or furniture that both versions kept.
+        for i in sorted(shared):
+            p, hit = paras[i], hits[i]
+            if hit is not None and (p.words <= 12 or hit.start == 0):
+                labels[i] = Label(hit.role, hit.evidence + " (in both versions)")
+            elif p.words <= 12 and (count := self.seen(i)) >= 2 * self.min_documents:
+                labels[i] = Label(Role.NAVIGATION, f"seen in {count} {self.stats.unit} of this folder (in both versions)")
+            elif i == first and _headline(p):
+                labels[i] = Label(Role.TITLE, "headline in both versions")
+            elif _heading(p) and self._next_long_shared(i):
+                labels[i] = Label(Role.HEADING, "section heading in both versions")
+            else:
+                labels[i] = _BODY
+
+        for p in paras:
+            i = p.index
+            if labels[i] is not None:
                 continue
-        # 2. a pull quote (or near repeat) of a shared paragraph
-        if p.words >= 4 and index:
-            g = _bigrams(p.text)
-            count: dict[int, int] = {}
-            for b in g:
-                for j in index.get(b, ()):
-                    count[j] = count.get(j, 0) + 1
-            if count and g:
-                j, h = max(count.items(), key=lambda t: (t[1], -t[0]))
-                share = h / len(g)
-                if share >= 0.8 and _long(p) and paras[j].words <= 1.5 * p.words:
-                    labels[i] = Label(Role.DUPLICATE, f"repeats paragraph {j}")
+            # 1. a repeat of a longer paragraph of this document
+            if _long(p):
+                copies = self.copies(i)
+                if len(copies) > 1:
+                    original = next((c for c in copies if c in shared), copies[0])
+                    if original != i:
+                        labels[i] = Label(Role.DUPLICATE, f"repeats paragraph {self.name(original)}")
+                        continue
+            # 2. a pull quote (or near repeat) of a shared paragraph
+            if p.words >= 4 and shared:
+                lab = self._repeat(p)
+                if lab is not None:
+                    labels[i] = lab
                     continue
-                if share >= 0.7 and (p.sentence or p.words >= 12) and p.words <= 60 and paras[j].words >= 1.5 * p.words:
-                    labels[i] = Label(Role.PULL_QUOTE, f"repeats body paragraph {j}")
-                    continue
-        # 3. phrase tables; 4. repetition across the folder or inside the document
-        hit = hits[i]
-        count_docs = seen(i)
-        if count_docs >= min_documents:
-            role = hit.role if hit else Role.NAVIGATION
-            labels[i] = Label(role, f"seen in {count_docs} {stats.unit} of this folder")
-        elif hit is not None:
-            labels[i] = Label(hit.role, hit.evidence)
-        elif p.words <= SHORT_REPEAT_WORDS and len(copies) >= SHORT_REPEAT_TIMES:
-            labels[i] = Label(Role.NAVIGATION, f"appears {len(copies)} times in this document")
+            # 3. phrase tables; 4. repetition across the folder or inside the document
+            hit = hits[i]
+            count_docs = self.seen(i)
+            if count_docs >= self.min_documents:
+                role = hit.role if hit else Role.NAVIGATION
+                labels[i] = Label(role, f"seen in {count_docs} {self.stats.unit} of this folder")
+            elif hit is not None:
+                labels[i] = Label(hit.role, hit.evidence)
+            elif p.words <= SHORT_REPEAT_WORDS and len(copies := self.copies(i)) >= SHORT_REPEAT_TIMES:
+                labels[i] = Label(Role.NAVIGATION, f"appears {len(copies)} times in this document")
 
-    # 5. neighbours: captions next to photo credits; blocks of furniture.
-    for p in paras:
-        i = p.index
-        if labels[i] is not None or not 4 <= p.words <= 80:
-            continue
-        for j in (i + 1, i - 1):
-            if 0 <= j < n and j not in shared and paras[j].words <= 12 and _CREDIT.search(paras[j].text):
-                if labels[j] is not None and labels[j].role is Role.CAPTION:
-                    labels[i] = Label(Role.CAPTION, f"next to a photo credit (paragraph {j})")
-                    break
-    for p in paras:
-        i = p.index
-        if labels[i] is None and i not in shared and _name_like(p):
+        self._neighbours()
+        self._carry()
+        self._credit_pairs()
+
+        # 6. position and shape
+        self._titles()
+        for p in paras:
+            i = p.index
+            if labels[i] is not None:
+                continue
+            inside = first < i < last
+            if inside and _heading(p):
+                labels[i] = Label(Role.HEADING, "short line between body paragraphs")
+            elif not inside and p.words <= 8 and not p.sentence:
+                where = "before" if i < first else "after"
+                labels[i] = Label(Role.NAVIGATION, f"short line {where} the article")
+        self._beyond_furniture()
+        for p in paras:
+            if labels[p.index] is None:
+                why = "no evidence of boilerplate" + ("" if shared else " (nothing shared)")
+                labels[p.index] = Label(Role.OTHER, why)
+        return tuple(labels)  # type: ignore[arg-type]
+
+    def _repeat(self, p: _Para) -> Label | None:
+        """A pull quote of a longer shared paragraph, or a near repeat of one (bigrams in common)."""
+        g = _bigrams(p.text)
+        if not g:
+            return None
+        # Candidates: shared paragraphs holding one of the quote's longest words.
+        probes = _longest_words(p.text) or [w for w, _ in itertools.islice(iter(g), 1)]
+        best_j, best_h = -1, 0
+        for j in sorted(self.shared):
+            q = self.paras[j]
+            low = q.text.casefold()
+            if not any(w in low for w in probes):
+                continue
+            h = len(g & _bigrams(q.text))
+            if h > best_h:
+                best_j, best_h = j, h
+        if best_j < 0:
+            return None
+        share = best_h / len(g)
+        q = self.paras[best_j]
+        if share >= 0.8 and _long(p) and q.words <= 1.5 * p.words:
+            return Label(Role.DUPLICATE, f"repeats paragraph {self.name(best_j)}")
+        if share >= 0.7 and (p.sentence or p.words >= 12) and p.words <= 60 and q.words >= 1.5 * p.words:
+            return Label(Role.PULL_QUOTE, f"repeats body paragraph {self.name(best_j)}")
+        return None
+
+    def _next_long_shared(self, i: int) -> bool:
+        for j in range(i + 1, self.n):
+            if j in self.shared:
+                return self.paras[j].words > self.paras[i].words
+        return False
+
+    def _neighbours(self) -> None:
+        """5. Captions next to photo credits; names next to bylines."""
+        paras, labels, shared, n = self.paras, self.labels, self.shared, self.n
+        for p in paras:
+            i = p.index
+            if labels[i] is not None or not 4 <= p.words <= 80:
+                continue
             for j in (i + 1, i - 1):
-                if 0 <= j < n and labels[j] is not None and labels[j].role is Role.BYLINE and j not in shared:
-                    labels[i] = Label(Role.BYLINE, f"name next to a byline (paragraph {j})")
-                    break
-    _carry(paras, labels, hits, shared)
-    _credit_pairs(paras, labels, shared, first, last)
+                if 0 <= j < n and j not in shared and paras[j].words <= 12 and labels[j] is not None:
+                    if labels[j].role is Role.CAPTION and _is_credit(paras[j]):
+                        labels[i] = Label(Role.CAPTION, f"next to a photo credit ({self.name(j)})")
+                        break
+        for p in paras:
+            i = p.index
+            if labels[i] is None and i not in shared and _name_like(p):
+                for j in (i + 1, i - 1):
+                    if 0 <= j < n and labels[j] is not None and labels[j].role is Role.BYLINE and j not in shared:
+                        labels[i] = Label(Role.BYLINE, f"name next to a byline ({self.name(j)})")
+                        break
 
-    # 6. position and shape
-    _titles(paras, labels, shared, first)
-    for p in paras:
-        i = p.index
-        if labels[i] is not None:
-            continue
-        inside = first < i < last
-        if inside and _heading(p):
-            labels[i] = Label(Role.HEADING, "short line between body paragraphs")
-        elif not inside and p.words <= 8 and not p.sentence:
-            where = "before" if i < first else "after"
-            labels[i] = Label(Role.NAVIGATION, f"short line {where} the article")
-    _beyond_furniture(paras, labels, shared, first, last)
-    for p in paras:
-        if labels[p.index] is None:
-            why = "no evidence of boilerplate" + ("" if shared else " (nothing shared)")
-            labels[p.index] = Label(Role.OTHER, why)
-    return tuple(labels)  # type: ignore[arg-type]
+    def _carry(self) -> None:
+        """Paragraphs without evidence continue the furniture block they sit in (shared ones end it)."""
+        paras, labels, hits, shared = self.paras, self.labels, self.hits, self.shared
+        carry: Role | None = None
+        origin = since = -1
+        for p in paras:
+            i = p.index
+            lab = labels[i]
+            if i in shared:
+                carry = None
+                continue
+            if lab is not None:
+                hit = hits[i]
+                if hit is not None and hit.kind == "date" and lab.role is Role.BYLINE:
+                    if carry is not None:
+                        since = i  # a date line (a story's or a comment's) neither starts nor ends a block
+                elif lab.role is Role.BYLINE and not lab.evidence.startswith(("byline", "author bio")):
+                    if carry is not None:
+                        since = i  # names and dates sit in many blocks: they neither start nor end one
+                elif lab.role in _BLOCK_NAMES:
+                    carry, origin, since = lab.role, i, i
+                elif lab.role is not Role.DUPLICATE:
+                    carry = None
+                continue
+            if carry is not None and i - since <= _BLOCK_REACH[carry] and _continues(carry, p):
+                labels[i] = Label(carry, f"in a {_BLOCK_NAMES[carry]} block (from {self.name(origin)})")
+
+    def _credit_pairs(self) -> None:
+        """Inside the body, a lone sentence followed by a short name-like line is a caption and its credit."""
+        paras, labels, shared = self.paras, self.labels, self.shared
+        for i in range(max(self.first, 0), min(self.last, self.n - 1)):
+            p, q = paras[i], paras[i + 1]
+            if labels[i] is not None or labels[i + 1] is not None or i in shared or i + 1 in shared:
+                continue
+            credit = (_PARENTHESISED.match(q.text) and q.words <= 6) or (
+                1 <= q.words <= 5 and not q.sentence and all(w[:1].isupper() for w in q.text.split() if w[:1].isalpha())
+            )
+            if not (4 <= p.words <= 60 and (p.sentence or p.words >= 8)) or not credit:
+                continue
+            before = paras[i - 1] if i > 0 else None
+            after = i + 2
+            if before is not None and before.index not in shared and labels[before.index] is None:
+                continue
+            if after < len(paras) and after not in shared and labels[after] is None:
+                continue
+            labels[i] = Label(Role.CAPTION, f"lone sentence followed by a credit-like line ({self.name(i + 1)})")
+            labels[i + 1] = Label(Role.CAPTION, f"credit-like line after a lone sentence ({self.name(i)})")
+
+    def _beyond_furniture(self) -> None:
+        """Outside the body, text farther out than some furniture takes the role of the nearest furniture."""
+        labels, first, last = self.labels, self.first, self.last
+        if not self.shared:
+            return
+        for order, where in ((range(last + 1, self.n), "after"), (range(first - 1, -1, -1), "before")):
+            near: tuple[Role, int] | None = None
+            for i in order:
+                lab = labels[i]
+                if lab is not None:
+                    if lab.role in _FURNITURE:
+                        near = (lab.role, i)
+                    continue
+                if near is not None:
+                    role, j = near
+                    labels[i] = Label(role, f"{where} the article, beyond {role.value.replace('_', ' ')} ({self.name(j)})")
+
+    def _titles(self) -> None:
+        """The headline (and dek) right before the body; bylines, dates, captions and share bars between are skipped."""
+        paras, labels, first = self.paras, self.labels, self.first
+        if not self.shared or first == 0:
+            return
+        found: list[int] = []
+        i = first - 1
+        while i >= 0 and len(found) < 3:
+            lab = labels[i]
+            p = paras[i]
+            if lab is not None:
+                if lab.role in (Role.BYLINE, Role.CAPTION, Role.DUPLICATE, Role.AD) or (
+                    lab.role in (Role.NAVIGATION, Role.PAYWALL) and not found and i >= first - TITLE_REACH
+                ):
+                    i -= 1
+                    continue
+                break
+            if _headline(p) or (2 <= p.words <= 40 and p.text[:1].isupper() and not p.bullet):
+                found.append(i)
+                i -= 1
+                continue
+            break
+        # At least one of them must look like a headline (a dek alone is not a title).
+        if any(_headline(paras[k]) for k in found):
+            for n, k in enumerate(found):
+                what = "headline before the body" if n == 0 and _headline(paras[k]) else "headline or subtitle before the body"
+                labels[k] = Label(Role.TITLE, what)
 
 
-def _long(p: _Para) -> bool:
-    """Long enough that a second copy is a duplicate rather than a repeated label."""
-    return p.words >= 10 or (p.words >= SHORT_REPEAT_WORDS and p.sentence)
+_BODY = Label(Role.BODY, "in both versions")
+
+
+def _is_credit(p: _Para) -> bool:
+    low = p.text.lower()
+    pattern = _CREDIT.narrow(low, phrases.text_words(low))
+    return pattern is not None and pattern.search(p.text) is not None
 
 
 _BLOCK_NAMES = {
@@ -547,33 +637,6 @@ _BLOCK_NAMES = {
 _BLOCK_REACH = {Role.RELATED: 1_000_000, Role.COMMENTS: 1_000_000, Role.PAYWALL: 6, Role.NAVIGATION: 1_000_000, Role.BYLINE: 2}
 
 
-def _carry(paras: list[_Para], labels: list[Label | None], hits: list[_Hit | None], shared: set[int]) -> None:
-    """Paragraphs without evidence continue the furniture block they sit in (shared ones end it)."""
-    carry: Role | None = None
-    origin = since = -1
-    for p in paras:
-        i = p.index
-        lab = labels[i]
-        if i in shared:
-            carry = None
-            continue
-        if lab is not None:
-            hit = hits[i]
-            if hit is not None and hit.kind == "date" and lab.role is Role.BYLINE:
-                if carry is not None:
-                    since = i  # a date line (a story's or a comment's) neither starts nor ends a block
-            elif lab.role is Role.BYLINE and not lab.evidence.startswith(("byline", "author bio")):
-                if carry is not None:
-                    since = i  # names and dates sit in many blocks: they neither start nor end one
-            elif lab.role in _BLOCK_NAMES:
-                carry, origin, since = lab.role, i, i
-            elif lab.role is not Role.DUPLICATE:
-                carry = None
-            continue
-        if carry is not None and i - since <= _BLOCK_REACH[carry] and _continues(carry, p):
-            labels[i] = Label(carry, f"in a {_BLOCK_NAMES[carry]} block (from paragraph {origin})")
-
-
 def _continues(role: Role, p: _Para) -> bool:
     """Whether a paragraph without evidence of its own plausibly continues a block of ``role``."""
     if role in (Role.RELATED, Role.COMMENTS):
@@ -585,85 +648,8 @@ def _continues(role: Role, p: _Para) -> bool:
     return p.words <= 8 and not p.sentence  # navigation
 
 
-def _credit_pairs(paras: list[_Para], labels: list[Label | None], shared: set[int], first: int, last: int) -> None:
-    """Inside the body, a lone sentence followed by a short name-like line is a caption and its credit."""
-    for i in range(max(first, 0), min(last, len(paras) - 1)):
-        p, q = paras[i], paras[i + 1]
-        if labels[i] is not None or labels[i + 1] is not None or i in shared or i + 1 in shared:
-            continue
-        credit = (_PARENTHESISED.match(q.text) and q.words <= 6) or (
-            1 <= q.words <= 5 and not q.sentence and all(w[:1].isupper() for w in q.text.split() if w[:1].isalpha())
-        )
-        if not (4 <= p.words <= 60 and (p.sentence or p.words >= 8)) or not credit:
-            continue
-        before = paras[i - 1] if i > 0 else None
-        after = i + 2
-        if before is not None and before.index not in shared and labels[before.index] is None:
-            continue
-        if after < len(paras) and after not in shared and labels[after] is None:
-            continue
-        labels[i] = Label(Role.CAPTION, f"lone sentence followed by a credit-like line (paragraph {i + 1})")
-        labels[i + 1] = Label(Role.CAPTION, f"credit-like line after a lone sentence (paragraph {i})")
-
-
 # Roles that mark the page around the article (bylines, captions and credits belong to the article itself).
 _FURNITURE = frozenset({Role.NAVIGATION, Role.RELATED, Role.COMMENTS, Role.PAYWALL, Role.AD})
-
-
-def _beyond_furniture(paras: list[_Para], labels: list[Label | None], shared: set[int], first: int, last: int) -> None:
-    """Outside the body, text farther out than some furniture takes the role of the nearest furniture."""
-    if not shared:
-        return
-    for order, where in ((range(last + 1, len(paras)), "after"), (range(first - 1, -1, -1), "before")):
-        near: tuple[Role, int] | None = None
-        for i in order:
-            lab = labels[i]
-            if lab is not None:
-                if lab.role in _FURNITURE:
-                    near = (lab.role, i)
-                continue
-            if near is not None:
-                role, j = near
-                labels[i] = Label(role, f"{where} the article, beyond {role.value.replace('_', ' ')} (paragraph {j})")
-
-
-def _next_long_shared(paras: list[_Para], shared: set[int], i: int) -> bool:
-    for j in range(i + 1, len(paras)):
-        if j in shared:
-            return paras[j].words > paras[i].words
-    return False
-
-
-#: How many furniture paragraphs (share bars, menus) may sit between the headline and the body.
-TITLE_REACH = 25
-
-
-def _titles(paras: list[_Para], labels: list[Label | None], shared: set[int], first: int) -> None:
-    """The headline (and dek) right before the body; bylines, dates, captions and share bars between are skipped."""
-    if not shared or first == 0:
-        return
-    found: list[int] = []
-    i = first - 1
-    while i >= 0 and len(found) < 3:
-        lab = labels[i]
-        p = paras[i]
-        if lab is not None:
-            if lab.role in (Role.BYLINE, Role.CAPTION, Role.DUPLICATE, Role.AD) or (
-                lab.role in (Role.NAVIGATION, Role.PAYWALL) and not found and i >= first - TITLE_REACH
-            ):
-                i -= 1
-                continue
-            break
-        if _headline(p) or (2 <= p.words <= 40 and p.text[:1].isupper() and not p.bullet):
-            found.append(i)
-            i -= 1
-            continue
-        break
-    # At least one of them must look like a headline (a dek alone is not a title).
-    if any(_headline(paras[k]) for k in found):
-        for n, k in enumerate(found):
-            what = "headline before the body" if n == 0 and _headline(paras[k]) else "headline or subtitle before the body"
-            labels[k] = Label(Role.TITLE, what)
 
 
 def _name_like(p: _Para) -> bool:
@@ -712,42 +698,76 @@ def diff(
     elif alignment.a != a.id or alignment.b != b.id:
         raise ValueError(f"alignment: it aligns {alignment.a!r} with {alignment.b!r}, not {a.id!r} with {b.id!r}")
     steps = alignment.steps
-    shared_a = {s.a for s in steps if s.a is not None and s.b is not None}
-    shared_b = {s.b for s in steps if s.a is not None and s.b is not None}
-    la = classify(a, shared_a, stats=stats, min_documents=min_documents)
-    lb = classify(b, shared_b, stats=stats, min_documents=min_documents)
-    pieces_a: dict[int, int] = {}
-    pieces_b: dict[int, int] = {}
+    shared_a: set[int] = set()
+    shared_b: set[int] = set()
+    partner_a: dict[int, int] = {}
+    partner_b: dict[int, int] = {}
+    pieces_of_a: dict[int, list[int]] = {}  # host in A -> its pieces in B (but the one it is paired with)
+    pieces_of_b: dict[int, list[int]] = {}
     for s in steps:
-        if s.a_range is not None:
-            pieces_a[s.a] = pieces_a.get(s.a, 0) + 1
-        if s.b_range is not None:
-            pieces_b[s.b] = pieces_b.get(s.b, 0) + 1
+        if s.a is not None and s.b is not None:
+            shared_a.add(s.a)
+            shared_b.add(s.b)
+            partner_a[s.a] = s.b
+            partner_b[s.b] = s.a
+        elif s.part_of is not None:
+            if s.a is not None:
+                shared_a.add(s.a)
+                pieces_of_b.setdefault(s.part_of, []).append(s.a)
+            else:
+                shared_b.add(s.b)
+                pieces_of_a.setdefault(s.part_of, []).append(s.b)
+    notes = {("A", h): _split_note("A", h, [*ps, partner_a[h]], "B") for h, ps in pieces_of_a.items()}
+    notes.update({("B", h): _split_note("B", h, [*ps, partner_b[h]], "A") for h, ps in pieces_of_b.items()})
+    la = classify(a, shared_a, stats=stats, min_documents=min_documents, side="A")
+    lb = classify(b, shared_b, stats=stats, min_documents=min_documents, side="B")
+    spans_a = [Span(p.index, p.start, p.end) for p in a.paragraphs]
+    spans_b = [Span(p.index, p.start, p.end) for p in b.paragraphs]
     rows = []
     for s in steps:
-        pa = a.paragraphs[s.a] if s.a is not None else None
-        pb = b.paragraphs[s.b] if s.b is not None else None
-        span_a = None if pa is None else Span(pa.index, *(s.a_range or (pa.start, pa.end)))
-        span_b = None if pb is None else Span(pb.index, *(s.b_range or (pb.start, pb.end)))
-        if pa is None:
+        sa = None if s.a is None else spans_a[s.a]
+        sb = None if s.b is None else spans_b[s.b]
+        words: tuple[WordEdit, ...] = ()
+        if sa is None:
             lab = lb[s.b]
-        elif pb is None:
+            if s.part_of is not None:
+                lab = Label(lab.role, f"part of A{s.part_of + 1} ({notes['A', s.part_of]}); {lab.evidence}")
+        elif sb is None:
             lab = la[s.a]
+            if s.part_of is not None:
+                lab = Label(lab.role, f"part of B{s.part_of + 1} ({notes['B', s.part_of]}); {lab.evidence}")
         else:
-            lab = _joint(la[s.a], lb[s.b])
+            # A paragraph paired with one it contains is described by the container (the piece is part of it).
+            lab = la[s.a] if s.host == "a" else lb[s.b] if s.host == "b" else _joint(la[s.a], lb[s.b])
             if s.op is Op.REPLACE:
                 lab = Label(lab.role, lab.evidence + f", edited (similarity {s.score:g})")
+                words = word_diff(a.text[sa.start : sa.end], b.text[sb.start : sb.end])
             elif s.op is Op.MOVE:
                 lab = Label(lab.role, lab.evidence + ", moved")
-            if s.a in pieces_a:
-                lab = Label(lab.role, lab.evidence + f"; A paragraph {s.a} is {pieces_a[s.a]} paragraphs in B")
-            if s.b in pieces_b:
-                lab = Label(lab.role, lab.evidence + f"; B paragraph {s.b} is {pieces_b[s.b]} paragraphs in A")
-        words: tuple[WordEdit, ...] = ()
-        if s.op is Op.REPLACE:
-            words = word_diff(a.text[span_a.start : span_a.end], b.text[span_b.start : span_b.end])
-        rows.append(DiffRow(s.op, lab.role, float(s.score), span_a, span_b, lab.evidence, words))
+            for key in (("A", s.a), ("B", s.b)):
+                if key in notes:
+                    lab = Label(lab.role, lab.evidence + "; " + notes[key])
+        rows.append(DiffRow(s.op, lab.role, float(s.score), sa, sb, lab.evidence, words))
     return tuple(rows)
+
+
+def _split_note(side: str, host: int, pieces: list[int], other: str) -> str:
+    """``A5 is B3-B5 in B``: a paragraph and the paragraphs the other version splits it into."""
+    return f"{side}{host + 1} is {_numbers(other, pieces)} in {other}"
+
+
+def _numbers(side: str, indexes: list[int]) -> str:
+    """``B3-B5, B9``: paragraph names for people, runs collapsed."""
+    nums = sorted({i + 1 for i in indexes})
+    parts: list[str] = []
+    k = 0
+    while k < len(nums):
+        j = k
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        parts.append(f"{side}{nums[k]}" if j == k else f"{side}{nums[k]}-{side}{nums[j]}")
+        k = j + 1
+    return ", ".join(parts)
 
 
 def _joint(x: Label, y: Label) -> Label:

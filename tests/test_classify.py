@@ -89,7 +89,7 @@ def test_caption_by_credit_and_neighbour():
     assert rows["Photo: Jane Doe/AP"].role is Role.CAPTION
     assert rows["Photo: Jane Doe/AP"].evidence.startswith("photo credit")
     first = rows["Council members raise their hands during the vote on Monday."]
-    assert first.role is Role.CAPTION and first.evidence == "next to a photo credit (paragraph 3)"
+    assert first.role is Role.CAPTION and first.evidence == "next to a photo credit (B4)"
 
 
 def test_caption_by_wording():
@@ -98,7 +98,7 @@ def test_caption_by_wording():
 
 def test_pull_quote():
     lab = role("The vote was the most important decision of her first term.", at=3)
-    assert lab == Label(Role.PULL_QUOTE, "repeats body paragraph 4")  # B: the quote is paragraph 3
+    assert lab == Label(Role.PULL_QUOTE, "repeats body paragraph B5")  # the quote is B4, BODY[3] is B5
 
 
 @pytest.mark.parametrize(
@@ -179,7 +179,7 @@ def test_duplicate():
     caption = "Council members raise their hands during the vote on Monday in the town hall."
     rows = diff(doc(*BODY[:2], caption, caption, *BODY[2:], id="a"), doc(*BODY, id="b"))
     dup = [r for r in rows if r.role is Role.DUPLICATE]
-    assert [(r.a.index, r.evidence) for r in dup] == [(3, "repeats paragraph 2")]
+    assert [(r.a.index, r.evidence) for r in dup] == [(3, "repeats paragraph A3")]  # A4 repeats A3
 
 
 def test_other():
@@ -268,29 +268,130 @@ paragraphs = st.sampled_from(
 )
 
 
+def assert_contract(rows: tuple[DiffRow, ...], a: Document, b: Document) -> None:
+    """The rows contract: every paragraph of A and of B in exactly one row, with its whole span,
+    rows in the documented order (module docstring of dedup.classify)."""
+    for side, d in (("a", a), ("b", b)):
+        spans = [getattr(r, side) for r in rows if getattr(r, side) is not None]
+        assert sorted(s.index for s in spans) == list(range(len(d.paragraphs)))
+        for s in spans:
+            p = d.paragraphs[s.index]
+            assert (s.start, s.end) == (p.start, p.end)
+    for r in rows:
+        assert isinstance(r.role, Role) and r.evidence
+        assert (r.op is Op.REPLACE) or r.words == ()
+        assert (r.op in (Op.INSERT, Op.DELETE)) == (r.a is None or r.b is None)
+        assert (r.op is Op.INSERT) == (r.a is None) and (r.op is Op.DELETE) == (r.b is None)
+    # B rows in B order
+    bs = [r.b.index for r in rows if r.b is not None]
+    assert bs == sorted(bs)
+    # in-order matches increase on both sides; between two of them, the A-only rows of the gap
+    # (in A order, within the gap) come before its B rows
+    marks = [k for k, r in enumerate(rows) if r.op in (Op.EQUAL, Op.REPLACE)]
+    bounds = [(-1, -1, -1)] + [(k, rows[k].a.index, rows[k].b.index) for k in marks]
+    bounds.append((len(rows), len(a.paragraphs), len(b.paragraphs)))
+    for (k0, a0, b0), (k1, a1, b1) in zip(bounds, bounds[1:]):
+        assert a0 < a1 and b0 < b1
+        gap = rows[k0 + 1 : k1]
+        only_a = [r.a.index for r in gap if r.b is None]
+        assert only_a == sorted(only_a) and all(a0 < i < a1 for i in only_a)
+        assert all(b0 < r.b.index < b1 for r in gap if r.b is not None)
+        kinds = [r.b is None for r in gap]
+        assert kinds == sorted(kinds, reverse=True)  # A-only rows first
+
+
+def assert_mirrored(rows: tuple[DiffRow, ...], back: tuple[DiffRow, ...]) -> None:
+    """diff(b, a) has the rows of diff(a, b) with the sides swapped: same roles and scores."""
+    swap = {Op.INSERT: Op.DELETE, Op.DELETE: Op.INSERT}
+    side = lambda s: -1 if s is None else s.index  # noqa: E731
+    forward = sorted((str(swap.get(r.op, r.op)), str(r.role), r.score, side(r.b), side(r.a)) for r in rows)
+    backward = sorted((str(r.op), str(r.role), r.score, side(r.a), side(r.b)) for r in back)
+    assert forward == backward
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(paragraphs, min_size=1, max_size=10), st.lists(paragraphs, min_size=1, max_size=10))
 def test_rows_never_drop_or_repeat_a_paragraph(pa, pb):
     a, b = doc(*pa, id="a"), doc(*pb, id="b")
     rows = diff(a, b)
-    for side, d in (("a", a), ("b", b)):
-        spans: dict[int, list] = {}
-        for r in rows:
-            s = getattr(r, side)
-            if s is not None:
-                spans.setdefault(s.index, []).append(s)
-        assert sorted(spans) == list(range(len(d.paragraphs)))
-        for i, ss in spans.items():
-            p = d.paragraphs[i]
-            assert ss[0].start == p.start and ss[-1].end == p.end
+    assert_contract(rows, a, b)
+    assert_mirrored(rows, diff(b, a))
+
+
+# Versions of one article: B is A after splits, merges, duplicated, moved, dropped, inserted and edited
+# paragraphs, symbol lines and table-cell fragments.
+VOCABULARY = (
+    "council tram network city mayor budget vote critics line costs spring approval regional transport "
+    "station residents years decision plan minister report court police market school water energy"
+).split()
+sentences = st.lists(st.sampled_from(VOCABULARY), min_size=3, max_size=12).map(lambda ws: " ".join(ws).capitalize() + ".")
+article_paragraphs = st.lists(sentences, min_size=1, max_size=3).map(" ".join)
+EDITS = ("split", "merge", "duplicate", "move", "drop", "insert", "edit", "symbols", "cells", "glue")
+
+
+@st.composite
+def versions(draw) -> tuple[list[str], list[str]]:
+    a = draw(st.lists(article_paragraphs, min_size=1, max_size=8))
+    b = list(a)
+    for edit in draw(st.lists(st.sampled_from(EDITS), max_size=5)):
+        k = draw(st.integers(0, max(len(b) - 1, 0)))
+        if not b:
+            b.append(draw(article_paragraphs))
+        elif edit == "split" and ". " in b[k]:
+            head, tail = b[k].split(". ", 1)
+            b[k : k + 1] = [head + ".", tail]
+        elif edit == "merge" and k + 1 < len(b):
+            b[k : k + 2] = [b[k] + " " + b[k + 1]]
+        elif edit == "duplicate":
+            b.insert(draw(st.integers(0, len(b))), b[k])
+        elif edit == "move":
+            b.insert(draw(st.integers(0, len(b) - 1)), b.pop(k))
+        elif edit == "drop" and len(b) > 1:
+            del b[k]
+        elif edit == "insert":
+            b.insert(k, draw(st.sampled_from(["Subscribe now", "Photo: Jane Doe/AP", "Share", draw(article_paragraphs)])))
+        elif edit == "edit":
+            words = b[k].split()
+            words[draw(st.integers(0, len(words) - 1))] = draw(st.sampled_from(VOCABULARY))
+            b[k] = " ".join(words)
+        elif edit == "symbols":
+            b.insert(k, draw(st.sampled_from(["***", "|", "-", "• • •"])))
+        elif edit == "cells":
+            b[k : k + 1] = b[k].split()[:6]
+        elif edit == "glue":
+            b[k:] = [" | ".join(b[k:])]
+    if draw(st.booleans()):
+        a, b = b, a
+    return a, b
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(versions())
+def test_contract_on_versions_of_one_article(pair):
+    a, b = doc(*pair[0], id="a"), doc(*pair[1], id="b")
+    rows = diff(a, b)
+    assert_contract(rows, a, b)
+    assert_mirrored(rows, diff(b, a))
+    # a piece of a split paragraph names a paragraph that is in a shared row
+    shared = {("A", r.a.index) for r in rows if r.a and r.b} | {("B", r.b.index) for r in rows if r.a and r.b}
     for r in rows:
-        assert isinstance(r.role, Role) and r.evidence
-        assert (r.op is Op.REPLACE) or r.words == ()
-    # swapping the documents gives the same roles to the same paragraphs
-    back = diff(b, a)
-    forward = sorted((str(r.role), -1 if r.a is None else r.a.index, -1 if r.b is None else r.b.index) for r in rows)
-    mirrored = sorted((str(r.role), -1 if r.b is None else r.b.index, -1 if r.a is None else r.a.index) for r in back)
-    assert forward == mirrored
+        if r.evidence.startswith("part of "):
+            host = r.evidence.split()[2]
+            assert (host[0], int(host[1:]) - 1) in shared and host[0] == ("B" if r.b is None else "A")
+
+
+def test_split_rows_say_where_the_pieces_are():
+    first, second = BODY[1], BODY[2]
+    a = doc(BODY[0], f"{first} {second}", BODY[3], id="a")
+    b = doc(*BODY, id="b")
+    rows = diff(a, b)
+    got = [(str(r.op), r.a.index if r.a else None, r.b.index if r.b else None, str(r.role), r.evidence) for r in rows]
+    assert got == [
+        ("equal", 0, 0, "body", "in both versions"),
+        ("replace", 1, 1, "body", f"in both versions, edited (similarity {rows[1].score:g}); A2 is B2-B3 in B"),
+        ("insert", None, 2, "body", "part of A2 (A2 is B2-B3 in B); in both versions"),
+        ("equal", 2, 3, "body", "in both versions"),
+    ]
 
 
 # --------------------------------------------------------------------------- keys and statistics

@@ -93,7 +93,8 @@ def test_seed_spans_and_json(seeds):
 def test_seed_evidence_is_specific(seeds):
     a, b = seeds
     rows = {(r.a.index if r.a else None, r.b.index if r.b else None): r for r in diff(a, b)}
-    assert rows[(None, 7)].evidence == "repeats body paragraph 4"
-    assert rows[(11, None)].evidence == "repeats paragraph 10"
+    # evidence names paragraphs as the reports do: from 1, with the document's letter
+    assert rows[(None, 7)].evidence == "repeats body paragraph B5"  # B8 quotes B5
+    assert rows[(11, None)].evidence == "repeats paragraph A11"  # A12 repeats A11
     assert "originally published" in rows[(22, None)].evidence
     assert "subscribe" in rows[(None, 19)].evidence
