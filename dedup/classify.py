@@ -184,6 +184,7 @@ _SENTENCE_END = (".", "!", "?", "…", ".\"", ".”", ".’", "!\"", "!”", "?\
 _WORDS = re.compile(r"[^\W_]+")
 _ROLE_RANK = {role: k for k, role in enumerate(Role)}
 _PARENTHESISED = re.compile(r"^\([^()]{2,60}\)$")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
 # Word counting without a regex: ASCII letters and digits (and, after the substitution below,
 # every character outside ASCII) become "a", everything else a space; words are the runs of "a".
 _RUNS = bytes(ord("a") if chr(c).isalnum() or c >= 128 else ord(" ") for c in range(256))
@@ -510,7 +511,11 @@ class _Classifier:
             i = p.index
             if labels[i] is not None or not 4 <= p.words <= 80:
                 continue
-            for j in (i + 1, i - 1):
+            for step in (1, -1):
+                # the nearest paragraph, past gallery counters ("6", "1 / 4") and copies of this one
+                j = i + step
+                while 0 <= j < n and j not in shared and (not _HAS_LETTER.search(paras[j].text) or self.copies(j) is self.copies(i)):
+                    j += step
                 if 0 <= j < n and j not in shared and paras[j].words <= 12 and labels[j] is not None:
                     if labels[j].role is Role.CAPTION and _is_credit(paras[j]):
                         labels[i] = Label(Role.CAPTION, f"next to a photo credit ({self.name(j)})")

@@ -156,6 +156,9 @@ SYNDICATION_PHRASES = (
     r"tutti i diritti riservati)\b",
     r"^(?:\(c\)|copyright)\b",
     r"(?:©|\bcopyright\b)\s*(?:\d{4}|the\b)",
+    r"^©[^©]{0,80}?\b(?:19|20)\d\d\b",
+    r"^©\s*copyright\b",
+    r"\bcopyright\s*(?:©|\(c\))",
     r"\b(?:reporting|writing|editing|additional reporting) by\b",
     r"\bcontributed to this (?:report|story|article)\b",
     r"\b(?:mit material (?:von|der)|con informaci(?:ó|o)n de|avec l'afp)\b",
@@ -242,7 +245,7 @@ CAPTION_PHRASES = (
     r"\b(?:this|the) (?:photo|picture|image|file photo|handout photo) (?:taken|shows|released|provided|made|dated)\b",
     r"\bin this (?:file |undated |handout )?(?:photo|picture|image)\b",
     r"\b(?:pictured|is seen|are seen|poses? for a (?:photo|picture))\b",
-    r"\((?:l|r|c|left|right|center|centre|l-r|r-l|from left)\)",
+    r"(?<![\w)])\((?:l|r|c|left|right|center|centre|l-r|r-l|from left)\)",
     r"^(?:media )?caption",
     r",\s(?:left|right|center|centre|second from (?:left|right)|top|bottom|front|rear),",
     r"\((?:left|right|center|centre|top|bottom|l\.|r\.|m\.|links|rechts|izq\.?|izquierda|dcha\.?|derecha|"
@@ -264,6 +267,11 @@ CREDIT_PHRASES = (
     r"adobe ?stock|bloomberg|corbis|kcna|handout)\b[^.!?]{0,40}$",
     r"(?:^|\s)/\s*(?:ap|afp|reuters|getty images|getty|epa|dpa|ansa|efe|xinhua|imago|picture alliance|associated press)\b",
     r"\bcourtesy (?:of|photo)\b",
+    r"(?:(?<=[.!?\"”])|(?<=[.!?\"”]\s))©\s*(?![^©]*\b(?:19|20)\d\d\b)[^\s©\d][^©]{0,40}$",
+    r"^(?-i:(?:[A-Z][\w.'’\-]+\s+){1,3}[A-Z][\w.'’\-]+ for (?:[Tt]he\s+)?(?:[A-Z][\w&'’.\-]+\s+){0,3}"
+    r"|[A-Z][\w.'’\-]+ for (?:[Tt]he\s+)?(?:[A-Z][\w&'’.\-]+\s+){1,3})"
+    r"(?-i:Magazine|Times|News|Post|Journal|Review|Guardian|Herald|Tribune|Telegraph|Chronicle|Gazette|Observer|"
+    r"Independent|Monitor|Standard|Mail|Daily|Weekly|Atlantic|Economist|NPR|BBC|CNN|Wired|Bloomberg)$",
     r"^(?!.*://)(?=.{12,}).*\S\s*/\s*(?-i:[A-Z][A-Z.&'\- ]{2,})\s*\)?$",
     r"\b(?:photo|foto|image) (?:illustration )?by\b",
     r"^©\s*\S",
