@@ -62,11 +62,11 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from array import array
+import itertools
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -115,6 +115,8 @@ _GLUED_WORDS = 8
 _SHORT_GAP_WORDS = 3
 # Places in the host looked at for one piece (a sentence may occur in it more than once).
 _PLACES = 8
+# Gaps of at most this many paragraph pairs are scored and aligned in plain Python, not numpy.
+_SMALL_GAP = 16
 
 
 class Op(enum.StrEnum):
@@ -176,6 +178,23 @@ class WordEdit:
     b: str
 
 
+def _record_maker(cls):
+    """A constructor for a frozen, slotted dataclass that fills its slots directly.
+
+    Same result as ``cls(*fields)`` (all fields positional), about a third of the cost:
+    the generated ``__init__`` of a frozen dataclass sets every field through
+    ``object.__setattr__``. Used where records are made by the thousand (steps, rows).
+    """
+    names = list(cls.__dataclass_fields__)
+    defaults = {n: f.default for n, f in cls.__dataclass_fields__.items() if f.default is not MISSING}
+    params = ", ".join(f"{n}={n}_default" if n in defaults else n for n in names)
+    body = "; ".join(f"set_{n}(o, {n})" for n in names)
+    ns = {"new": object.__new__, "cls": cls, **{f"set_{n}": getattr(cls, n).__set__ for n in names}}
+    ns.update({f"{n}_default": v for n, v in defaults.items()})
+    exec(f"def make({params}):\n    o = new(cls); {body}; return o", ns)  # noqa: S102 - fixed code, no input
+    return ns["make"]
+
+
 # --------------------------------------------------------------------------- keys and scores
 
 
@@ -186,8 +205,15 @@ def normalise(text: str, *, processor: Callable[[str], str] | None = default_pro
     removed. Text that the processor empties (``"***"``) is kept as it is, so that it
     still equals only itself.
     """
-    processed = processor(text) if processor is not None else text
-    key = " ".join(processed.split())
+    if processor is default_process:
+        # default_process leaves only single spaces as whitespace (everything else not a letter or digit
+        # becomes one) and trims the ends: closing the double spaces is the same as split and join.
+        key = default_process(text)
+        while "  " in key:
+            key = key.replace("  ", " ")
+    else:
+        processed = processor(text) if processor is not None else text
+        key = " ".join(processed.split())
     return key or " ".join(text.split())
 
 
@@ -258,6 +284,7 @@ class _Entry:
 
 
 _SWAP_HOST = {None: None, "a": "b", "b": "a"}
+_step = _record_maker(Step)
 
 
 def _order(
@@ -265,22 +292,22 @@ def _order(
 ) -> tuple[Step, ...]:
     """Lay the matches out as steps, in the order described in the module docstring."""
     if not moves and not parts_a and not parts_b and len(entries) == n == m:
-        return tuple(Step(e.op, e.a, e.b, e.score, None, e.host) for e in entries)  # one-to-one, in order
+        return tuple(_step(e.op, e.a, e.b, e.score, None, e.host) for e in entries)  # one-to-one, in order
     moved_a = {e.a for e in moves}
     move_at = {e.b: e for e in moves}
     steps: list[Step] = []
     ai = bj = 0
     for e in [*entries, None]:
         i, j = (n, m) if e is None else (e.a, e.b)
-        steps.extend(Step(Op.DELETE, x, None, 0.0, parts_a.get(x)) for x in range(ai, i) if x not in moved_a)
+        steps.extend(_step(Op.DELETE, x, None, 0.0, parts_a.get(x), None) for x in range(ai, i) if x not in moved_a)
         for y in range(bj, j):
             mv = move_at.get(y)
             if mv is not None:
-                steps.append(Step(Op.MOVE, mv.a, y, mv.score, None, mv.host))
+                steps.append(_step(Op.MOVE, mv.a, y, mv.score, None, mv.host))
             else:
-                steps.append(Step(Op.INSERT, None, y, 0.0, parts_b.get(y)))
+                steps.append(_step(Op.INSERT, None, y, 0.0, parts_b.get(y), None))
         if e is not None:
-            steps.append(Step(e.op, i, j, e.score, None, e.host))
+            steps.append(_step(e.op, i, j, e.score, None, e.host))
         ai, bj = i + 1, j + 1
     return tuple(steps)
 
@@ -356,9 +383,16 @@ class _Aligner:
         if len(qa) == 1 and len(qb) == 1:
             s = self.scorer(qa[0], qb[0], score_cutoff=self.cutoff)
             return [(i0, j0, float(s))] if s >= self.cutoff and s > 0 else []
+        if len(qa) * len(qb) <= _SMALL_GAP:
+            rows = [[float(self.scorer(x, y, score_cutoff=self.cutoff)) for y in qb] for x in qa]
+            if not any(any(r) for r in rows):
+                return []
+            return [(i0 + i, j0 + j, rows[i][j]) for i, j in _dp_small(rows)]
         scores = process.cdist(
             qa, qb, scorer=self.scorer, score_cutoff=self.cutoff, dtype=np.float32, workers=self.workers
         )
+        if not scores.any():
+            return []
         return [(i0 + i, j0 + j, float(scores[i, j])) for i, j in _dp(scores)]
 
     # ---- paragraphs that hold the text of several (or one) of the other version
@@ -433,16 +467,33 @@ class _Aligner:
         free = [x for x in range(len(self.t[other])) if x not in partner[other]]
         if not free:
             return []
+        hosts = [h for h in range(len(self.t[side])) if (e := partner[side].get(h)) is None or e.op is Op.REPLACE]
+        if not hosts:
+            return []
+        # A host holds at least one free member of more than MERGE_MIN_WORDS words (besides its own partner).
+        keys = [self.key(side, h) for h in hosts]
+        joined = "\x00".join(keys)
+        starts = list(itertools.accumulate((len(k) + 1 for k in keys[:-1]), initial=0))
+        held: set[int] = set()
+        for x in free:
+            mk = self.key(other, x)
+            if mk.count(" ") < MERGE_MIN_WORDS:
+                continue
+            at = joined.find(mk)
+            while at >= 0:
+                k = bisect_right(starts, at) - 1
+                held.add(k)
+                at = joined.find(mk, starts[k + 1]) if k + 1 < len(starts) else -1
+        if not held:
+            return []
         free_len = sum(len(self.key(other, x)) for x in free)
         entries = sorted(partner[0].values())
         out = []
-        for h in range(len(self.t[side])):
-            e = partner[side].get(h)
-            if e is not None and e.op is not Op.REPLACE:
-                continue
-            own = None if e is None else (e.b if side == 0 else e.a)
-            hk = self.key(side, h)
+        for k in sorted(held):
+            h, hk = hosts[k], keys[k]
             words = hk.count(" ") + 1
+            e = partner[side].get(h)
+            own = None if e is None else (e.b if side == 0 else e.a)
             if words <= MERGE_MIN_WORDS or free_len + (0 if own is None else len(self.key(other, own))) < CONTAIN_COVER * len(hk):
                 continue
             members = free if own is None else sorted([*free, own])
@@ -475,9 +526,10 @@ class _Aligner:
         lo, hi = window
         cands: list[tuple[int, int, int, int]] = []  # (member, start, end, weight) of each place found
         short: list[tuple[int, str, int]] = []
+        keys = self.k[other]
         for m in members:
-            mk = self.key(other, m)
-            if not mk or len(mk) >= len(hk):
+            mk = keys[m] or self.key(other, m)
+            if len(mk) >= len(hk) or mk not in hk:
                 continue
             mw = mk.count(" ") + 1
             if mw <= MERGE_MIN_WORDS:
@@ -596,10 +648,13 @@ class _Aligner:
 
 def _unique_pairs(ka: Sequence, kb: Sequence) -> list[tuple[int, int]]:
     """Keys unique in both sequences, longest run of them increasing on both sides (patience diff)."""
-    count_a = Counter(ka)
-    count_b = Counter(kb)
     where_b = {k: j for j, k in enumerate(kb)}
-    cand = [(i, where_b[k]) for i, k in enumerate(ka) if count_a[k] == 1 and count_b.get(k) == 1]
+    if len(where_b) == len(kb) and len(set(ka)) == len(ka):  # all unique (the usual case)
+        cand = [(i, where_b[k]) for i, k in enumerate(ka) if k in where_b]
+    else:
+        count_a = Counter(ka)
+        count_b = Counter(kb)
+        cand = [(i, where_b[k]) for i, k in enumerate(ka) if count_a[k] == 1 and count_b.get(k) == 1]
     if all(x[1] < y[1] for x, y in zip(cand, cand[1:])):
         return cand
     return _lis(cand)
@@ -667,6 +722,31 @@ def _heaviest_places(cands: list[tuple[int, int, int, int]]) -> list[tuple[int, 
     while c >= 0:
         out.append(cands[c])
         c = back[c]
+    return out[::-1]
+
+
+def _dp_small(rows: list[list[float]]) -> list[tuple[int, int]]:
+    """:func:`_dp` on a small matrix given as lists (numpy costs more than it saves there)."""
+    n, m = len(rows), len(rows[0])
+    total = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n):
+        prev, cur, row = total[i], total[i + 1], rows[i]
+        for j in range(m):
+            s = row[j]
+            w = s + 1e-4 * (1.0 - (i + j) / (n + m + 1)) if s > 0 else 0.0
+            cur[j + 1] = max(prev[j + 1], prev[j] + w, cur[j])
+    out = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        here = total[i][j]
+        if here == total[i - 1][j]:
+            i -= 1
+        elif here == total[i][j - 1]:
+            j -= 1
+        else:
+            out.append((i - 1, j - 1))
+            i -= 1
+            j -= 1
     return out[::-1]
 
 
@@ -777,7 +857,7 @@ def _heaviest_chain(scored: list[tuple[int, int, float]]) -> list[tuple[int, int
 def word_diff(a: str, b: str, *, max_words: int = MAX_WORDS) -> tuple[WordEdit, ...]:
     """An inline word diff of two paragraphs, as :class:`WordEdit` chunks (see there).
 
-    Words are runs of non-space characters compared exactly; the diff is the longest
+    Words are runs of non-space characters (``str.split``) compared exactly; the diff is the longest
     common subsequence of words (``rapidfuzz.distance.Indel.opcodes``), with a delete
     next to an insert merged into one ``replace``. Beyond ``max_words`` words per side
     (after the common prefix and suffix) the middle becomes one ``replace`` chunk.
@@ -785,8 +865,13 @@ def word_diff(a: str, b: str, *, max_words: int = MAX_WORDS) -> tuple[WordEdit, 
     >>> [(w.op, w.a, w.b) for w in word_diff("the old red car", "the new red car")]
     [('equal', 'the ', 'the '), ('replace', 'old ', 'new '), ('equal', 'red car', 'red car')]
     """
-    wa = _WORD.findall(a)
-    wb = _WORD.findall(b)
+    wa = a.split()
+    wb = b.split()
+    blocks: list[tuple[str, int, int, int, int]] = []
+    if len(wa) <= max_words and len(wb) <= max_words:
+        # Indel.opcodes strips the common prefix and suffix itself
+        blocks = [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in Indel.opcodes(wa, wb)]
+        return _edits(a, b, wa, wb, blocks)
     lo = 0
     while lo < len(wa) and lo < len(wb) and wa[lo] == wb[lo]:
         lo += 1
@@ -794,7 +879,6 @@ def word_diff(a: str, b: str, *, max_words: int = MAX_WORDS) -> tuple[WordEdit, 
     while hi < len(wa) - lo and hi < len(wb) - lo and wa[-1 - hi] == wb[-1 - hi]:
         hi += 1
     mid_a, mid_b = wa[lo : len(wa) - hi], wb[lo : len(wb) - hi]
-    blocks: list[tuple[str, int, int, int, int]] = []
     if lo:
         blocks.append(("equal", 0, lo, 0, lo))
     if mid_a or mid_b:
@@ -805,6 +889,11 @@ def word_diff(a: str, b: str, *, max_words: int = MAX_WORDS) -> tuple[WordEdit, 
                 blocks.append((op.tag, lo + op.src_start, lo + op.src_end, lo + op.dest_start, lo + op.dest_end))
     if hi:
         blocks.append(("equal", len(wa) - hi, len(wa), len(wb) - hi, len(wb)))
+    return _edits(a, b, wa, wb, blocks)
+
+
+def _edits(a: str, b: str, wa: list[str], wb: list[str], blocks) -> tuple[WordEdit, ...]:
+    """Word-level blocks as :class:`WordEdit` chunks: a delete next to an insert is one replace."""
     merged: list[list] = []
     for tag, s1, e1, s2, e2 in blocks:
         if tag != "equal" and merged and merged[-1][0] != "equal":
@@ -813,7 +902,7 @@ def word_diff(a: str, b: str, *, max_words: int = MAX_WORDS) -> tuple[WordEdit, 
             last[3], last[4] = min(last[3], s2), max(last[4], e2)
         else:
             merged.append([tag, s1, e1, s2, e2])
-    sa, sb = _word_starts(a), _word_starts(b)
+    sa, sb = _word_starts(a, wa), _word_starts(b, wb)
     out = []
     for tag, s1, e1, s2, e2 in merged:
         if tag != "equal":
@@ -822,11 +911,14 @@ def word_diff(a: str, b: str, *, max_words: int = MAX_WORDS) -> tuple[WordEdit, 
     return tuple(out)
 
 
-def _word_starts(text: str) -> array:
-    return array("q", (m.start() for m in _WORD.finditer(text)))
+def _word_starts(text: str, words: list[str]) -> list[int]:
+    """Where each word (of ``text.split()``) starts."""
+    if " ".join(words) == text:  # single spaces: the offsets add up
+        return list(itertools.accumulate(map((1).__add__, map(len, words[:-1])), initial=0)) if words else []
+    return [m.start() for m in _WORD.finditer(text)]
 
 
-def _chunk(text: str, starts: array, start: int, end: int) -> str:
+def _chunk(text: str, starts: list[int], start: int, end: int) -> str:
     """The text of words ``start:end`` and the whitespace after them."""
     if start >= end:
         return ""

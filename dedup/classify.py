@@ -64,6 +64,7 @@ paragraph, the evidence that its text is in both versions.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import functools
 import itertools
@@ -75,7 +76,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from dedup import phrases
-from dedup.align import MAX_CELLS, Alignment, Op, WordEdit, align, word_diff
+from dedup.align import MAX_CELLS, Alignment, Op, WordEdit, _record_maker, align, word_diff
 from dedup.chars import fold
 from dedup.document import Document
 from dedup.stats import KeyCounts, ParagraphStats, paragraph_key, paragraph_keys, paragraph_stats
@@ -145,6 +146,11 @@ class DiffRow:
     words: tuple[WordEdit, ...] = ()
 
 
+_row = _record_maker(DiffRow)
+_label = _record_maker(Label)
+_span = _record_maker(Span)
+
+
 def row_as_dict(row: DiffRow) -> dict:
     """The JSON row: ``words`` is always a list (empty unless the row is a replace)."""
     return {
@@ -175,6 +181,7 @@ _RULES: tuple[tuple[Role, str, phrases.PhraseTable, int], ...] = (
     (Role.NAVIGATION, "navigation phrase", _C(phrases.NAVIGATION_PHRASES), 30),
 )
 _MAX_RULE_WORDS = max(r[3] for r in _RULES)
+_PHRASE_RULES = phrases.PhraseRules([rule[2] for rule in _RULES])
 _NAV_WORD = re.compile(rf"(?:{phrases.NAVIGATION_WORDS[0]})", re.IGNORECASE)
 _DATE = _C(phrases.DATE_PHRASES)
 _DATE_WORDS = 16
@@ -185,12 +192,13 @@ _WORDS = re.compile(r"[^\W_]+")
 _ROLE_RANK = {role: k for k, role in enumerate(Role)}
 _PARENTHESISED = re.compile(r"^\([^()]{2,60}\)$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-# Word counting without a regex: ASCII letters and digits (and, after the substitution below,
-# every character outside ASCII) become "a", everything else a space; words are the runs of "a".
+# Word counting without a regex: ASCII letters and digits (and every byte of a character outside
+# ASCII, once those that are not letters or digits are blanked) become "a", everything else a
+# space; words are the runs of "a".
 _RUNS = bytes(ord("a") if chr(c).isalnum() or c >= 128 else ord(" ") for c in range(256))
-_NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]+|_+")
+_NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]")
 # Texts up to this long get a word set for the phrase pre-check; longer ones look words up as substrings.
-_WORD_SET_CHARS = 160
+_WORD_SET_CHARS = 20_000
 
 #: Paragraphs of at most this many words repeated this often in one document are page furniture.
 SHORT_REPEAT_WORDS = 8
@@ -203,22 +211,26 @@ TITLE_REACH = 25
 
 def _count_words(text: str) -> int:
     """Runs of letters and digits (``[^\\W_]+``), the words every word limit counts."""
+    data = text.encode("utf-8", "surrogatepass")
     if not text.isascii():
-        text = _NON_ASCII_NON_WORD.sub(" ", text)
-    return (b" " + text.encode("utf-8", "surrogatepass").translate(_RUNS)).count(b" a")
+        for c in set(_NON_ASCII_NON_WORD.findall(text)):
+            data = data.replace(c.encode("utf-8", "surrogatepass"), b" ")
+    return (b" " + data.translate(_RUNS)).count(b" a")
 
 
 @functools.lru_cache(maxsize=1 << 15)
 def _features(raw: str) -> tuple[str, int, bool, bool]:
     """(text with whitespace collapsed and a leading bullet removed, words, bulleted, ends like a sentence)."""
-    flat = raw if raw.isascii() and not _ODD_SPACE.search(raw) else " ".join(raw.split())
+    odd = "  " in raw or raw[:1] == " " or raw[-1:] == " " or _ODD_SPACE.search(raw)
+    flat = " ".join(raw.split()) if odd else raw
     m = _BULLET.match(flat) if flat[:1] in _BULLET_STARTS else None
     if m and not flat[:1].isdigit():
         flat = flat[m.end():]
     return flat, _count_words(flat), bool(m), flat.endswith(_SENTENCE_END)
 
 
-_ODD_SPACE = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1f]| {2}")
+# Whitespace that " ".join(text.split()) would change (str.isspace characters but a single space).
+_ODD_SPACE = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 _BULLET_STARTS = frozenset("•·▪▫◦‣⁃●○■□►▸➢✓✔*+-–—0123456789 \t\n")
 
 
@@ -245,22 +257,23 @@ class _Hit:
 def _phrase(text: str, words: int, leading: bool) -> _Hit | None:
     """The earliest telling phrase in a paragraph (only one that leads it, if ``leading``)."""
     low = text.lower()
-    wset = phrases.text_words(low) if len(low) <= _WORD_SET_CHARS else None
+    # A phrase that leads the text needs no word list (its pre-check looks words up as substrings).
+    wset = None if (leading and words > _DATE_WORDS) or len(low) > _WORD_SET_CHARS else phrases.text_words(low)
     best: tuple[int, int, Role, str, str] | None = None
-    for rank, (role, name, table, max_words) in enumerate(_RULES):
-        if words > max_words:
+    allowed = [rank for rank, rule in enumerate(_RULES) if words <= rule[3]]
+    found = _PHRASE_RULES.candidates(low, wset, leading=leading, tables=allowed) if allowed else ()
+    for rank, ks in enumerate(found):
+        if not ks:
             continue
-        pattern = table.narrow(low, wset, leading=leading)
-        if pattern is None:
-            continue
-        m = pattern.match(text) if leading else pattern.search(text)
+        role, name, table, _ = _RULES[rank]
+        m = table.first(ks, text, leading=leading)
         if m and (best is None or (m.start(), rank) < best[:2]):
             best = (m.start(), rank, role, name, m.group())
     date = _date_line(text, words, low, wset)
     if date is not None and (best is None or best[2] not in (Role.BYLINE, Role.SYNDICATION)):
         return _Hit(Role.BYLINE, f"date line: {date}", 0, "date")
     if best is None:
-        return _nav_words(text)
+        return _nav_words(text) if words <= 6 else None
     start, _, role, name, found = best
     if role is Role.BYLINE:
         found = text  # a name says more than the keyword before it
@@ -328,13 +341,26 @@ def _copy_key(raw: str) -> str:
 @functools.lru_cache(maxsize=1 << 14)
 def _bigrams(text: str) -> frozenset[tuple[str, str]]:
     """Pairs of consecutive words (case-folded) of the first :data:`PULL_QUOTE_SPAN` words."""
-    words = [m.group().casefold() for m in itertools.islice(_WORDS.finditer(text), PULL_QUOTE_SPAN + 1)]
+    folded = text.casefold()
+    if len(folded) > 20 * PULL_QUOTE_SPAN:
+        words = [m.group() for m in itertools.islice(_WORDS.finditer(folded), PULL_QUOTE_SPAN + 1)]
+    else:
+        words = _WORDS.findall(folded)[: PULL_QUOTE_SPAN + 1]
     return frozenset(zip(words, words[1:]))
 
 
-def _longest_words(text: str, n: int = 3) -> list[str]:
-    words = sorted({w.casefold() for w in _WORDS.findall(text) if len(w) > 3}, key=lambda w: (-len(w), w))
-    return words[:n]
+@functools.lru_cache(maxsize=1 << 14)
+def _casefolded(text: str) -> str:
+    return text.casefold()
+
+
+def _probes(text: str, n: int = 3) -> list[str]:
+    """The longest words of a text (case-folded), to find the paragraphs it may repeat."""
+    words = {w.strip(_PUNCT).casefold() for w in sorted(text.split(), key=len, reverse=True)[: 2 * n]}
+    return [w for w in sorted(words, key=lambda w: (-len(w), w))[:n] if w]
+
+
+_PUNCT = "".join(chr(c) for c in range(0x2000, 0x2070)) + ".,;:!?()[]{}\"'«»‹›¿¡*/|-–—_#@&%$€£+=<>~`^\\"
 
 
 # --------------------------------------------------------------------------- classify one document
@@ -373,9 +399,11 @@ class _Classifier:
         self.side = side
         self.labels: list[Label | None] = [None] * self.n
         self.hits: list[_Hit | None] = [None] * self.n
-        self.first = min(shared) if shared else self.n
-        self.last = max(shared) if shared else -1
-        self._copies: dict[str, list[int]] | None = None
+        self.shared_order = sorted(shared)
+        self.first = self.shared_order[0] if shared else self.n
+        self.last = self.shared_order[-1] if shared else -1
+        self._copies: list[list[int]] | None = None
+        self._shared_low: tuple[str, list[int], list[int]] | None = None
 
     def name(self, i: int) -> str:
         return f"{self.side}{i + 1}"
@@ -387,10 +415,11 @@ class _Classifier:
     def copies(self, i: int) -> list[int]:
         """The paragraphs of this document with the same text as paragraph ``i`` (itself included)."""
         if self._copies is None:
-            self._copies = {}
-            for p in self.paras:
-                self._copies.setdefault(_copy_key(p.raw), []).append(p.index)
-        return self._copies[_copy_key(self.paras[i].raw)]
+            groups: dict[str, list[int]] = {}
+            self._copies = [groups.setdefault(_copy_key(p.raw), []) for p in self.paras]
+            for i2, group in enumerate(self._copies):
+                group.append(i2)
+        return self._copies[i]
 
     def hit(self, i: int) -> _Hit | None:
         p = self.paras[i]
@@ -407,16 +436,16 @@ class _Classifier:
         first, last = self.first, self.last
 
         # Shared paragraphs: body, title, heading, or furniture that both versions kept.
-        for i in sorted(shared):
+        for i in self.shared_order:
             p, hit = paras[i], hits[i]
             if hit is not None and (p.words <= 12 or hit.start == 0):
-                labels[i] = Label(hit.role, hit.evidence + " (in both versions)")
+                labels[i] = _label(hit.role, hit.evidence + " (in both versions)")
             elif p.words <= 12 and (count := self.seen(i)) >= 2 * self.min_documents:
-                labels[i] = Label(Role.NAVIGATION, f"seen in {count} {self.stats.unit} of this folder (in both versions)")
+                labels[i] = _label(Role.NAVIGATION, f"seen in {count} {self.stats.unit} of this folder (in both versions)")
             elif i == first and _headline(p):
-                labels[i] = Label(Role.TITLE, "headline in both versions")
+                labels[i] = _label(Role.TITLE, "headline in both versions")
             elif _heading(p) and self._next_long_shared(i):
-                labels[i] = Label(Role.HEADING, "section heading in both versions")
+                labels[i] = _label(Role.HEADING, "section heading in both versions")
             else:
                 labels[i] = _BODY
 
@@ -430,10 +459,10 @@ class _Classifier:
                 if len(copies) > 1:
                     original = next((c for c in copies if c in shared), copies[0])
                     if original != i:
-                        labels[i] = Label(Role.DUPLICATE, f"repeats paragraph {self.name(original)}")
+                        labels[i] = _label(Role.DUPLICATE, f"repeats paragraph {self.name(original)}")
                         continue
             # 2. a pull quote (or near repeat) of a shared paragraph
-            if p.words >= 4 and shared:
+            if shared and ((4 <= p.words <= 60 and (p.sentence or p.words >= 12)) or _long(p)):
                 lab = self._repeat(p)
                 if lab is not None:
                     labels[i] = lab
@@ -443,11 +472,11 @@ class _Classifier:
             count_docs = self.seen(i)
             if count_docs >= self.min_documents:
                 role = hit.role if hit else Role.NAVIGATION
-                labels[i] = Label(role, f"seen in {count_docs} {self.stats.unit} of this folder")
+                labels[i] = _label(role, f"seen in {count_docs} {self.stats.unit} of this folder")
             elif hit is not None:
-                labels[i] = Label(hit.role, hit.evidence)
+                labels[i] = _label(hit.role, hit.evidence)
             elif p.words <= SHORT_REPEAT_WORDS and len(copies := self.copies(i)) >= SHORT_REPEAT_TIMES:
-                labels[i] = Label(Role.NAVIGATION, f"appears {len(copies)} times in this document")
+                labels[i] = _label(Role.NAVIGATION, f"appears {len(copies)} times in this document")
 
         self._neighbours()
         self._carry()
@@ -461,41 +490,54 @@ class _Classifier:
                 continue
             inside = first < i < last
             if inside and _heading(p):
-                labels[i] = Label(Role.HEADING, "short line between body paragraphs")
+                labels[i] = _label(Role.HEADING, "short line between body paragraphs")
             elif not inside and p.words <= 8 and not p.sentence:
                 where = "before" if i < first else "after"
-                labels[i] = Label(Role.NAVIGATION, f"short line {where} the article")
+                labels[i] = _label(Role.NAVIGATION, f"short line {where} the article")
         self._beyond_furniture()
         for p in paras:
             if labels[p.index] is None:
                 why = "no evidence of boilerplate" + ("" if shared else " (nothing shared)")
-                labels[p.index] = Label(Role.OTHER, why)
+                labels[p.index] = _label(Role.OTHER, why)
         return tuple(labels)  # type: ignore[arg-type]
 
     def _repeat(self, p: _Para) -> Label | None:
         """A pull quote of a longer shared paragraph, or a near repeat of one (bigrams in common)."""
-        g = _bigrams(p.text)
-        if not g:
-            return None
         # Candidates: shared paragraphs holding one of the quote's longest words.
-        probes = _longest_words(p.text) or [w for w, _ in itertools.islice(iter(g), 1)]
+        probes = _probes(p.text)
+        if not probes:
+            return None
+        if self._shared_low is None:
+            order = self.shared_order
+            texts = [_casefolded(self.paras[j].text) for j in order]
+            starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+            self._shared_low = ("\x00".join(texts), starts, order)
+        joined, starts, order = self._shared_low
+        found: set[int] = set()
+        for w in probes:
+            at = joined.find(w)
+            while at >= 0:
+                k = bisect.bisect_right(starts, at) - 1
+                found.add(order[k])
+                at = joined.find(w, starts[k + 1] if k + 1 < len(starts) else len(joined))
+        g: frozenset | None = None
         best_j, best_h = -1, 0
-        for j in sorted(self.shared):
-            q = self.paras[j]
-            low = q.text.casefold()
-            if not any(w in low for w in probes):
-                continue
-            h = len(g & _bigrams(q.text))
+        for j in sorted(found):
+            if g is None:
+                g = _bigrams(p.text)
+                if not g:
+                    return None
+            h = len(g & _bigrams(self.paras[j].text))
             if h > best_h:
                 best_j, best_h = j, h
-        if best_j < 0:
+        if best_j < 0 or g is None:
             return None
         share = best_h / len(g)
         q = self.paras[best_j]
         if share >= 0.8 and _long(p) and q.words <= 1.5 * p.words:
-            return Label(Role.DUPLICATE, f"repeats paragraph {self.name(best_j)}")
+            return _label(Role.DUPLICATE, f"repeats paragraph {self.name(best_j)}")
         if share >= 0.7 and (p.sentence or p.words >= 12) and p.words <= 60 and q.words >= 1.5 * p.words:
-            return Label(Role.PULL_QUOTE, f"repeats body paragraph {self.name(best_j)}")
+            return _label(Role.PULL_QUOTE, f"repeats body paragraph {self.name(best_j)}")
         return None
 
     def _next_long_shared(self, i: int) -> bool:
@@ -518,14 +560,14 @@ class _Classifier:
                     j += step
                 if 0 <= j < n and j not in shared and paras[j].words <= 12 and labels[j] is not None:
                     if labels[j].role is Role.CAPTION and _is_credit(paras[j]):
-                        labels[i] = Label(Role.CAPTION, f"next to a photo credit ({self.name(j)})")
+                        labels[i] = _label(Role.CAPTION, f"next to a photo credit ({self.name(j)})")
                         break
         for p in paras:
             i = p.index
             if labels[i] is None and i not in shared and _name_like(p):
                 for j in (i + 1, i - 1):
                     if 0 <= j < n and labels[j] is not None and labels[j].role is Role.BYLINE and j not in shared:
-                        labels[i] = Label(Role.BYLINE, f"name next to a byline ({self.name(j)})")
+                        labels[i] = _label(Role.BYLINE, f"name next to a byline ({self.name(j)})")
                         break
 
     def _carry(self) -> None:
@@ -553,7 +595,7 @@ class _Classifier:
                     carry = None
                 continue
             if carry is not None and i - since <= _BLOCK_REACH[carry] and _continues(carry, p):
-                labels[i] = Label(carry, f"in a {_BLOCK_NAMES[carry]} block (from {self.name(origin)})")
+                labels[i] = _label(carry, f"in a {_BLOCK_NAMES[carry]} block (from {self.name(origin)})")
 
     def _credit_pairs(self) -> None:
         """Inside the body, a lone sentence followed by a short name-like line is a caption and its credit."""
@@ -573,8 +615,8 @@ class _Classifier:
                 continue
             if after < len(paras) and after not in shared and labels[after] is None:
                 continue
-            labels[i] = Label(Role.CAPTION, f"lone sentence followed by a credit-like line ({self.name(i + 1)})")
-            labels[i + 1] = Label(Role.CAPTION, f"credit-like line after a lone sentence ({self.name(i)})")
+            labels[i] = _label(Role.CAPTION, f"lone sentence followed by a credit-like line ({self.name(i + 1)})")
+            labels[i + 1] = _label(Role.CAPTION, f"credit-like line after a lone sentence ({self.name(i)})")
 
     def _beyond_furniture(self) -> None:
         """Outside the body, text farther out than some furniture takes the role of the nearest furniture."""
@@ -591,7 +633,7 @@ class _Classifier:
                     continue
                 if near is not None:
                     role, j = near
-                    labels[i] = Label(role, f"{where} the article, beyond {role.value.replace('_', ' ')} ({self.name(j)})")
+                    labels[i] = _label(role, f"{where} the article, beyond {role.value.replace('_', ' ')} ({self.name(j)})")
 
     def _titles(self) -> None:
         """The headline (and dek) right before the body; bylines, dates, captions and share bars between are skipped."""
@@ -619,16 +661,15 @@ class _Classifier:
         if any(_headline(paras[k]) for k in found):
             for n, k in enumerate(found):
                 what = "headline before the body" if n == 0 and _headline(paras[k]) else "headline or subtitle before the body"
-                labels[k] = Label(Role.TITLE, what)
+                labels[k] = _label(Role.TITLE, what)
 
 
-_BODY = Label(Role.BODY, "in both versions")
+_BODY = _label(Role.BODY, "in both versions")
 
 
 def _is_credit(p: _Para) -> bool:
     low = p.text.lower()
-    pattern = _CREDIT.narrow(low, phrases.text_words(low))
-    return pattern is not None and pattern.search(p.text) is not None
+    return _CREDIT.search(p.text, low, phrases.text_words(low)) is not None
 
 
 _BLOCK_NAMES = {
@@ -726,8 +767,8 @@ def diff(
     notes.update({("B", h): _split_note("B", h, [*ps, partner_b[h]], "A") for h, ps in pieces_of_b.items()})
     la = classify(a, shared_a, stats=stats, min_documents=min_documents, side="A")
     lb = classify(b, shared_b, stats=stats, min_documents=min_documents, side="B")
-    spans_a = [Span(p.index, p.start, p.end) for p in a.paragraphs]
-    spans_b = [Span(p.index, p.start, p.end) for p in b.paragraphs]
+    spans_a = [_span(p.index, p.start, p.end) for p in a.paragraphs]
+    spans_b = [_span(p.index, p.start, p.end) for p in b.paragraphs]
     rows = []
     for s in steps:
         sa = None if s.a is None else spans_a[s.a]
@@ -736,23 +777,24 @@ def diff(
         if sa is None:
             lab = lb[s.b]
             if s.part_of is not None:
-                lab = Label(lab.role, f"part of A{s.part_of + 1} ({notes['A', s.part_of]}); {lab.evidence}")
+                lab = _label(lab.role, f"part of A{s.part_of + 1} ({notes['A', s.part_of]}); {lab.evidence}")
         elif sb is None:
             lab = la[s.a]
             if s.part_of is not None:
-                lab = Label(lab.role, f"part of B{s.part_of + 1} ({notes['B', s.part_of]}); {lab.evidence}")
+                lab = _label(lab.role, f"part of B{s.part_of + 1} ({notes['B', s.part_of]}); {lab.evidence}")
         else:
             # A paragraph paired with one it contains is described by the container (the piece is part of it).
             lab = la[s.a] if s.host == "a" else lb[s.b] if s.host == "b" else _joint(la[s.a], lb[s.b])
             if s.op is Op.REPLACE:
-                lab = Label(lab.role, lab.evidence + f", edited (similarity {s.score:g})")
+                lab = _label(lab.role, lab.evidence + f", edited (similarity {s.score:g})")
                 words = word_diff(a.text[sa.start : sa.end], b.text[sb.start : sb.end])
             elif s.op is Op.MOVE:
-                lab = Label(lab.role, lab.evidence + ", moved")
-            for key in (("A", s.a), ("B", s.b)):
-                if key in notes:
-                    lab = Label(lab.role, lab.evidence + "; " + notes[key])
-        rows.append(DiffRow(s.op, lab.role, float(s.score), sa, sb, lab.evidence, words))
+                lab = _label(lab.role, lab.evidence + ", moved")
+            if notes:
+                for key in (("A", s.a), ("B", s.b)):
+                    if key in notes:
+                        lab = _label(lab.role, lab.evidence + "; " + notes[key])
+        rows.append(_row(s.op, lab.role, float(s.score), sa, sb, lab.evidence, words))
     return tuple(rows)
 
 

@@ -15,6 +15,7 @@ a site, a person or a story; agency names appear only as photo or wire credits.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 
 __all__ = [
     "AD_PHRASES",
@@ -29,6 +30,7 @@ __all__ = [
     "PAYWALL_PHRASES",
     "RELATED_PHRASES",
     "SYNDICATION_PHRASES",
+    "PhraseRules",
     "PhraseTable",
     "compile_table",
     "text_words",
@@ -344,6 +346,8 @@ NAVIGATION_PHRASES = (
 
 _WORD_RUN = re.compile(r"[^\W_]+")
 _DIGIT = re.compile(r"\d")
+# Without a text's word list, a pre-check of more words than this is taken as passed.
+_SUBSTRING_WORDS = 8
 # Most alternative strings one piece of a pattern is expanded into before it is cut.
 _EXPANSIONS = 64
 # Atoms of a pre-check: ("w", word) the text has this word; ("s", text) it contains this text;
@@ -366,7 +370,8 @@ class PhraseTable:
     """
 
     __slots__ = (
-        "_always", "_compiled", "_digit", "_lead", "_lead_all", "_lead_any", "_needs", "_subs", "_word_set", "_words",
+        "_always", "_compiled", "_digit", "_lead", "_lead_all", "_lead_any", "_lead_by3", "_lead_of", "_lead_short",
+        "_lead_needs", "_needs", "_rest", "_subs", "_word_set", "_words", "patterns",
         "entries", "flags", "pattern",
     )
 
@@ -381,9 +386,14 @@ class PhraseTable:
         lead: dict[str, list[int]] = {}
         lead_any: list[int] = []
         needs: list[tuple[frozenset[_Atom], ...]] = []
+        rest: list[tuple] = []  # the needs an entry found through its index still has to pass
+        lead_of: list[tuple[str, ...] | None] = []
+        scans: list[bool] = []
         for k, entry in enumerate(table):
-            parsed = list(_parser.parse(entry, self.flags).data)
+            parsed = _flat(list(_parser.parse(entry, self.flags).data))
             starts = _lead(parsed)
+            lead_of.append(starts)
+            scans.append(_scans(parsed))
             if starts is None:
                 lead_any.append(k)
             else:
@@ -392,10 +402,12 @@ class PhraseTable:
             found = _needs(parsed)
             needs.append(tuple(found))
             if not found:
+                rest.append(())
                 always.append(k)
                 continue
             # Index each entry by its cheapest test (words, then a digit, then substrings).
             first = min(found, key=_cost)
+            rest.append(tuple(_check(n) for n in found if n is not first))
             if _cost(first) == 0:
                 for _, w in first:
                     words.setdefault(w, []).append(k)
@@ -412,8 +424,41 @@ class PhraseTable:
         self._lead = {x: tuple(ks) for x, ks in lead.items()}
         self._lead_all = tuple(lead)
         self._lead_any = tuple(lead_any)
-        self._needs = tuple(needs)
+        self._lead_of = tuple(lead_of)
+        by3: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+        for x, ks in self._lead.items():
+            if len(x) >= 3:
+                by3.setdefault(x[:3], []).append((x, ks))
+        self._lead_by3 = {k: tuple(v) for k, v in by3.items()}
+        self._lead_short = tuple((x, ks) for x, ks in self._lead.items() if len(x) < 3)
+        self._needs = tuple(tuple(_check(n) for n in ns) for ns in needs)
+        self._rest = tuple(rest)
+        # At the start of a text, an entry is tried as it is (an anchored try fails fast) unless it may scan.
+        self._lead_needs = tuple(n if scan else () for n, scan in zip(self._needs, scans))
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+        #: Each entry compiled on its own.
+        self.patterns = tuple(re.compile(e, self.flags) for e in table)
+
+    def search(self, text: str, low: str | None = None, words: frozenset[str] | None = None) -> re.Match[str] | None:
+        """What ``pattern.search(text)`` finds (``low``/``words`` as for :meth:`candidates`, computed if None)."""
+        low = text.lower() if low is None else low
+        return self.first(self.candidates(low, words), text)
+
+    def match(self, text: str, low: str | None = None, words: frozenset[str] | None = None) -> re.Match[str] | None:
+        """What ``pattern.match(text)`` finds."""
+        low = text.lower() if low is None else low
+        return self.first(self.candidates(low, words, leading=True), text, leading=True)
+
+    def first(self, ks: Sequence[int], text: str, *, leading: bool = False) -> re.Match[str] | None:
+        """The match the alternation of entries ``ks`` (increasing) finds: the leftmost, and there the first entry's."""
+        best: re.Match[str] | None = None
+        for k in ks:
+            m = self.patterns[k].match(text) if leading else self.patterns[k].search(text)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+                if m.start() == 0:
+                    break
+        return best
 
     def candidates(self, low: str, words: frozenset[str] | None = None, *, leading: bool = False) -> tuple[int, ...]:
         """Indexes of the entries that may match a text.
@@ -424,11 +469,11 @@ class PhraseTable:
         """
         if leading:
             found = set(self._lead_any)
-            if low.startswith(self._lead_all):
-                for x in self._lead_all:
-                    if low.startswith(x):
-                        found.update(self._lead[x])
-            return tuple(k for k in sorted(found) if all(_holds(n, low, words) for n in self._needs[k]))
+            for x, ks in (*self._lead_short, *self._lead_by3.get(low[:3], ())):
+                if low.startswith(x):
+                    found.update(ks)
+            needs = self._lead_needs
+            return tuple(k for k in sorted(found) if not needs[k] or _passes(needs[k], low, words))
         found = set(self._always)
         if words is None:
             for w, ks in self._words.items():
@@ -444,19 +489,107 @@ class PhraseTable:
             found.update(self._digit)
         if not found:
             return ()
-        return tuple(k for k in sorted(found) if all(_holds(n, low, words) for n in self._needs[k]))
+        return tuple(k for k in sorted(found) if not self._rest[k] or _passes(self._rest[k], low, words))
 
     def narrow(self, low: str, words: frozenset[str] | None = None, *, leading: bool = False) -> re.Pattern[str] | None:
         """The alternation of the entries that may match this text, or None (see the class docstring)."""
         ks = self.candidates(low, words, leading=leading)
-        if not ks:
-            return None
+        return self._pattern(ks) if ks else None
+
+    def _lead_ok(self, k: int, low: str) -> bool:
+        lead = self._lead_of[k]
+        return lead is None or low.startswith(lead)
+
+    def _pattern(self, ks: tuple[int, ...]) -> re.Pattern[str]:
         pattern = self._compiled.get(ks)
         if pattern is None:
             if len(self._compiled) >= 4096:
                 self._compiled.clear()
             pattern = self._compiled[ks] = re.compile("|".join(f"(?:{self.entries[k]})" for k in ks), self.flags)
         return pattern
+
+
+class PhraseRules:
+    """Several :class:`PhraseTable` s pre-checked together: one look at a text's words for all of them."""
+
+    __slots__ = (
+        "_always", "_digit", "_lead", "_lead_all", "_lead_any", "_lead_by3", "_lead_short", "_subs", "_word_set", "_words",
+        "tables",
+    )
+
+    def __init__(self, tables: Sequence[PhraseTable]) -> None:
+        self.tables = tuple(tables)
+        words: dict[str, list[tuple[int, int]]] = {}
+        subs: dict[str, list[tuple[int, int]]] = {}
+        lead: dict[str, list[tuple[int, int]]] = {}
+        digit: list[tuple[int, int]] = []
+        always: list[tuple[int, int]] = []
+        lead_any: list[tuple[int, int]] = []
+        for t, table in enumerate(self.tables):
+            for w, ks in table._words.items():
+                words.setdefault(w, []).extend((t, k) for k in ks)
+            for v, ks in table._subs:
+                subs.setdefault(v, []).extend((t, k) for k in ks)
+            for x, ks in table._lead.items():
+                lead.setdefault(x, []).extend((t, k) for k in ks)
+            digit.extend((t, k) for k in table._digit)
+            always.extend((t, k) for k in table._always)
+            lead_any.extend((t, k) for k in table._lead_any)
+        self._words = {w: tuple(v) for w, v in words.items()}
+        self._word_set = frozenset(self._words)
+        self._subs = tuple((v, tuple(ks)) for v, ks in subs.items())
+        self._lead = {x: tuple(v) for x, v in lead.items()}
+        self._lead_all = tuple(lead)
+        self._lead_any = tuple(lead_any)
+        # Leading strings by their first three characters (and the shorter ones apart), to find those of a text.
+        by3: dict[str, list[tuple[str, tuple[tuple[int, int], ...]]]] = {}
+        for x, tks in self._lead.items():
+            if len(x) >= 3:
+                by3.setdefault(x[:3], []).append((x, tks))
+        self._lead_by3 = {k: tuple(v) for k, v in by3.items()}
+        self._lead_short = tuple((x, tks) for x, tks in self._lead.items() if len(x) < 3)
+        self._digit = tuple(digit)
+        self._always = tuple(always)
+
+    def candidates(
+        self, low: str, words: frozenset[str] | None, *, leading: bool = False, tables: Collection[int] | None = None
+    ) -> list[tuple[int, ...]]:
+        """For each table (empty for those not in ``tables``), :meth:`PhraseTable.candidates` of a text."""
+        found: set[tuple[int, int]] = set(self._always)
+        if leading:
+            found.update(self._lead_any)
+            for x, tks in (*self._lead_short, *self._lead_by3.get(low[:3], ())):
+                if low.startswith(x):
+                    found.update(tks)
+        else:
+            if words is None:
+                for w, tks in self._words.items():
+                    if w in low:
+                        found.update(tks)
+            else:
+                for w in words & self._word_set:
+                    found.update(self._words[w])
+            for v, tks in self._subs:
+                if v in low:
+                    found.update(tks)
+            if self._digit and _DIGIT.search(low):
+                found.update(self._digit)
+        out: list[tuple[int, ...]] = [()] * len(self.tables)
+        if not found:
+            return out
+        per: dict[int, list[int]] = {}
+        for t, k in found:
+            if tables is None or t in tables:
+                per.setdefault(t, []).append(k)
+        for t, ks in per.items():
+            table = self.tables[t]
+            if leading:
+                needs = table._lead_needs
+                out[t] = tuple(k for k in sorted(ks) if table._lead_ok(k, low) and (not needs[k] or _passes(needs[k], low, words)))
+            else:
+                rest = table._rest
+                out[t] = tuple(k for k in sorted(ks) if not rest[k] or _passes(rest[k], low, words))
+        return out
 
 
 def compile_table(table: tuple[str, ...], *, ignore_case: bool = True) -> PhraseTable:
@@ -473,6 +606,17 @@ _REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT)
 _STARTS = (_C.AT_BEGINNING, _C.AT_BEGINNING_STRING, _C.AT_BOUNDARY)
 _ENDS = (_C.AT_END, _C.AT_END_STRING, _C.AT_BOUNDARY)
 _NONWORD_CATEGORIES = (_C.CATEGORY_SPACE, _C.CATEGORY_NOT_WORD)
+
+
+def _flat(items: list) -> list:
+    """The items of a pattern with its groups opened (a group matches what its items match, in turn)."""
+    out = []
+    for op, av in items:
+        if op is _C.SUBPATTERN:
+            out.extend(_flat(list(av[3].data)))
+        else:
+            out.append((op, av))
+    return out
 
 
 def _is_word_char(c: str) -> bool:
@@ -611,18 +755,30 @@ def _cost(atoms: frozenset[_Atom]) -> int:
     return 0 if kinds == {"w"} else 1 if kinds == {"d"} else 2
 
 
-def _holds(atoms: frozenset[_Atom], low: str, words: frozenset[str] | None) -> bool:
-    """Whether a text passes one set of atoms (a word is looked for as a substring when ``words`` is None)."""
-    for kind, v in atoms:
-        if kind == "d":
-            if _DIGIT.search(low):
-                return True
-        elif kind == "s" or words is None:
-            if v in low:
-                return True
-        elif v in words:
-            return True
-    return False
+def _check(atoms: frozenset[_Atom]) -> tuple[frozenset[str], tuple[str, ...], bool]:
+    """A set of atoms as (its words, its substrings, whether a digit will do), for :func:`_passes`."""
+    return (
+        frozenset(v for kind, v in atoms if kind == "w"),
+        tuple(sorted(v for kind, v in atoms if kind == "s")),
+        any(kind == "d" for kind, _ in atoms),
+    )
+
+
+def _passes(checks, low: str, words: frozenset[str] | None) -> bool:
+    """Whether a text passes every set of atoms (a word is looked for as a substring when ``words`` is None)."""
+    for ws, subs, digit in checks:
+        if ws:
+            if words is not None:
+                if not ws.isdisjoint(words):
+                    continue
+            elif len(ws) > _SUBSTRING_WORDS or any(w in low for w in ws):
+                continue  # without a word list, a long list of words is not worth looking up one by one
+        if subs and any(v in low for v in subs):
+            continue
+        if digit and _DIGIT.search(low):
+            continue
+        return False
+    return True
 
 
 def _needs(items: list) -> list[frozenset[_Atom]]:
@@ -683,14 +839,21 @@ def _best_in(items: list, left: bool, right: bool) -> frozenset[_Atom] | None:
     return max(found, key=_score) if found else None
 
 
+def _zero_width(op, av) -> bool:
+    """An item that consumes nothing: an anchor, a lookaround, or alternatives of those."""
+    if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+        return True
+    return op is _C.BRANCH and all(all(_zero_width(o, a) for o, a in alt.data) for alt in av[1])
+
+
 def _lead(items: list) -> tuple[str, ...] | None:
     """Strings (lower-cased) one of which a match at the start of a text begins with, or None."""
     k = 0
-    while k < len(items) and items[k][0] is _C.AT:
+    while k < len(items) and _zero_width(*items[k]):
         k += 1
     run: set[str] = {""}
     while k < len(items):
-        if items[k][0] is _C.AT:
+        if _zero_width(*items[k]):
             break
         f = _finite([items[k]])
         if f is None:
@@ -703,3 +866,22 @@ def _lead(items: list) -> tuple[str, ...] | None:
     if "" in run:
         return None
     return tuple(sorted(run))
+
+
+def _scans(items: list) -> bool:
+    """Whether matching at one position may scan far: the pattern opens (past anchors and lookarounds,
+    which may themselves scan) with a repeat of arbitrary characters (``.*``, ``[^x]*``, ``\\w+``)."""
+    for op, av in items:
+        if op in (_C.ASSERT, _C.ASSERT_NOT):
+            if _scans(list(av[1].data)):
+                return True
+            continue
+        if op is _C.AT:
+            continue
+        if op is _C.BRANCH:
+            return any(_scans(list(alt.data)) for alt in av[1])
+        if op in _REPEATS and av[1] > 3:
+            item = list(av[2].data)
+            return not (len(item) == 1 and item[0][0] is _C.LITERAL)
+        return False
+    return False
