@@ -354,6 +354,7 @@ def _casefolded(text: str) -> str:
     return text.casefold()
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _probes(text: str, n: int = 3) -> list[str]:
     """The longest words of a text (case-folded), to find the paragraphs it may repeat."""
     words = {w.strip(_PUNCT).casefold() for w in sorted(text.split(), key=len, reverse=True)[: 2 * n]}

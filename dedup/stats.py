@@ -9,10 +9,10 @@ counts, for every key, the documents that hold it, and :class:`ParagraphStats` a
 
 Normalisation, so that "12 Comments" and "3 comments", or "Share this!" and
 "share  this", get one key: the text is folded (:func:`dedup.chars.fold`: NFKC and
-case folding), each run of ASCII digits becomes one ``0``, and everything but letters
-and digits is dropped (spaces too). Text without letters keeps its numbers as they
-are, one space between them ("286,35 €" and "12,50 €" differ, "1 / 4" is "1 4");
-text with neither letters nor digits keeps its symbols, whitespace collapsed. The key is the CRC-32 (high half) and Adler-32 (low half) of
+case folding) and everything but its letters is dropped (spaces, punctuation, and the
+ASCII digits too). Text without letters keeps its numbers as they are, one space
+between them ("286,35 €" and "12,50 €" differ, "1 / 4" is "1 4"); text with neither
+letters nor digits keeps its symbols, whitespace collapsed. The key is the CRC-32 (high half) and Adler-32 (low half) of
 the UTF-8 result: it does not depend on ``PYTHONHASHSEED``, the process or the
 platform. Only paragraphs of at most :data:`KEY_CHARS` characters are keyed: the
 classifier asks only about short lines, and skipping the body keeps this cheap.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -42,13 +43,11 @@ __all__ = [
 
 #: Paragraphs longer than this (in characters) are not keyed nor counted: no boilerplate line the
 #: classifier asks about (30 words at most) is that long but for URLs and very long words.
-KEY_CHARS = 300
+KEY_CHARS = 200
 
-_LOWER_ZERO = bytes(range(256)).lower().translate(bytes.maketrans(b"123456789", b"000000000"))
-_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
-_NOT_WORD = re.compile(r"[\W_]+")
-_ASCII_DIGITS = re.compile(r"[0-9]+")
-_ZEROS = re.compile(rb"00+")
+_LOWER = bytes(range(256)).lower()
+_NOT_LETTER = bytes(c for c in range(128) if not chr(c).isalpha())  # ASCII digits, punctuation, spaces, controls
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _WORDS = re.compile(r"[^\W_]+")
 
 
@@ -60,14 +59,34 @@ def paragraph_key(text: str) -> int:
 @functools.lru_cache(maxsize=1 << 16)
 def _key(text: str) -> int:
     if text.isascii():
-        norm = text.encode("ascii").translate(_LOWER_ZERO, _NOT_ALNUM)
-        if b"00" in norm:
-            norm = _ZEROS.sub(b"0", norm)
+        norm = text.encode("ascii").translate(_LOWER, _NOT_LETTER)
     else:
-        norm = _NOT_WORD.sub("", _ASCII_DIGITS.sub("0", fold(text))).encode("utf-8", "surrogatepass")
-    if not norm.strip(b"0"):  # no letters: the numbers as they are, else the symbols
+        others = set(_NON_ASCII.findall(text))
+        # fold() changes nothing but case when every character outside ASCII folds alone to its lower case
+        if all(map(_folds_alone, others)):
+            folded = text.lower()
+        else:
+            folded = fold(text)
+            others = set(_NON_ASCII.findall(folded))
+        norm = folded.encode("utf-8", "surrogatepass").translate(_LOWER, _NOT_LETTER)
+        for c in others:
+            if not c.isalpha():  # signs and digits outside ASCII go too
+                norm = norm.replace(c.lower().encode("utf-8", "surrogatepass"), b"")
+    if not norm:  # no letters: the numbers as they are, else the symbols
         norm = (" ".join(_WORDS.findall(fold(text))) or " ".join(text.split())).encode("utf-8", "surrogatepass")
     return (zlib.crc32(norm) << 32) | zlib.adler32(norm)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _folds_alone(c: str) -> bool:
+    """Whether folding a text leaves this character as its lower case, whatever is around it."""
+    return c.lower() == fold(c) and len(c.lower()) == 1 and unicodedata.combining(c) == 0 and not _COMPOSES(c)
+
+
+def _COMPOSES(c: str) -> bool:  # noqa: N802 - a predicate table
+    """Characters that NFKC may merge with a neighbour: combining marks and Hangul jamo."""
+    cp = ord(c)
+    return 0x1100 <= cp <= 0x11FF or 0xA960 <= cp <= 0xA97F or 0xD7B0 <= cp <= 0xD7FF or unicodedata.category(c)[0] == "M"
 
 
 def paragraph_keys(doc: Document) -> np.ndarray:
