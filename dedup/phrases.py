@@ -378,7 +378,7 @@ class PhraseTable:
 
     __slots__ = (
         "_always", "_compiled", "_digit", "_lead", "_lead_all", "_lead_any", "_lead_by3", "_lead_of", "_lead_short",
-        "_lead_needs", "_needs", "_rest", "_subs", "_word_set", "_words", "patterns",
+        "_lead_needs", "_lead_plain", "_lead_scan", "_needs", "_rest", "_subs", "_word_set", "_words", "patterns",
         "entries", "flags", "pattern",
     )
 
@@ -442,6 +442,8 @@ class PhraseTable:
         self._rest = tuple(rest)
         # At the start of a text, an entry is tried as it is (an anchored try fails fast) unless it may scan.
         self._lead_needs = tuple(n if scan else () for n, scan in zip(self._needs, scans))
+        self._lead_plain = tuple(k for k in self._lead_any if not self._lead_needs[k])
+        self._lead_scan = tuple(k for k in self._lead_any if self._lead_needs[k])
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
         #: Each entry compiled on its own.
         self.patterns = tuple(re.compile(e, self.flags) for e in table)
@@ -562,13 +564,10 @@ class PhraseRules:
         self, low: str, words: frozenset[str] | None, *, leading: bool = False, tables: Collection[int] | None = None
     ) -> list[tuple[int, ...]]:
         """For each table (empty for those not in ``tables``), :meth:`PhraseTable.candidates` of a text."""
-        found: set[tuple[int, int]] = set(self._always)
         if leading:
-            found.update(self._lead_any)
-            for x, tks in (*self._lead_short, *self._lead_by3.get(low[:3], ())):
-                if low.startswith(x):
-                    found.update(tks)
-        else:
+            return self._lead_candidates(low, words, range(len(self.tables)) if tables is None else tables)
+        found: set[tuple[int, int]] = set(self._always)
+        if True:
             if words is None:
                 for w, tks in self._words.items():
                     if w in low:
@@ -589,13 +588,34 @@ class PhraseRules:
             if tables is None or t in tables:
                 per.setdefault(t, []).append(k)
         for t, ks in per.items():
+            rest = self.tables[t]._rest
+            out[t] = tuple(k for k in sorted(ks) if not rest[k] or _passes(rest[k], low, words))
+        return out
+
+    def _lead_candidates(self, low: str, words, tables: Collection[int]) -> list[tuple[int, ...]]:
+        """:meth:`candidates` for a match at the start of the text."""
+        out: list[tuple[int, ...]] = [()] * len(self.tables)
+        extra: dict[int, list[int]] = {}
+        for x, tks in self._lead_short:
+            if low.startswith(x):
+                for t, k in tks:
+                    extra.setdefault(t, []).append(k)
+        for x, tks in self._lead_by3.get(low[:3], ()):
+            if low.startswith(x):
+                for t, k in tks:
+                    extra.setdefault(t, []).append(k)
+        for t in tables:
             table = self.tables[t]
-            if leading:
+            ks = table._lead_plain
+            for k in table._lead_scan:  # entries that may scan far are pre-checked
+                if _passes(table._needs[k], low, words):
+                    ks = (*ks, k)
+            more = extra.get(t)
+            if more:
                 needs = table._lead_needs
-                out[t] = tuple(k for k in sorted(ks) if table._lead_ok(k, low) and (not needs[k] or _passes(needs[k], low, words)))
-            else:
-                rest = table._rest
-                out[t] = tuple(k for k in sorted(ks) if not rest[k] or _passes(rest[k], low, words))
+                ks = (*ks, *(k for k in more if not needs[k] or _passes(needs[k], low, words)))
+            if ks:
+                out[t] = tuple(sorted(set(ks))) if more or table._lead_scan else ks
         return out
 
 
@@ -876,8 +896,8 @@ def _lead(items: list) -> tuple[str, ...] | None:
 
 
 def _scans(items: list) -> bool:
-    """Whether matching at one position may scan far: the pattern opens (past anchors and lookarounds,
-    which may themselves scan) with a repeat of arbitrary characters (``.*``, ``[^x]*``, ``\\w+``)."""
+    """Whether trying the pattern at one position may scan far: it opens (past anchors, and in
+    lookarounds) with a long repeat of anything but a few characters (``.*``, ``[^|]{1,30}``)."""
     for op, av in items:
         if op in (_C.ASSERT, _C.ASSERT_NOT):
             if _scans(list(av[1].data)):
@@ -887,8 +907,33 @@ def _scans(items: list) -> bool:
             continue
         if op is _C.BRANCH:
             return any(_scans(list(alt.data)) for alt in av[1])
-        if op in _REPEATS and av[1] > 3:
+        if op is _C.SUBPATTERN:
+            return _scans(list(av[3].data))
+        if op in _REPEATS:
             item = list(av[2].data)
-            return not (len(item) == 1 and item[0][0] is _C.LITERAL)
+            return (av[1] > 3 and _opens_wide(item)) or _scans(item)
         return False
+    return False
+
+
+def _opens_wide(items: list) -> bool:
+    """Whether a pattern's first character may be almost anything (``.``, ``[^x]``, ``\\S``, ``\\W``)."""
+    for op, av in items:
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+            continue
+        if op is _C.ANY or op is _C.NOT_LITERAL:
+            return True
+        if op is _C.IN:
+            return bool(av) and (av[0][0] is _C.NEGATE or any(
+                o is _C.CATEGORY and a in (_C.CATEGORY_NOT_SPACE, _C.CATEGORY_NOT_WORD, _C.CATEGORY_NOT_DIGIT) for o, a in av))
+        if op is _C.CATEGORY:
+            return av in (_C.CATEGORY_NOT_SPACE, _C.CATEGORY_NOT_WORD, _C.CATEGORY_NOT_DIGIT)
+        if op is _C.SUBPATTERN:
+            return _opens_wide(list(av[3].data))
+        if op is _C.BRANCH:
+            return any(_opens_wide(list(alt.data)) for alt in av[1])
+        if op in _REPEATS:
+            return _opens_wide(list(av[2].data))
+        return False
+    return False
     return False
