@@ -296,18 +296,21 @@ def _order(
     moved_a = {e.a for e in moves}
     move_at = {e.b: e for e in moves}
     steps: list[Step] = []
+    add, step, delete, insert, move = steps.append, _step, Op.DELETE, Op.INSERT, Op.MOVE
     ai = bj = 0
     for e in [*entries, None]:
         i, j = (n, m) if e is None else (e.a, e.b)
-        steps.extend(_step(Op.DELETE, x, None, 0.0, parts_a.get(x), None) for x in range(ai, i) if x not in moved_a)
+        for x in range(ai, i):
+            if x not in moved_a:
+                add(step(delete, x, None, 0.0, parts_a.get(x), None))
         for y in range(bj, j):
             mv = move_at.get(y)
             if mv is not None:
-                steps.append(_step(Op.MOVE, mv.a, y, mv.score, None, mv.host))
+                add(step(move, mv.a, y, mv.score, None, mv.host))
             else:
-                steps.append(_step(Op.INSERT, None, y, 0.0, parts_b.get(y), None))
+                add(step(insert, None, y, 0.0, parts_b.get(y), None))
         if e is not None:
-            steps.append(_step(e.op, i, j, e.score, None, e.host))
+            add(step(e.op, i, j, e.score, None, e.host))
         ai, bj = i + 1, j + 1
     return tuple(steps)
 
@@ -623,7 +626,14 @@ class _Aligner:
         if rest_a and rest_b:
             qa = [_clip(self.key(0, i)) for i in rest_a]
             qb = [_clip(self.key(1, j)) for j in rest_b]
-            if len(qa) * len(qb) > self.max_cells:
+            if len(qa) * len(qb) <= _SMALL_GAP * 4:
+                scored = []
+                for i, x in enumerate(qa):
+                    for j, y in enumerate(qb):
+                        s = self.scorer(x, y, score_cutoff=cutoff)
+                        if s >= cutoff and s > 0:
+                            scored.append((float(s), i, j))
+            elif len(qa) * len(qb) > self.max_cells:
                 scored = []
                 for i, j in _sparse_candidates(qa, qb):
                     s = self.scorer(qa[i], qb[j], score_cutoff=cutoff)

@@ -378,7 +378,8 @@ class PhraseTable:
 
     __slots__ = (
         "_always", "_compiled", "_digit", "_lead", "_lead_all", "_lead_any", "_lead_by3", "_lead_of", "_lead_short",
-        "_lead_needs", "_lead_plain", "_lead_scan", "_needs", "_rest", "_subs", "_word_set", "_words", "patterns",
+        "_lead_needs", "_lead_plain", "_lead_plain_pattern", "_lead_scan", "_needs", "_rest", "_subs", "_word_set",
+        "_words", "patterns",
         "entries", "flags", "pattern",
     )
 
@@ -386,6 +387,7 @@ class PhraseTable:
         self.entries = table
         self.flags = re.IGNORECASE if ignore_case else 0
         self.pattern = re.compile("|".join(f"(?:{e})" for e in table), self.flags)
+        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
         words: dict[str, list[int]] = {}
         subs: dict[str, list[int]] = {}
         digit: list[int] = []
@@ -444,7 +446,8 @@ class PhraseTable:
         self._lead_needs = tuple(n if scan else () for n, scan in zip(self._needs, scans))
         self._lead_plain = tuple(k for k in self._lead_any if not self._lead_needs[k])
         self._lead_scan = tuple(k for k in self._lead_any if self._lead_needs[k])
-        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+        # those tried together at the start of every text: one alternation, compiled once
+        self._lead_plain_pattern = self._pattern(self._lead_plain) if len(self._lead_plain) > 1 else None
         #: Each entry compiled on its own.
         self.patterns = tuple(re.compile(e, self.flags) for e in table)
 
@@ -460,6 +463,8 @@ class PhraseTable:
 
     def first(self, ks: Sequence[int], text: str, *, leading: bool = False) -> re.Match[str] | None:
         """The match the alternation of entries ``ks`` (increasing) finds: the leftmost, and there the first entry's."""
+        if leading and ks is self._lead_plain and self._lead_plain_pattern is not None:
+            return self._lead_plain_pattern.match(text)
         best: re.Match[str] | None = None
         for k in ks:
             m = self.patterns[k].match(text) if leading else self.patterns[k].search(text)
@@ -607,15 +612,12 @@ class PhraseRules:
         for t in tables:
             table = self.tables[t]
             ks = table._lead_plain
-            for k in table._lead_scan:  # entries that may scan far are pre-checked
-                if _passes(table._needs[k], low, words):
-                    ks = (*ks, k)
+            added = [k for k in table._lead_scan if _passes(table._needs[k], low, words)]  # those may scan far
             more = extra.get(t)
             if more:
                 needs = table._lead_needs
-                ks = (*ks, *(k for k in more if not needs[k] or _passes(needs[k], low, words)))
-            if ks:
-                out[t] = tuple(sorted(set(ks))) if more or table._lead_scan else ks
+                added.extend(k for k in more if not needs[k] or _passes(needs[k], low, words))
+            out[t] = tuple(sorted({*ks, *added})) if added else ks
         return out
 
 
