@@ -77,7 +77,6 @@ from rapidfuzz.utils import default_process
 
 from dedup import phrases
 from dedup.align import MAX_CELLS, Alignment, Op, WordEdit, _record_maker, align, word_diff
-from dedup.chars import fold
 from dedup.document import Document
 from dedup.stats import KeyCounts, ParagraphStats, paragraph_key, paragraph_keys, paragraph_stats
 
@@ -325,17 +324,18 @@ def _long(p: _Para) -> bool:
     return p.words >= 10 or (p.words >= SHORT_REPEAT_WORDS and p.sentence)
 
 
-_LOWER = bytes(range(256)).lower()
 _NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 @functools.lru_cache(maxsize=1 << 15)
-def _copy_key(raw: str) -> str:
-    """What two copies of a paragraph share: its letters and digits, folded."""
-    if raw.isascii():
-        return raw.encode("ascii").translate(_LOWER, _NOT_ALNUM).decode("ascii") or raw
-    return _NOT_WORD.sub("", fold(raw)) or raw
+def _copy_key(raw: str) -> bytes:
+    """What two copies of a paragraph share: its letters and digits, lower-cased."""
+    low = raw.lower()
+    data = low.encode("utf-8", "surrogatepass").translate(None, _NOT_ALNUM)
+    if not raw.isascii():
+        for c in set(_NON_ASCII_NON_WORD.findall(low)):
+            data = data.replace(c.encode("utf-8", "surrogatepass"), b"")
+    return data or raw.encode("utf-8", "surrogatepass")
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -416,7 +416,7 @@ class _Classifier:
     def copies(self, i: int) -> list[int]:
         """The paragraphs of this document with the same text as paragraph ``i`` (itself included)."""
         if self._copies is None:
-            groups: dict[str, list[int]] = {}
+            groups: dict[bytes, list[int]] = {}
             self._copies = [groups.setdefault(_copy_key(p.raw), []) for p in self.paras]
             for i2, group in enumerate(self._copies):
                 group.append(i2)
