@@ -46,7 +46,8 @@ Bounds: scores are computed on at most :data:`SCORE_CHARS` characters of each pa
 (its head and tail); a gap of more than ``max_cells`` paragraph pairs is not scored
 densely but through candidate pairs that share rare word trigrams (each paragraph keeps
 its best few candidates), aligned by a heaviest-increasing-subsequence pass; the split
-search tests at most ``max_cells`` host-piece pairs; word diffs of very long paragraphs
+search tests at most ``max_cells`` host-piece pairs and reads at most 256 characters of
+host text per cell of ``max_cells`` to find them; word diffs of very long paragraphs
 diff only up to ``max_words`` words after common prefix and suffix. Memory therefore
 stays linear in the text plus ``max_cells``.
 
@@ -115,6 +116,8 @@ _GLUED_WORDS = 8
 _SHORT_GAP_WORDS = 3
 # Places in the host looked at for one piece (a sentence may occur in it more than once).
 _PLACES = 8
+# The split search reads at most this many characters of host text per paragraph pair of max_cells.
+_SCAN_CHARS_PER_CELL = 256
 # Gaps of at most this many paragraph pairs are scored and aligned in plain Python, not numpy.
 _SMALL_GAP = 16
 
@@ -478,10 +481,14 @@ class _Aligner:
         joined = "\x00".join(keys)
         starts = list(itertools.accumulate((len(k) + 1 for k in keys[:-1]), initial=0))
         held: set[int] = set()
+        scan = budget[0] * _SCAN_CHARS_PER_CELL  # characters of host text the search may read
         for x in free:
             mk = self.key(other, x)
             if mk.count(" ") < MERGE_MIN_WORDS:
                 continue
+            scan -= len(joined)
+            if scan < 0:
+                break
             at = joined.find(mk)
             while at >= 0:
                 k = bisect_right(starts, at) - 1
