@@ -18,6 +18,7 @@ import json
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -453,7 +454,7 @@ def _jsonl_records(
             continue
         try:
             record = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        except (ValueError, RecursionError) as err:  # ValueError: also not UTF-8, an integer of 5,000 digits
             yield here, lineno, Skipped(where, f"invalid JSON ({_json_reason(err)})")
             continue
         if not isinstance(record, dict):
@@ -480,7 +481,13 @@ def _jsonl_records(
 def _json_reason(err: Exception) -> str:
     if isinstance(err, json.JSONDecodeError):
         return f"{err.msg} at column {err.colno}"
-    return "not UTF-8"
+    if isinstance(err, UnicodeDecodeError):
+        return "not UTF-8"
+    if isinstance(err, RecursionError):
+        return "nested too deeply"
+    if "integer string conversion" in str(err):
+        return f"an integer of more than {sys.get_int_max_str_digits()} digits"
+    return str(err).split("\n", 1)[0]
 
 
 # --------------------------------------------------------------------------- decoding

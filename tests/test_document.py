@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -288,6 +289,24 @@ def test_jsonl_records(tmp_path):
     assert reasons["corpus.jsonl:3"] == "no 'body' field (see --text-field)"
     assert reasons["corpus.jsonl:5"] == "not a JSON object"
     assert reasons["corpus.jsonl:7"] == "duplicate 'id' 'n1'"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}", "invalid JSON (nested too deeply)"),
+        ('{"id": ' + "1" * 5000 + ', "text": "An integer id of 5,000 digits."}',
+         f"invalid JSON (an integer of more than {sys.get_int_max_str_digits()} digits)"),
+    ],
+    ids=["nested-100000", "integer-5000-digits"],
+)
+def test_a_jsonl_line_python_cannot_parse_is_skipped_and_the_rest_is_read(tmp_path, line, reason):
+    """json.loads raises RecursionError and a plain ValueError too: one line, not the run."""
+    f = tmp_path / "c.jsonl"
+    f.write_text(json.dumps({"id": "a", "text": "Before."}) + "\n" + line + "\n" + json.dumps({"id": "b", "text": "After."}))
+    docs, skipped = docs_and_skips(f)
+    assert [d.id for d in docs] == ["c.jsonl#a", "c.jsonl#b"]
+    assert [(s.path, s.reason) for s in skipped] == [("c.jsonl:2", reason)]
 
 
 def test_reading_never_writes(tmp_path):
