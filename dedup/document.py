@@ -552,7 +552,10 @@ def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            text, encoding = _decode_other(data, path)
+            text = _mostly_utf8(data)
+            encoding = "utf-8"
+            if text is None:
+                text, encoding = _decode_other(data, path)
     if encoding in ("utf-8", "utf-8-sig"):  # control characters are single bytes: count those, much faster
         sample = data[:65536]
         controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
@@ -564,6 +567,25 @@ def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, encoding
+
+
+#: UTF-8 with a few bad bytes (a scrape cut mid-character, one stray Latin-1 byte) stays UTF-8, the
+#: bad bytes replaced by U+FFFD, while at least this many of its non-ASCII characters are valid.
+MIN_VALID_UTF8_SHARE = 0.8
+_NON_ASCII = bytes(range(0x80, 0x100))
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The text of UTF-8 data with a few invalid bytes, or None when it does not look like UTF-8.
+
+    Guessing another encoding for the whole file would turn every accented letter into
+    mojibake (charset-normalizer reads such a file as cp932 or cp1252); files with no valid
+    multi-byte character at all (Latin-1, cp1252) are left to the guess.
+    """
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    non_ascii = len(text) - len(data.translate(None, _NON_ASCII))  # ASCII bytes decode one to one
+    return text if non_ascii - bad >= MIN_VALID_UTF8_SHARE * non_ascii else None
 
 
 def _decode_other(data: bytes, path: str) -> tuple[str, str]:

@@ -131,6 +131,17 @@ def test_decode_latin1_through_charset_detection():
     assert encoding.lower().replace("_", "-") in {"latin-1", "iso-8859-1", "cp1252", "windows-1252", "iso-8859-15"}
 
 
+@pytest.mark.parametrize("junk", [b"\xff", b"\xc3", b"\xe2\x80", b"\xe9t\xe9"], ids=["ff", "cut-2", "cut-3", "latin-1"])
+def test_utf8_with_a_few_bad_bytes_stays_utf8(junk):
+    """One bad byte in a UTF-8 file must not make the whole file another encoding's mojibake."""
+    text = "Le président a déclaré que la situation était très préoccupante à côté du théâtre.\n" * 10
+    data = text.encode()
+    damaged = data[:301] + junk + data[301:] + junk  # byte 301 starts a character
+    got, encoding = decode(damaged)
+    assert (got, encoding) == (damaged.decode("utf-8", "replace"), "utf-8")
+    assert got.count("président") == 10 and 2 <= got.count("\ufffd") <= 4
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
