@@ -103,7 +103,11 @@ def _main(
 
 
 def _err(message: str) -> None:
-    typer.echo(f"dedup: {message}", err=True)
+    """One line on stderr. File names and JSONL ids in it are data: a newline or an escape
+    sequence in one is shown escaped, never sent to the terminal as it is."""
+    from dedup.render.view import printable
+
+    typer.echo(f"dedup: {printable(message)}", err=True)
 
 
 # --------------------------------------------------------------------------- progress
@@ -504,8 +508,11 @@ def check(
         _err(f"skipped {s.path}: {s.reason}")
     for s in outcome.errors:
         _err(f"{s.path}: {s.reason}")
-    lines = [
-        f"{f.path}: near-duplicate of {f.other} (jaccard {f.jaccard:.2f}, containment {f.containment:.2f})"
+    from dedup.render.view import printable
+
+    lines = [  # one line each, whatever the file names hold
+        f"{printable(f.path)}: near-duplicate of {printable(f.other)} "
+        f"(jaccard {f.jaccard:.2f}, containment {f.containment:.2f})"
         for f in outcome.findings
     ]
     if lines:

@@ -69,6 +69,18 @@ def test_skipped_files_are_named_on_stderr_and_the_run_goes_on(tmp_path):
     assert len(json.loads(result.stdout)["pairs"]) == 1
 
 
+def test_a_file_name_with_a_newline_or_an_escape_sequence_is_one_escaped_line(tmp_path):
+    (tmp_path / "new\nline.txt").write_bytes(b"")
+    (tmp_path / "title\x1b]0;pwned\x07.txt").write_bytes(b"")
+    result = invoke("report", tmp_path, "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "dedup: skipped new\\nline.txt: empty file\n"
+        "dedup: skipped title\\x1b]0;pwned\\x07.txt: empty file\n"
+    )
+    assert [s["path"] for s in json.loads(result.stdout)["skipped"]] == ["new\nline.txt", "title\x1b]0;pwned\x07.txt"]
+
+
 def test_human_report_shows_the_pair_and_figures():
     result = invoke("report", SEEDS)
     assert result.exit_code == 0

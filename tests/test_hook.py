@@ -321,6 +321,17 @@ def test_cli_exit_codes_stdout_and_stderr(tmp_path, monkeypatch):
     assert (result.exit_code, result.stdout, result.stderr) == (2, SEED_LINE + "\n", "dedup: gone.txt: no such file\n")
 
 
+def test_cli_a_finding_is_one_line_whatever_the_file_names_hold(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    write(corpus, {"old\nname\x1b[2J.txt": TEXT_A})
+    write(tmp_path, {"new\x9b.txt": TEXT_B})
+    result = invoke(tmp_path, monkeypatch, "new\x9b.txt", "--against", corpus)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == (
+        "new\\x9b.txt: near-duplicate of old\\nname\\x1b[2J.txt (jaccard 0.86, containment 0.93)\n"
+    )
+
+
 def test_cli_lines_are_sorted(tmp_path, monkeypatch):
     repo = make_repo(tmp_path / "repo", {A: TEXT_A})
     write(repo, {"c.txt": TEXT_B, "b.txt": TEXT_A, "a.txt": TEXT_B})
