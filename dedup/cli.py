@@ -391,7 +391,9 @@ def json_line(obj) -> str:
     """One JSON Lines record: compact, sorted keys, UTF-8."""
     import json
 
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    from dedup.render.json import escape_unsafe
+
+    return escape_unsafe(json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))) + "\n"
 
 
 # --------------------------------------------------------------------------- entry point

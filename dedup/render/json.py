@@ -14,11 +14,12 @@ Ids are sorted, ``a < b`` in every pair, every list is sorted.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, is_dataclass
 
 from dedup.pipeline import Report
 
-__all__ = ["VERSION", "dumps", "pair_dict", "report_dict", "to_json"]
+__all__ = ["VERSION", "dumps", "escape_unsafe", "pair_dict", "report_dict", "to_json"]
 
 VERSION = 1
 
@@ -77,7 +78,19 @@ def dumps(obj) -> str:
         obj = asdict(obj)
     out: list[str] = []
     _write(obj, 0, out)
-    return "".join(out)
+    return escape_unsafe("".join(out))
+
+
+# Left as they are by ensure_ascii=False, and only ever inside strings: DEL and C1 controls (a
+# terminal acts on them), U+2028/U+2029 (line breaks to JavaScript), lone surrogates (bytes of
+# a file name that are not UTF-8: as \udcXX the output stays valid UTF-8, and Python's
+# json.loads gives the name back for os.fsencode).
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def escape_unsafe(text: str) -> str:
+    """JSON text with those characters as ``\\u`` escapes: the same data, safe to print."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text) if _UNSAFE.search(text) else text
 
 
 def _spread(obj) -> bool:
