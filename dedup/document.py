@@ -121,12 +121,17 @@ def find_sources(
     taken from them, and names starting with ``.`` are left out unless ``hidden``.
     Ids are POSIX paths relative to the scanned root: the folder given, or the common
     parent folder of everything given. A file reached twice (two arguments, symbolic
-    links) is read once. Nothing is opened here beyond ``stat`` and ``scandir``.
+    links) is read once. Symbolic links found in a folder are followed as long as they
+    stay inside the folders given: one that leads out of them (``link -> /``, ``x.txt ->
+    ~/.ssh/...`` in an unpacked archive) is skipped, so a folder cannot make dedup read,
+    and show, files the user did not name. Nothing is opened here beyond ``stat`` and
+    ``scandir``.
     """
     if not paths:
         raise ValueError("paths: give at least one file or folder")
     given = [os.path.abspath(os.fspath(p)) for p in paths]
     root = _scan_root(given)
+    folders = tuple(os.path.realpath(p) for p in given if os.path.isdir(p))
     sources: list[Source] = []
     skipped: list[Skipped] = []
     seen: dict[tuple[int, int], str] = {}
@@ -158,7 +163,7 @@ def find_sources(
             skipped.append(Skipped(shown, _os_reason(err)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            _walk(path, root, hidden, add_file, skipped)
+            _walk(path, root, hidden, add_file, skipped, folders)
         elif stat.S_ISREG(st.st_mode):
             add_file(path, st, explicit=True)
         else:
@@ -187,8 +192,13 @@ def _relative_id(path: str, root: str) -> str:
     return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
 
-def _walk(top: str, root: str, hidden: bool, add_file, skipped: list[Skipped]) -> None:
-    """Iterative, sorted, symlink-loop-safe walk (``os.walk`` follows loops forever)."""
+def _inside(path: str, folders: tuple[str, ...]) -> bool:
+    return any(path == f or path.startswith(f if f.endswith(os.sep) else f + os.sep) for f in folders)
+
+
+def _walk(top: str, root: str, hidden: bool, add_file, skipped: list[Skipped], folders: tuple[str, ...]) -> None:
+    """Iterative, sorted, symlink-loop-safe walk (``os.walk`` follows loops forever) that
+    follows symbolic links only within ``folders`` (real paths)."""
     visited: set[tuple[int, int]] = set()
     try:
         st = os.stat(top)
@@ -217,7 +227,14 @@ def _walk(top: str, root: str, hidden: bool, add_file, skipped: list[Skipped]) -
             except OSError as err:
                 skipped.append(Skipped(_relative_id(entry.path, root), _os_reason(err)))
                 continue
-            if stat.S_ISDIR(st.st_mode):
+            is_dir = stat.S_ISDIR(st.st_mode)
+            known = is_dir or SUFFIXES.get(os.path.splitext(entry.name)[1].lower())
+            if entry.is_symlink() and not _inside(os.path.realpath(entry.path), folders):
+                if known:
+                    where = _relative_id(entry.path, root) + "/" * is_dir
+                    skipped.append(Skipped(where, "symbolic link out of the folders given"))
+                continue
+            if is_dir:
                 key = (st.st_dev, st.st_ino)
                 if key in visited:
                     continue  # a symbolic link back into a folder already walked
@@ -225,6 +242,8 @@ def _walk(top: str, root: str, hidden: bool, add_file, skipped: list[Skipped]) -
                 subfolders.append(entry.path)
             elif stat.S_ISREG(st.st_mode):
                 add_file(entry.path, st, explicit=False)
+            elif known:
+                skipped.append(Skipped(_relative_id(entry.path, root), "not a regular file"))
         stack.extend(reversed(subfolders))
 
 

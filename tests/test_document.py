@@ -263,6 +263,38 @@ def test_same_file_twice_and_symlink_loop(tmp_path):
     assert {s.reason for s in skipped} == {"same file as a.txt"}
 
 
+def test_symbolic_links_out_of_the_folder_are_not_followed(tmp_path):
+    """An unpacked archive may hold links to / or to a private file: they are named, not read."""
+    (tmp_path / "private.txt").write_text("private words that must stay out of any report")
+    folder = tmp_path / "scraped"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("alpha beta gamma")
+    (folder / "leak.txt").symlink_to(tmp_path / "private.txt")
+    (folder / "root").symlink_to("/")
+    (folder / "up").symlink_to("..")
+    (folder / "sub" / "inside.txt").symlink_to("../a.txt")  # inside: followed (and read once)
+    (folder / "sub" / "here").symlink_to(folder)
+    (folder / "other.bin").symlink_to(tmp_path / "private.txt")  # not a type the walk reads: ignored
+    docs, skipped = docs_and_skips(folder)
+    assert [d.id for d in docs] == ["a.txt"]
+    assert [(s.path, s.reason) for s in skipped] == [
+        ("leak.txt", "symbolic link out of the folders given"),
+        ("root/", "symbolic link out of the folders given"),
+        ("sub/inside.txt", "same file as a.txt"),
+        ("up/", "symbolic link out of the folders given"),
+    ]
+    # named on the command line, a link is read wherever it leads
+    docs, skipped = docs_and_skips(folder / "leak.txt")
+    assert [d.text for d in docs] == ["private words that must stay out of any report"] and not skipped
+
+
+def test_a_fifo_in_a_folder_is_named_and_never_opened(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    os.mkfifo(tmp_path / "pipe.bin")
+    docs, skipped = docs_and_skips(tmp_path)
+    assert docs == [] and skipped == [Skipped("pipe.txt", "not a regular file")]
+
+
 def test_ids_relative_to_common_parent(tmp_path):
     for name in ("x/one.txt", "y/two.txt"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
