@@ -146,7 +146,8 @@ def find_sources(
         ident = _relative_id(path, root)
         key = (st.st_dev, st.st_ino)
         if key in seen:
-            skipped.append(Skipped(ident, f"same file as {seen[key]}"))
+            if seen[key] != ident:  # another name for it (a link); the same path twice is no news
+                skipped.append(Skipped(ident, f"same file as {seen[key]}"))
             return
         seen[key] = ident
         sources.append(Source(path, ident, fmt, st.st_size))

@@ -288,6 +288,14 @@ def test_symbolic_links_out_of_the_folder_are_not_followed(tmp_path):
     assert [d.text for d in docs] == ["private words that must stay out of any report"] and not skipped
 
 
+def test_the_same_path_given_twice_is_read_once_without_a_message(tmp_path):
+    (tmp_path / "a.txt").write_text("alpha beta")
+    os.link(tmp_path / "a.txt", tmp_path / "hard.txt")
+    docs, skipped = docs_and_skips(tmp_path, tmp_path / "a.txt", tmp_path / "." / "a.txt")
+    assert [d.id for d in docs] == ["a.txt"]
+    assert skipped == [Skipped("hard.txt", "same file as a.txt")]  # another name: worth a line
+
+
 def test_a_fifo_in_a_folder_is_named_and_never_opened(tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")
     os.mkfifo(tmp_path / "pipe.bin")
