@@ -403,7 +403,7 @@ def jsonl_spans(path: str, *, size: int = 8 * 1024 * 1024) -> list[tuple[int, in
                 i = nl + 1
             line += block.count(b"\n")
             pos += len(block)
-    if pos > start:
+    if pos > start or not spans:  # an empty file is one empty span: reading it says it is empty
         spans.append((start, pos, start_line))
     return spans
 
@@ -458,6 +458,7 @@ def _jsonl_records(
     """``(offset, line, item)`` for the records of ``fh`` (positioned at ``start``) up to ``end``."""
     seen_ids: set[str] = set()
     offset, lineno = start, first_line - 1
+    records = False  # a line that is not blank
     while end is None or offset < end:
         raw = fh.readline(max_bytes + 1)
         if not raw:
@@ -468,10 +469,12 @@ def _jsonl_records(
             while raw and not raw.endswith(b"\n"):  # skip the rest of the line
                 raw = fh.readline(1024 * 1024)
                 offset += len(raw)
+            records = True
             yield here, lineno, Skipped(where, f"record too large (over the {_size(max_bytes)} limit, see --max-bytes)")
             continue
         if not raw.strip():
             continue
+        records = True
         try:
             record = json.loads(raw)
         except (ValueError, RecursionError) as err:  # ValueError: also not UTF-8, an integer of 5,000 digits
@@ -496,6 +499,8 @@ def _jsonl_records(
             yield here, lineno, parse_text(text, id=ident, path=source.path, format="jsonl", encoding="utf-8")
         except DocumentError as err:
             yield here, lineno, Skipped(ident, err.reason)
+    if start == 0 and not records and not fh.read(1):  # the whole file, and not one record in it
+        yield 0, first_line, Skipped(source.id, "empty file" if offset == 0 else "no records (only blank lines)")
 
 
 def _json_reason(err: Exception) -> str:

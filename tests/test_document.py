@@ -16,8 +16,10 @@ from dedup.document import (
     Skipped,
     decode,
     find_sources,
+    jsonl_spans,
     load,
     load_bytes,
+    load_span,
     parse_html,
     parse_text,
     read,
@@ -26,6 +28,7 @@ from dedup.document import (
     split_paragraphs,
 )
 from dedup.errors import DocumentError
+from dedup.pipeline import run
 from tests.helpers import SEED_A, SEED_B
 
 
@@ -358,6 +361,27 @@ def test_a_jsonl_line_python_cannot_parse_is_skipped_and_the_rest_is_read(tmp_pa
     docs, skipped = docs_and_skips(f)
     assert [d.id for d in docs] == ["c.jsonl#a", "c.jsonl#b"]
     assert [(s.path, s.reason) for s in skipped] == [("c.jsonl:2", reason)]
+
+
+def test_a_jsonl_file_without_records_is_named(tmp_path):
+    """A 0-byte or blank JSONL file used to vanish: neither read nor skipped."""
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "blank.jsonl").write_bytes(b"\n  \n\r\n")
+    docs, skipped = docs_and_skips(tmp_path)
+    assert docs == []
+    assert skipped == [Skipped("blank.jsonl", "no records (only blank lines)"), Skipped("empty.jsonl", "empty file")]
+    report = run([str(tmp_path)])
+    assert [(s.path, s.reason) for s in report.skipped] == [(s.path, s.reason) for s in skipped]
+
+
+def test_blank_lines_before_the_records_of_a_later_span_are_not_an_empty_file(tmp_path):
+    f = tmp_path / "late.jsonl"
+    f.write_bytes(b"\n" * 100 + json.dumps({"id": "x", "text": "At last."}).encode() + b"\n")
+    (source,), _ = find_sources([f])
+    spans = jsonl_spans(str(f), size=10)
+    assert len(spans) > 1
+    items = [item for start, end, line in spans for _, _, item in load_span(source, start=start, end=end, first_line=line)]
+    assert [type(i).__name__ for i in items] == ["Document"] and items[0].id == "late.jsonl#x"
 
 
 def test_reading_never_writes(tmp_path):
