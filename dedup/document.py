@@ -618,9 +618,17 @@ def _decode_other(data: bytes, path: str) -> tuple[str, str]:
         raise DocumentError(path, "binary file (NUL bytes, and not UTF-16)")
     from charset_normalizer import from_bytes  # only files that are not UTF-8 pay for it
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
     if best is None:
         raise DocumentError(path, "not UTF-8, and no other text encoding fits")
+    # Equally good guesses come in name order, so cp1250 beats cp1252 on a tie, and French,
+    # Spanish or Portuguese in Latin-1 came out with ŕ for à and č for è. On a tie, take
+    # windows-1252: the web's default for legacy text (WHATWG), and by far the most common.
+    for match in results:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence:
+            best = match
+            break
     return str(best), best.encoding
 
 

@@ -30,6 +30,7 @@ from dedup.document import (
 from dedup.errors import DocumentError
 from dedup.pipeline import run
 from tests.helpers import SEED_A, SEED_B
+from tests.hostile import FRENCH
 
 
 def texts(text: str) -> list[str]:
@@ -132,6 +133,26 @@ def test_decode_latin1_through_charset_detection():
     got, encoding = decode(text.encode("latin-1"))
     assert got == text
     assert encoding.lower().replace("_", "-") in {"latin-1", "iso-8859-1", "cp1252", "windows-1252", "iso-8859-15"}
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (FRENCH, "latin-1"),
+        ("El presidente anunció el miércoles que la reforma de las pensiones se presentará en el Congreso "
+         "antes del verano. Según él, será más justa para todos los españoles.", "latin-1"),
+        ("O presidente anunciou na quarta-feira que a reforma da previdência será apresentada ao Congresso "
+         "antes do verão. Segundo ele, será mais justa para a população.", "cp1252"),
+        ("Prezydent oświadczył w środę, że reforma emerytalna zostanie przedstawiona w Sejmie przed latem. "
+         "Związki zawodowe zapowiedziały strajk generalny w całym kraju, także w Łodzi i Gdańsku.", "cp1250"),
+        ("Президент заявил в среду, что пенсионная реформа будет представлена в парламент до лета. "
+         "Профсоюзы объявили всеобщую забастовку по всей стране.", "cp1251"),
+    ],
+    ids=["french-latin-1", "spanish-latin-1", "portuguese-cp1252", "polish-cp1250", "russian-cp1251"],
+)
+def test_legacy_encodings_decode_to_the_same_text(text, encoding):
+    """charset-normalizer ties cp1250 with cp1252 on Western text: the tie goes to cp1252."""
+    assert decode(text.encode(encoding))[0] == text
 
 
 @pytest.mark.parametrize("junk", [b"\xff", b"\xc3", b"\xe2\x80", b"\xe9t\xe9"], ids=["ff", "cut-2", "cut-3", "latin-1"])
