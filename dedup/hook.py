@@ -249,6 +249,9 @@ def _read_checked(files, root, sha256, include, exclude) -> tuple[list[_File], l
             if stat.S_ISDIR(st.st_mode):
                 errors.append(Skipped(ident, "is a folder (check takes files)"))
                 continue
+            if not stat.S_ISREG(st.st_mode):  # a FIFO would block the open below for ever
+                errors.append(Skipped(ident, "not a regular file"))
+                continue
             with open(path, "rb") as fh:
                 data = fh.read()
         except OSError as err:
@@ -405,6 +408,9 @@ def _contents(by_key, unkeyed, root, git, config, store: Store, sha256, stats):
     for f in unkeyed:
         try:
             st = os.stat(f.path)
+            if not stat.S_ISREG(st.st_mode):  # replaced by a FIFO since the walk: never block on it
+                f.parts = (Part("", "not a regular file", 0, None),)
+                continue
             with open(f.path, "rb") as fh:
                 data = fh.read()
         except OSError as err:

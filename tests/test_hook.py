@@ -144,6 +144,14 @@ def test_unreadable_files_are_errors_and_empty_ones_are_skipped(tmp_path):
     assert lines(out.findings) == [SEED_LINE]
 
 
+def test_a_fifo_given_to_check_is_an_error_not_a_hang(tmp_path):
+    corpus = tmp_path / "corpus"
+    write(corpus, {A: TEXT_A})
+    os.mkfifo(tmp_path / "pipe.txt")  # opening it for reading would wait for a writer for ever
+    out = check([tmp_path / "pipe.txt"], root=corpus, git=False, index=None)
+    assert [(e.path, e.reason) for e in out.errors] == [((tmp_path / "pipe.txt").as_posix(), "not a regular file")]
+
+
 def test_jsonl_records_are_documents(tmp_path):
     records = [{"id": "a", "text": TEXT_A}, {"id": "u", "text": prose(3)}]
     repo = make_repo(tmp_path / "repo", {"data.jsonl": "\n".join(json.dumps(r) for r in records) + "\n"})
