@@ -44,6 +44,7 @@ __all__ = [
     "parse_text",
     "read",
     "split_paragraphs",
+    "too_large",
 ]
 
 #: Files (and JSONL records) larger than this are skipped; ``max_bytes=`` changes it.
@@ -346,7 +347,7 @@ def _parse_bytes(data: bytes, source: Source, *, max_bytes: int) -> Document | S
     try:
         if len(data) > max_bytes:
             raise DocumentError(
-                source.path, f"too large ({_size(len(data))}; the limit is {_size(max_bytes)}, see --max-bytes)"
+                source.path, too_large(len(data), max_bytes)
             )
         text, encoding = decode(data, path=source.id)
         if source.format == "html":
@@ -419,7 +420,7 @@ def _read_bytes(path: str, max_bytes: int) -> bytes:
     try:
         size = os.fstat(fd).st_size
         if size > max_bytes:
-            raise DocumentError(path, f"too large ({_size(size)}; the limit is {_size(max_bytes)}, see --max-bytes)")
+            raise DocumentError(path, too_large(size, max_bytes))
         chunks, total = [], 0
         while total <= max_bytes:
             chunk = os.read(fd, max(size + 1 - total, 1 << 16))  # size + 1: notices a file that grew
@@ -434,6 +435,11 @@ def _read_bytes(path: str, max_bytes: int) -> bytes:
     if total > max_bytes:  # grew while we read it
         raise DocumentError(path, f"too large (over the {_size(max_bytes)} limit, see --max-bytes)")
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def too_large(size: int, limit: int) -> str:
+    """The reason given for a file over ``max_bytes``: ``too large (100.0 MiB; the limit is 32.0 MiB, ...)``."""
+    return f"too large ({_size(size)}; the limit is {_size(limit)}, see --max-bytes)"
 
 
 def _size(n: int) -> str:

@@ -152,6 +152,21 @@ def test_a_fifo_given_to_check_is_an_error_not_a_hang(tmp_path):
     assert [(e.path, e.reason) for e in out.errors] == [((tmp_path / "pipe.txt").as_posix(), "not a regular file")]
 
 
+def test_a_file_over_max_bytes_is_skipped_without_being_read(tmp_path):
+    """64 GiB (sparse: no disk used) would not fit in memory: check must not read it, checked or in the corpus."""
+    corpus = tmp_path / "corpus"
+    write(corpus, {A: TEXT_A})
+    for big in (tmp_path / "huge.txt", corpus / "huge-too.txt"):
+        with open(big, "wb") as fh:
+            fh.truncate(64 << 30)
+    out = check([tmp_path / "huge.txt", tmp_path / "huge.txt"], root=corpus, git=False, index=None)
+    assert out.errors == () and out.findings == ()
+    assert [(s.path, s.reason) for s in out.skipped] == [
+        ((tmp_path / "huge.txt").as_posix(), "too large (64.0 GiB; the limit is 32.0 MiB, see --max-bytes)")
+    ]
+    assert out.corpus == 1
+
+
 def test_jsonl_records_are_documents(tmp_path):
     records = [{"id": "a", "text": TEXT_A}, {"id": "u", "text": prose(3)}]
     repo = make_repo(tmp_path / "repo", {"data.jsonl": "\n".join(json.dumps(r) for r in records) + "\n"})
