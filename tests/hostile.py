@@ -37,7 +37,8 @@ class Kind:
     ``pairs`` lists the pairs that must be found, ``(a, b, jaccard or None)``. ``paths``
     gives the arguments instead of the folder; ``args`` are more options. ``errors`` are
     the stderr lines (regular expressions) of a usage error. ``diff`` is a ``dedup diff
-    A B`` to run (paths under the folder) and its exit code. ``unprivileged``: the outcome
+    A B`` to run (paths under the folder) and its exit code; ``check``: whether to run ``dedup
+    check`` on the kind's files too. ``unprivileged``: the outcome
     needs a user that permissions stop (root reads everything).
     """
 
@@ -52,6 +53,7 @@ class Kind:
     args: Sequence[str] = ()
     errors: Sequence[str] = ()
     diff: tuple[str, str, int] | None = None
+    check: bool = True
     slow: bool = False
     unprivileged: bool = False
 
@@ -288,6 +290,7 @@ def file_100mb(folder: Path) -> None:
     outcome="with --max-bytes 128 MiB (and --no-diff): processed",
     documents={"big.txt": None},
     args=("--max-bytes", str(128 * MIB), "--no-diff"),
+    check=False,  # it would do the same work again: 10 s more
     slow=True,
 )
 def file_100mb_allowed(folder: Path) -> None:
