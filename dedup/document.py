@@ -564,13 +564,16 @@ def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
         if data.startswith(magic):
             raise DocumentError(path, f"binary file ({name})")
     text = encoding = None
+    bad_bom = None
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
                 text, encoding = data.decode(codec), codec
-            except UnicodeDecodeError:
-                raise DocumentError(path, f"invalid {codec.upper()} after its byte order mark") from None
-            break
+                break
+            except UnicodeDecodeError:  # UTF-16 LE starting with U+0000 looks like UTF-32 LE: try the next
+                bad_bom = bad_bom or codec
+    if text is None and bad_bom:
+        raise DocumentError(path, f"invalid {bad_bom.upper()} after its byte order mark")
     if text is None and b"\x00" in data[:4096]:
         # UTF-16 without a BOM is valid UTF-8 full of NULs: look for it first.
         utf16 = _sniff_utf16(data)

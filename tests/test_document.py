@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import sys
@@ -120,6 +121,14 @@ def test_decode_utf8_and_bom():
     assert decode("café".encode()) == ("café", "utf-8")
     assert decode(b"\xef\xbb\xbfcaf\xc3\xa9")[0] == "café"
     assert decode("café au lait".encode("utf-16"))[0] == "café au lait"
+
+
+def test_utf16_that_starts_with_nul_is_not_taken_for_utf32():
+    """FF FE 00 00 opens UTF-32 LE, and UTF-16 LE text whose first character is U+0000."""
+    text = "\x00" + "An article in UTF-16 after a NUL character. " * 20
+    assert decode(text.encode("utf-16"))[0] == text
+    with pytest.raises(DocumentError, match="invalid UTF-32 after its byte order mark"):
+        decode(codecs.BOM_UTF32_BE + b"\xff\xff\xff\xff")
 
 
 def test_decode_utf16_without_bom():
