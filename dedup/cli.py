@@ -500,7 +500,7 @@ def check(
             cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
             index = Path(default_index(root, git=git, cache_dir=cache))
         outcome = run_check([str(f) for f in files or ()], root=root, git=git, config=config, settings=settings,
-                            index=index)
+                            index=index, progress=_pause_for_tests())
     except (DedupError, ValueError) as err:
         _err(str(err))
         raise typer.Exit(EXIT_USAGE) from None
@@ -523,6 +523,28 @@ def check(
         raise typer.Exit(EXIT_USAGE)
     if outcome.findings:
         raise typer.Exit(EXIT_FOUND)
+
+
+#: Tests only: ``DEDUP_TEST_PAUSE_AFTER=N`` makes ``check`` stop once N contents are indexed (their
+#: transactions committed), say so on stderr, and wait until its stdin closes. A test can then
+#: kill -9 it mid-index, or start a second run against the half-built index, without sleeping.
+PAUSE_ENV = "DEDUP_TEST_PAUSE_AFTER"
+
+
+def _pause_for_tests() -> Callable[[int, int], None] | None:
+    after = os.environ.get(PAUSE_ENV)
+    if not after:
+        return None
+    paused = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal paused
+        if done >= int(after) and not paused:
+            paused = True
+            _err(f"paused after indexing {done} of {total} (test hook {PAUSE_ENV})")
+            sys.stdin.buffer.read()
+
+    return progress
 
 
 def main() -> None:
