@@ -483,7 +483,11 @@ def check(
             max_bytes=max_bytes,
         )
         if against is not None:
-            if not against.is_dir():
+            try:
+                folder = against.is_dir()
+            except OSError as err:  # a parent folder that cannot be searched: EACCES, not "no"
+                raise ValueError(f"--against: {against}: {(err.strerror or str(err)).lower()}") from None
+            if not folder:
                 raise ValueError(f"--against: {against} is not a folder")
             root, git = str(against.resolve()), False
         else:

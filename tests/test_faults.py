@@ -258,6 +258,12 @@ def test_a_cache_directory_the_user_cannot_write(tmp_path):
         assert (done.returncode, done.stdout) == (1, finding((world / "new.txt").as_posix())), done.stderr
         assert done.stderr == full_disk_warning(index, "permission denied")
         assert list((world / "cache").iterdir()) == []
+        # a folder it cannot even reach is a one-line I/O error (exit 2), not an internal error
+        hidden = tmp_path / "corpus"  # pytest's tmp_path is private to root
+        done = subprocess.run([python, "-m", "dedup", "check", str(world / "new.txt"), "--against", str(hidden)],
+                              env=env | {"XDG_CACHE_HOME": str(world / "cache")}, cwd=world, capture_output=True,
+                              text=True, user=NOBODY, group=NOBODY, extra_groups=[])
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", f"dedup: --against: {hidden}: permission denied\n")
     finally:
         for p in [world, *world.rglob("*")]:
             p.chmod(0o755)
