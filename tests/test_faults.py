@@ -11,7 +11,6 @@ tests/test_hook.py; these run the real command.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import resource
