@@ -61,7 +61,12 @@ def report_dict(report: Report) -> dict:
     }
 
 
-_compact = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": ")).encode
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def _compact(obj) -> str:
+    """One value on one line: every piece of JSON text written goes through here."""
+    return escape_unsafe(_encode(obj))
 
 
 def dumps(obj) -> str:
@@ -78,7 +83,7 @@ def dumps(obj) -> str:
         obj = asdict(obj)
     out: list[str] = []
     _write(obj, 0, out)
-    return escape_unsafe("".join(out))
+    return "".join(out)
 
 
 # Left as they are by ensure_ascii=False, and only ever inside strings: DEL and C1 controls (a
