@@ -42,7 +42,7 @@ def corpus_path(n: int) -> tuple[Path, Path]:
     """(input path, pairs.tsv), generating the corpus the first time."""
     if n >= JSONL_FROM:
         path = OUT / f"corpus-{n}.jsonl"
-        pairs = Path(str(path) + ".pairs.tsv")
+        pairs = path.with_suffix(".pairs.tsv")  # where corpus.py puts them
         args = ["--jsonl", str(path)]
     else:
         path = OUT / f"corpus-{n}"
