@@ -197,8 +197,11 @@ def _resolve_format(format: Format | None, output: Path | None) -> Format:
     return Format.text
 
 
-def _write(format: Format, output: Path | None, *, text, json: Callable[[], str], html, md) -> None:
-    """Write one report in ``format``. ``text(plain)`` gives rich renderables; the others give strings."""
+def _write(format: Format, output: Path | None, *, text, html, md, json: Callable[[], str] | None = None) -> None:
+    """Write one report in ``format``. ``text(plain)`` gives rich renderables; the others give strings.
+
+    ``json`` may be left out by a caller that streams its JSON itself (see _write_report).
+    """
     if format is Format.json:
         _emit(json(), output)
     elif format is Format.html:
@@ -219,9 +222,31 @@ def _write(format: Format, output: Path | None, *, text, json: Callable[[], str]
         _emit("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()), output)
 
 
-def _write_report(result, format: Format, output: Path | None) -> None:
-    from dedup.render.json import report_dict
+def _stream(write: Callable, output: Path | None) -> None:
+    """Let ``write(fh)`` write text to ``output`` (or stdout) as it goes, then end the line."""
+    if output is None:
+        fh = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace", newline="\n")
+        try:
+            write(fh)
+            fh.write("\n")
+            fh.flush()
+        finally:
+            fh.detach()
+        return
+    try:
+        with output.open("w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
+            write(fh)
+            fh.write("\n")
+    except OSError as err:
+        raise DedupError(f"cannot write {output}: {err.strerror or err}") from err
 
+
+def _write_report(result, format: Format, output: Path | None) -> None:
+    from dedup.render.json import report_dict, write_json
+
+    if format is Format.json:  # streamed: a report with diffs is large as dicts or as one string
+        _stream(lambda fh: write_json(result, fh), output)
+        return
     data = report_dict(result)
     documents: Mapping = result.paired
 
@@ -229,11 +254,6 @@ def _write_report(result, format: Format, output: Path | None) -> None:
         from dedup.render.terminal import render_group
 
         return render_group(data, documents, plain=plain)
-
-    def json() -> str:
-        from dedup.render.json import dumps
-
-        return dumps(data)
 
     def html() -> str:
         from dedup.render.html import to_html
@@ -245,7 +265,7 @@ def _write_report(result, format: Format, output: Path | None) -> None:
 
         return to_markdown(data, documents)
 
-    _write(format, output, text=text, json=json, html=html, md=md)
+    _write(format, output, text=text, html=html, md=md)
 
 
 # --------------------------------------------------------------------------- commands

@@ -39,6 +39,7 @@ __all__ = [
     "load",
     "load_at",
     "load_bytes",
+    "load_many",
     "load_span",
     "parse_html",
     "parse_text",
@@ -367,17 +368,34 @@ def load_at(
     id_field: str = "id",
 ) -> Document | Skipped:
     """Read again the item that :func:`load_span` gave at ``offset`` (on ``line``)."""
-    for _, _, item in load_span(
-        source,
-        start=offset,
-        end=offset + 1,
-        first_line=line,
-        max_bytes=max_bytes,
-        text_field=text_field,
-        id_field=id_field,
-    ):
-        return item
-    return Skipped(source.id, f"no record at byte {offset} any more (changed while reading?)")
+    return load_many(source, [(offset, line)], max_bytes=max_bytes, text_field=text_field, id_field=id_field)[0]
+
+
+def load_many(
+    source: Source,
+    places: Sequence[tuple[int, int]],
+    *,
+    max_bytes: int = MAX_BYTES,
+    text_field: str = "text",
+    id_field: str = "id",
+) -> list[Document | Skipped]:
+    """:func:`load_at` for several ``(offset, line)`` of one source, opening it once."""
+    fields = {"max_bytes": max_bytes, "text_field": text_field, "id_field": id_field}
+    if source.format != "jsonl":
+        whole = next(load_span(source, **fields))[2]
+        return [whole for _ in places]
+    gone = [Skipped(source.id, f"no record at byte {o} any more (changed while reading?)") for o, _ in places]
+    try:
+        fh = open(source.path, "rb")
+    except OSError as err:
+        return [Skipped(source.id, _os_reason(err)) for _ in places]
+    out: list[Document | Skipped] = []
+    with fh:
+        for (offset, line), missing in zip(places, gone):
+            fh.seek(offset)
+            found = next(_jsonl_records(fh, source, start=offset, end=offset + 1, first_line=line, **fields), None)
+            out.append(found[2] if found is not None else missing)
+    return out
 
 
 def jsonl_spans(path: str, *, size: int = 8 * 1024 * 1024) -> list[tuple[int, int, int]]:

@@ -25,13 +25,24 @@ from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from itertools import groupby
 
 import numpy as np
 
 from dedup import cluster as cluster_stage
 from dedup import index as index_stage
 from dedup.errors import UsageError
-from dedup.document import MAX_BYTES, Document, Skipped, Source, find_sources, jsonl_spans, load_at, load_span
+from dedup.document import (
+    MAX_BYTES,
+    Document,
+    Skipped,
+    Source,
+    find_sources,
+    jsonl_spans,
+    load_at,
+    load_many,
+    load_span,
+)
 from dedup.shingle import fingerprint_batch
 from dedup.signature import sign_fingerprints
 
@@ -340,16 +351,23 @@ def _load_kept(kept: np.ndarray | str) -> np.ndarray:
     return kept
 
 
-def _reread(where: _Where) -> Document | None:
-    config = _STATE["config"]
-    item = load_at(where.source, where.offset, where.line, **_read_kwargs(config))
-    return item if isinstance(item, Document) else None
+def _reread_all(chunk: Sequence[_Where]) -> list[Document | None]:
+    """Documents read again, each source opened once and read in offset order."""
+    kwargs = _read_kwargs(_STATE["config"])
+    docs: list[Document | None] = [None] * len(chunk)
+    order = sorted(range(len(chunk)), key=lambda k: (chunk[k].source.path, chunk[k].offset))
+    for _, group in groupby(order, key=lambda k: chunk[k].source.path):
+        group = list(group)
+        places = [(chunk[k].offset, chunk[k].line) for k in group]
+        for k, item in zip(group, load_many(chunk[group[0]].source, places, **kwargs)):
+            docs[k] = item if isinstance(item, Document) else None
+    return docs
 
 
 def _fingerprints(chunk: Sequence[_Where]) -> list[np.ndarray | None]:
     """Shingle sets of documents read again (None for one that cannot be read now)."""
     config = _STATE["config"]
-    docs = [_reread(w) for w in chunk]
+    docs = _reread_all(chunk)
     flat, offsets = fingerprint_batch([d.text if d else "" for d in docs], size=config.shingle_size)
     return [flat[offsets[k] : offsets[k + 1]].copy() if d else None for k, d in enumerate(docs)]
 
@@ -358,16 +376,11 @@ def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list[tuple]:
     from dedup.classify import diff  # noqa: PLC0415 - only runs that diff pay for alignment
 
     chunk, stats = job
-    cache: dict[_Where, Document | None] = {}
-
-    def doc(w: _Where) -> Document | None:
-        if w not in cache:
-            cache[w] = _reread(w)
-        return cache[w]
-
+    places = sorted({w for pair in chunk for w in pair}, key=lambda w: (w.source.path, w.offset))
+    docs = dict(zip(places, _reread_all(places)))
     out = []
     for wa, wb in chunk:
-        a, b = doc(wa), doc(wb)
+        a, b = docs[wa], docs[wb]
         out.append(tuple(diff(a, b, stats=stats)) if a is not None and b is not None else ())
     return out
 
