@@ -76,6 +76,7 @@ def test_json_is_byte_identical_whatever_the_workers_and_the_hash_seed(tmp_path)
         assert err == first_err
 
 
+@pytest.mark.slow
 def test_html_and_markdown_are_byte_identical_too(tmp_path):
     folder = tmp_path / "corpus"
     corpus(folder)

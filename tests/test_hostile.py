@@ -260,6 +260,7 @@ def test_hostile_input(kind, world):
 # --------------------------------------------------------------------------- all at once, every format
 
 
+@pytest.mark.slow
 def test_every_kind_at_once_in_every_format(world):
     """The fast kinds side by side in one folder: each format renders, nothing changes."""
     folder = world / "all"
