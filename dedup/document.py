@@ -18,7 +18,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -112,7 +112,7 @@ class Source:
 
 
 def find_sources(
-    paths: Sequence[str | os.PathLike[str]], *, hidden: bool = False
+    paths: Sequence[str | os.PathLike[str]], *, hidden: bool = False, suffixes: Mapping[str, str] = SUFFIXES
 ) -> tuple[list[Source], list[Skipped]]:
     """Expand files and folders into readable sources, in sorted order.
 
@@ -121,6 +121,7 @@ def find_sources(
     Ids are POSIX paths relative to the scanned root: the folder given, or the common
     parent folder of everything given. A file reached twice (two arguments, symbolic
     links) is read once. Nothing is opened here beyond ``stat`` and ``scandir``.
+    ``suffixes`` maps the suffixes taken from folders to formats (the Ray engine adds Parquet).
     """
     if not paths:
         raise ValueError("paths: give at least one file or folder")
@@ -132,7 +133,7 @@ def find_sources(
 
     def add_file(path: str, st: os.stat_result, explicit: bool) -> None:
         suffix = os.path.splitext(path)[1].lower()
-        fmt = SUFFIXES.get(suffix)
+        fmt = suffixes.get(suffix)
         if fmt is None:
             if not explicit:
                 return
