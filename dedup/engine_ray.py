@@ -873,3 +873,147 @@ def run_ray(
         pairs=tuple(sorted(pairs, key=lambda p: (p.a, p.b))),
         paired=paired,
     )
+
+
+# --------------------------------------------------------------------------- Parquet output
+
+#: The tables :func:`write_ray` writes, one folder of Parquet files each, and their columns.
+TABLES = {
+    "documents": ("id", "paragraphs", "chars", "shingles"),
+    "skipped": ("path", "reason"),
+    "pairs": ("a", "b", "jaccard", "containment_a_in_b", "containment_b_in_a", "shared"),
+    "clusters": ("members", "canonical", "reason"),
+}
+
+
+def _pair_rows(batch: pa.Table) -> pa.Table:
+    """Verified pairs -> the report's pair figures (rounded as the JSON report rounds them)."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    infos = [
+        _pair_info(a, b, sa, sb, s)
+        for a, b, sa, sb, s in zip(
+            batch.column("id_a").to_pylist(),
+            batch.column("id_b").to_pylist(),
+            _np(batch, "size_a").tolist(),
+            _np(batch, "size_b").tolist(),
+            _np(batch, "shared").tolist(),
+        )
+    ]
+    return pa.table(
+        {
+            "a": pa.array([p.a for p in infos], pa.string()),
+            "b": pa.array([p.b for p in infos], pa.string()),
+            "jaccard": pa.array([p.jaccard for p in infos], pa.float64()),
+            "containment_a_in_b": pa.array([p.containment_a_in_b for p in infos], pa.float64()),
+            "containment_b_in_a": pa.array([p.containment_b_in_a for p in infos], pa.float64()),
+            "shared": pa.array([p.shared for p in infos], pa.int64()),
+        }
+    )
+
+
+def _cluster_table(groups) -> pa.Table:
+    import pyarrow as pa  # noqa: PLC0415
+
+    return pa.table(
+        {
+            "members": pa.array([list(ids) for _, ids, _, _, _ in groups], pa.list_(pa.string())),
+            "canonical": pa.array([c for _, _, _, c, _ in groups], pa.string()),
+            "reason": pa.array([r for _, _, _, _, r in groups], pa.string()),
+        }
+    )
+
+
+def _write(ds: Dataset | None, folder: str, empty: pa.Table) -> int:
+    """Write a dataset as a folder of Parquet files (one empty file when it has no rows)."""
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    if ds is not None:
+        ds = ds.materialize()
+    rows = ds.count() if ds is not None else 0
+    if rows:
+        ds.write_parquet(folder)
+    else:
+        os.makedirs(folder, exist_ok=True)
+        pq.write_table(empty, os.path.join(folder, "empty.parquet"))
+    return rows
+
+
+def write_ray(
+    paths: Sequence[str],
+    output: str | os.PathLike[str],
+    config: Config | None = None,
+    *,
+    address: str | None = None,
+    progress: Progress | None = None,
+    driver_edges: int = DRIVER_EDGES,
+) -> Written:
+    """Detect as :func:`run_ray` does and write the answer as Parquet under ``output``.
+
+    ``output`` (a new or empty folder) gets ``documents/``, ``skipped/``, ``pairs/`` and
+    ``clusters/`` (see :data:`TABLES`: the JSON report's fields, ids as strings; lists of
+    cluster members in id order) and ``config.json``. Nothing proportional to the corpus
+    comes to the driver (verified pairs only up to ``driver_edges``, for components).
+    Pairs carry their figures, not diffs (``dedup diff`` gives those for any pair).
+    Raises UsageError when ``output`` holds something already.
+    """
+    import json  # noqa: PLC0415
+
+    import pyarrow as pa  # noqa: PLC0415
+
+    from dedup.errors import UsageError  # noqa: PLC0415
+    from dedup.render.json import VERSION  # noqa: PLC0415
+
+    output = os.fspath(output)
+    if os.path.exists(output) and (not os.path.isdir(output) or os.listdir(output)):
+        raise UsageError(f"{output}: exists and is not an empty folder; give a new folder for the Parquet files")
+    config = replace(config or Config(), diff=False)
+    note = progress or (lambda stage, done, total: None)
+    with _session(address, config.workers):
+        import ray  # noqa: PLC0415
+
+        found = _detect(paths, config, note)
+        os.makedirs(output, exist_ok=True)
+        strings = {name: pa.table({c: pa.array([], pa.string()) for c in cols}) for name, cols in TABLES.items()}
+        documents = _write(
+            found.docs.select_columns(list(TABLES["documents"])) if found.documents else None,
+            os.path.join(output, "documents"),
+            strings["documents"],
+        )
+        skipped_rows = list(found.skipped_rows)
+        if found.skipped:
+            skipped_rows.append(ray.data.from_items([{"path": s.path, "reason": s.reason} for s in found.skipped]))
+        skipped_ds = skipped_rows[0].union(*skipped_rows[1:]) if skipped_rows else None
+        skipped = _write(
+            skipped_ds.sort(["path", "reason"]) if skipped_ds is not None and skipped_ds.count() else None,
+            os.path.join(output, "skipped"),
+            strings["skipped"],
+        )
+        pairs = _write(
+            found.matches.sort(["a", "b"]).map_batches(_pair_rows, batch_format="pyarrow") if found.pairs else None,
+            os.path.join(output, "pairs"),
+            strings["pairs"],
+        )
+        if found.pairs > driver_edges:
+            from dedup import ray_components  # noqa: PLC0415
+
+            table = ray_components.clusters(found.matches, partitions=_partitions(found.pairs, 200))
+            clusters = _write(
+                table.select_columns(["member_ids", "canonical_id", "reason"]).map_batches(
+                    lambda t: t.rename_columns(list(TABLES["clusters"])), batch_format="pyarrow"
+                ),
+                os.path.join(output, "clusters"),
+                _cluster_table([]),
+            )
+        else:
+            groups = _clusters(found, driver_edges) if found.pairs else []
+            clusters = _write(
+                ray.data.from_arrow(_cluster_table(groups)) if groups else None,
+                os.path.join(output, "clusters"),
+                _cluster_table([]),
+            )
+    counts = {"documents": documents, "skipped": skipped, "pairs": pairs, "clusters": clusters}
+    with open(os.path.join(output, "config.json"), "w", encoding="utf-8") as fh:
+        json.dump({"version": VERSION, "config": config.as_dict(), "counts": counts}, fh, indent=2, sort_keys=True)
+        fh.write("\n")
+    return Written(output, **counts)
