@@ -15,8 +15,9 @@ clusters instead, for runs too large for one report. The stages, each a Ray Data
                 8 signature rows that split an oversized bucket); a shuffle by bucket
                 (groupby of partitions, each holding whole buckets of one exact band key);
                 index.bucket_pairs per band table: the candidate pairs, with their tiers
-    verify      two hash joins (groupby) bring each pair both documents' sizes, signatures
-                and shingle sets: index.size_tier, index.plausible and cluster.verify
+    verify      four hash joins (groupby): the first two bring each pair both documents'
+                sizes and signatures (index.size_tier, index.plausible), the last two
+                only the plausible pairs their shingle sets (cluster.verify)
     components  cluster.clusters on the driver up to ``driver_edges`` verified pairs;
                 above, large-star/small-star on Ray (ray_components), never collected
     output      the Report (diffs as Ray tasks running classify.diff), or Parquet
@@ -71,6 +72,9 @@ DRIVER_EDGES = 10_000_000
 #: Bytes of shuffled rows per group of a groupby: a group is one task's work, in memory.
 GROUP_BYTES = 64 << 20
 
+#: Bytes of a document's shingle set, assumed when sizing the last joins (a 600-word article).
+FP_BYTES = 8 * 600 + 64
+
 #: Suffixes taken from folders: the local engine's, and Parquet.
 RAY_SUFFIXES = {**SUFFIXES, parquet.SUFFIX: parquet.FORMAT}
 
@@ -91,8 +95,15 @@ class Written:
 # --------------------------------------------------------------------------- Ray session
 
 
+#: Ray Data's shuffle for the groupbys and the sort (``DataContext.shuffle_strategy``). The
+#: pull-based sort shuffle was ten times faster than Ray 2.60's default hash shuffle on a
+#: 1,342-document run (3 s against 36 s, two CPUs) and three times on 100,000 documents
+#: (benchmarks/README.md); ``shuffle=None`` keeps whatever the Ray context has.
+SHUFFLE = "sort_shuffle_pull_based"
+
+
 @contextmanager
-def _session(address: str | None, workers: int) -> Iterator[None]:
+def _session(address: str | None, workers: int, shuffle: str | None = SHUFFLE) -> Iterator[None]:
     """A Ray connection: the one already open, else a local Ray (or ``address``), shut at the end."""
     import ray  # noqa: PLC0415 - the ray extra is optional
 
@@ -106,12 +117,14 @@ def _session(address: str | None, workers: int) -> Iterator[None]:
             configure_logging=False,
         )
     context = ray.data.DataContext.get_current()
-    bars = context.enable_progress_bars
+    bars, strategy = context.enable_progress_bars, context.shuffle_strategy
     context.enable_progress_bars = False
+    if shuffle is not None:
+        context.shuffle_strategy = shuffle
     try:
         yield
     finally:
-        context.enable_progress_bars = bars
+        context.enable_progress_bars, context.shuffle_strategy = bars, strategy
         if started:
             ray.shutdown()
 
@@ -452,10 +465,16 @@ def _pairs_table(pairs: np.ndarray, bits: np.ndarray) -> pa.Table:
                      "tiers": pa.array(bits, pa.uint8())})
 
 
-# --------------------------------------------------------------------------- verification (two joins)
+# --------------------------------------------------------------------------- verification (four joins)
+#
+# Each join is a groupby of partitions by document: a document's own row (``other`` = -1)
+# and the pair rows naming it meet in one group, and the pairs leave keyed by their other
+# document, carrying this one's data. The first two joins bring the signatures (512 bytes
+# at 128 permutations) for the size tiers and index.plausible, which drops most of the
+# candidates; only the pairs left take the shingle sets (kilobytes) through the last two.
 
 
-def _join_schema(num_perm: int):
+def _sig_schema(num_perm: int):
     import pyarrow as pa  # noqa: PLC0415
 
     return pa.schema(
@@ -466,13 +485,27 @@ def _join_schema(num_perm: int):
             ("tiers", pa.uint8()),
             ("size", pa.int64()),
             ("sig", pa.list_(pa.uint32(), num_perm)),
+        ]
+    )
+
+
+def _fp_schema():
+    import pyarrow as pa  # noqa: PLC0415
+
+    return pa.schema(
+        [
+            ("part", pa.int32()),
+            ("key", pa.int64()),
+            ("other", pa.int64()),
+            ("size_a", pa.int64()),
+            ("size_b", pa.int64()),
             ("fp", pa.large_list(pa.uint64())),
             ("id", pa.string()),
         ]
     )
 
 
-def _doc_side(batch: pa.Table, *, num_perm: int, parts: int) -> pa.Table:
+def _docs_sig(batch: pa.Table, *, num_perm: int, parts: int) -> pa.Table:
     import pyarrow as pa  # noqa: PLC0415
 
     rows = _np(batch, "row")
@@ -485,31 +518,46 @@ def _doc_side(batch: pa.Table, *, num_perm: int, parts: int) -> pa.Table:
             "tiers": pa.array(np.zeros(n, dtype=np.uint8)),
             "size": batch.column("shingles"),
             "sig": batch.column("sig"),
-            "fp": batch.column("fp"),
-            "id": batch.column("id"),
         },
-        schema=_join_schema(num_perm),
+        schema=_sig_schema(num_perm),
     )
 
 
-def _pair_side(batch: pa.Table, *, num_perm: int, parts: int) -> pa.Table:
+def _pairs_sig(batch: pa.Table, *, num_perm: int, parts: int) -> pa.Table:
     import pyarrow as pa  # noqa: PLC0415
 
-    a = _np(batch, "a")
-    schema = _join_schema(num_perm)
-    n = len(a)
+    schema = _sig_schema(num_perm)
+    n = batch.num_rows
     return pa.table(
         {
-            "part": pa.array(_part(a, parts)),
+            "part": pa.array(_part(_np(batch, "a"), parts)),
             "key": batch.column("a"),
             "other": batch.column("b"),
             "tiers": batch.column("tiers"),
             "size": pa.nulls(n, pa.int64()),
             "sig": pa.nulls(n, schema.field("sig").type),
-            "fp": pa.nulls(n, schema.field("fp").type),
-            "id": pa.nulls(n, pa.string()),
         },
         schema=schema,
+    )
+
+
+def _docs_fp(batch: pa.Table, *, parts: int) -> pa.Table:
+    import pyarrow as pa  # noqa: PLC0415
+
+    rows = _np(batch, "row")
+    n = len(rows)
+    minus = pa.array(np.full(n, -1, dtype=np.int64))
+    return pa.table(
+        {
+            "part": pa.array(_part(rows, parts)),
+            "key": batch.column("row"),
+            "other": minus,
+            "size_a": minus,
+            "size_b": minus,
+            "fp": batch.column("fp"),
+            "id": batch.column("id"),
+        },
+        schema=_fp_schema(),
     )
 
 
@@ -521,20 +569,20 @@ def _split_join(group: pa.Table) -> tuple[pa.Table, pa.Table, np.ndarray]:
     docs = group.filter(pa.array(other < 0))
     docs = docs.take(pa.array(np.argsort(_np(docs, "key"), kind="stable")))
     pairs = group.filter(pa.array(other >= 0))
-    doc_keys = _np(docs, "key")
-    at = np.searchsorted(doc_keys, _np(pairs, "key"))
-    if len(at) and (at.max(initial=0) >= len(doc_keys) or (doc_keys[at] != _np(pairs, "key")).any()):
+    doc_keys, pair_keys = _np(docs, "key"), _np(pairs, "key")
+    at = np.searchsorted(doc_keys, pair_keys)
+    if len(at) and (at.max(initial=0) >= len(doc_keys) or (doc_keys[at] != pair_keys).any()):
         raise AssertionError("a candidate pair names a document that is not there")
     return docs, pairs, at
 
 
-def _attach_a(group: pa.Table, *, num_perm: int, parts: int) -> pa.Table:
-    """Join 1: unique pairs, keyed now by ``b``, carrying document ``a``'s data."""
+def _attach_sig(group: pa.Table, *, num_perm: int, parts: int) -> pa.Table:
+    """Join 1 (by a): unique pairs, keyed now by ``b``, with ``a``'s size and signature."""
     import pyarrow as pa  # noqa: PLC0415
 
     docs, pairs, _ = _split_join(group)
     if not pairs.num_rows:
-        return _join_schema(num_perm).empty_table()
+        return _sig_schema(num_perm).empty_table()
     uniq, bits = _merge_pairs(np.stack([_np(pairs, "key"), _np(pairs, "other")], axis=1), _np(pairs, "tiers"))
     at = pa.array(np.searchsorted(_np(docs, "key"), uniq[:, 0]))
     return pa.table(
@@ -545,24 +593,20 @@ def _attach_a(group: pa.Table, *, num_perm: int, parts: int) -> pa.Table:
             "tiers": pa.array(bits),
             "size": docs.column("size").take(at),
             "sig": docs.column("sig").take(at),
-            "fp": docs.column("fp").take(at),
-            "id": docs.column("id").take(at),
         },
-        schema=_join_schema(num_perm),
+        schema=_sig_schema(num_perm),
     )
 
 
-_MATCH_COLUMNS = ("a", "b", "id_a", "id_b", "size_a", "size_b", "shared")
-
-
-def _verify(group: pa.Table, *, config: Config, tiers: tuple[index_stage.Tier, ...]) -> pa.Table:
-    """Join 2: the candidate rule's size tiers, plausible, then exact verification."""
+def _plausible(group: pa.Table, *, config: Config, tiers: tuple[index_stage.Tier, ...], parts: int) -> pa.Table:
+    """Join 2 (by b): the candidate rule's size tiers, then index.plausible; pairs keyed by ``a``."""
     import pyarrow as pa  # noqa: PLC0415
 
     docs, pairs, at = _split_join(group)
-    num_perm = config.num_perm
+    schema = _fp_schema()
     if not pairs.num_rows:
-        return _matches_table([], [], [])
+        return schema.empty_table()
+    num_perm = config.num_perm
     b, a = _np(pairs, "key"), _np(pairs, "other")
     size_a, size_b = _np(pairs, "size"), _np(docs, "size")[at]
     sig_a, sig_b = _matrix(pairs, "sig", num_perm), _matrix(docs, "sig", num_perm)[at]
@@ -571,26 +615,76 @@ def _verify(group: pa.Table, *, config: Config, tiers: tuple[index_stage.Tier, .
     keep &= ~np.all(sig_a == _EMPTY, axis=1) & ~np.all(sig_b == _EMPTY, axis=1)
     idx = np.flatnonzero(keep)
     m = len(idx)
-    local = np.stack([np.arange(m), np.arange(m) + m], axis=1)
     local = index_stage.plausible(
-        local,
+        np.stack([np.arange(m), np.arange(m) + m], axis=1),
         np.concatenate([sig_a[idx], sig_b[idx]]),
         np.concatenate([size_a[idx], size_b[idx]]),
         threshold=config.threshold,
         containment=config.containment,
     )
+    kept = idx[local[:, 0]]
+    n = len(kept)
+    return pa.table(
+        {
+            "part": pa.array(_part(a[kept], parts)),
+            "key": pa.array(a[kept]),
+            "other": pa.array(b[kept]),
+            "size_a": pa.array(size_a[kept]),
+            "size_b": pa.array(size_b[kept]),
+            "fp": pa.nulls(n, schema.field("fp").type),
+            "id": pa.nulls(n, pa.string()),
+        },
+        schema=schema,
+    )
+
+
+def _attach_fp(group: pa.Table, *, parts: int) -> pa.Table:
+    """Join 3 (by a): the pairs, keyed now by ``b``, with ``a``'s shingle set and id."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    docs, pairs, at = _split_join(group)
+    if not pairs.num_rows:
+        return _fp_schema().empty_table()
+    at = pa.array(at)
+    b = _np(pairs, "other")
+    return pa.table(
+        {
+            "part": pa.array(_part(b, parts)),
+            "key": pairs.column("other"),
+            "other": pairs.column("key"),
+            "size_a": pairs.column("size_a"),
+            "size_b": pairs.column("size_b"),
+            "fp": docs.column("fp").take(at),
+            "id": docs.column("id").take(at),
+        },
+        schema=_fp_schema(),
+    )
+
+
+_MATCH_COLUMNS = ("a", "b", "id_a", "id_b", "size_a", "size_b", "shared")
+
+
+def _verify(group: pa.Table, *, config: Config) -> pa.Table:
+    """Join 4 (by b): exact verification (cluster.verify) with both shingle sets."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    docs, pairs, at = _split_join(group)
+    if not pairs.num_rows:
+        return _matches_table([], [], [])
+    b, a = _np(pairs, "key"), _np(pairs, "other")
+    m = len(a)
     fa_values, fa_off = _lists(pairs, "fp")
     fb_values, fb_off = _lists(docs, "fp")
 
     def fingerprints(i: int) -> np.ndarray:
         if i < m:
-            k = idx[i]
-            return fa_values[fa_off[k] : fa_off[k + 1]]
-        k = at[idx[i - m]]
+            return fa_values[fa_off[i] : fa_off[i + 1]]
+        k = at[i - m]
         return fb_values[fb_off[k] : fb_off[k + 1]]
 
+    local = np.stack([np.arange(m), np.arange(m) + m], axis=1)
     found = cluster_stage.verify(local, fingerprints, threshold=config.threshold, containment=config.containment)
-    which = np.array([idx[x.a] for x in found], dtype=np.int64)
+    which = np.array([x.a for x in found], dtype=np.int64)
     ids_a = pairs.column("id").take(pa.array(which)).to_pylist()
     ids_b = docs.column("id").take(pa.array(at[which])).to_pylist()
     rows = [(int(a[k]), int(b[k])) for k in which]
@@ -675,18 +769,31 @@ def _detect(paths: Sequence[str], config: Config, note) -> _Detected:
     count = candidates.count()
     note("candidates", count, count)
 
-    parts = _partitions(n, 600 + 16 * num_perm // 4 * 4 + 8 * 800)
-    doc_side = docs.map_batches(_doc_side, batch_format="pyarrow", fn_kwargs={"num_perm": num_perm, "parts": parts})
-    pair_side = candidates.map_batches(_pair_side, batch_format="pyarrow", fn_kwargs={"num_perm": num_perm, "parts": parts})
+    sig_kwargs = {"num_perm": num_perm, "parts": _partitions(n + 4 * count, 4 * num_perm + 40)}
+    docs_sig = docs.map_batches(_docs_sig, batch_format="pyarrow", fn_kwargs=sig_kwargs)
     with_a = (
-        doc_side.union(pair_side)
-        .groupby("part", num_partitions=parts)
-        .map_groups(_attach_a, batch_format="pyarrow", fn_kwargs={"num_perm": num_perm, "parts": parts})
+        docs_sig.union(candidates.map_batches(_pairs_sig, batch_format="pyarrow", fn_kwargs=sig_kwargs))
+        .groupby("part", num_partitions=sig_kwargs["parts"])
+        .map_groups(_attach_sig, batch_format="pyarrow", fn_kwargs=sig_kwargs)
+    )
+    fp_parts = _partitions(n, FP_BYTES)
+    likely = (
+        docs_sig.union(with_a)
+        .groupby("part", num_partitions=sig_kwargs["parts"])
+        .map_groups(_plausible, batch_format="pyarrow", fn_kwargs={"config": config, "tiers": tiers, "parts": fp_parts})
+        .materialize()
+    )
+    del candidates
+    docs_fp = docs.map_batches(_docs_fp, batch_format="pyarrow", fn_kwargs={"parts": fp_parts})
+    with_fp = (
+        docs_fp.union(likely)
+        .groupby("part", num_partitions=fp_parts)
+        .map_groups(_attach_fp, batch_format="pyarrow", fn_kwargs={"parts": fp_parts})
     )
     matches = (
-        doc_side.union(with_a)
-        .groupby("part", num_partitions=parts)
-        .map_groups(_verify, batch_format="pyarrow", fn_kwargs={"config": config, "tiers": tiers})
+        docs_fp.union(with_fp)
+        .groupby("part", num_partitions=fp_parts)
+        .map_groups(_verify, batch_format="pyarrow", fn_kwargs={"config": config})
         .materialize()
     )
     verified = matches.count()
@@ -791,6 +898,7 @@ def run_ray(
     address: str | None = None,
     progress: Progress | None = None,
     driver_edges: int = DRIVER_EDGES,
+    shuffle: str | None = SHUFFLE,
 ) -> Report:
     """:func:`dedup.pipeline.run` as a Ray Data job: the same Report, byte for byte as JSON.
 
@@ -798,11 +906,13 @@ def run_ray(
     without it a local Ray with ``config.workers`` CPUs is started and stopped, unless
     this process is already connected to one, which is then used. The documents' figures
     (and their paragraph keys when diffing) come to the driver, as the report holds them;
-    for runs too large for that, :func:`write_ray`. Diffs run as Ray tasks.
+    for runs too large for that, :func:`write_ray`. Diffs run as Ray tasks. Above
+    ``driver_edges`` verified pairs, connected components run on Ray; ``shuffle`` is Ray
+    Data's shuffle strategy for this run (None: the context's own).
     """
     config = config or Config()
     note = progress or (lambda stage, done, total: None)
-    with _session(address, config.workers):
+    with _session(address, config.workers, shuffle):
         import ray  # noqa: PLC0415
 
         found = _detect(paths, config, note)
@@ -947,6 +1057,7 @@ def write_ray(
     address: str | None = None,
     progress: Progress | None = None,
     driver_edges: int = DRIVER_EDGES,
+    shuffle: str | None = SHUFFLE,
 ) -> Written:
     """Detect as :func:`run_ray` does and write the answer as Parquet under ``output``.
 
@@ -969,7 +1080,7 @@ def write_ray(
         raise UsageError(f"{output}: exists and is not an empty folder; give a new folder for the Parquet files")
     config = replace(config or Config(), diff=False)
     note = progress or (lambda stage, done, total: None)
-    with _session(address, config.workers):
+    with _session(address, config.workers, shuffle):
         import ray  # noqa: PLC0415
 
         found = _detect(paths, config, note)
