@@ -28,10 +28,22 @@ class Format(enum.StrEnum):
     json = "json"
     html = "html"
     md = "md"
+    parquet = "parquet"
+
+
+class Engine(enum.StrEnum):
+    local = "local"
+    ray = "ray"
 
 
 #: ``-o report.html`` alone picks the format from the file name.
-SUFFIX_FORMATS = {".json": Format.json, ".html": Format.html, ".htm": Format.html, ".md": Format.md}
+SUFFIX_FORMATS = {
+    ".json": Format.json,
+    ".html": Format.html,
+    ".htm": Format.html,
+    ".md": Format.md,
+    ".parquet": Format.parquet,
+}
 
 app = typer.Typer(
     name="dedup",
@@ -67,12 +79,32 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         help="Output format: text (terminal), json (the stable contract), html (one self-contained page), "
-        "md (Markdown for an issue). Default: from the --output file name, else text.",
+        "md (Markdown for an issue), parquet (report --engine ray: a folder of Parquet tables, for large runs). "
+        "Default: from the --output file name, else text.",
         show_default=False,
     ),
 ]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False)
+]
+ReportOutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the report to this file (--format parquet: this new folder) instead of stdout."
+    ),
+]
+EngineOpt = Annotated[
+    Engine,
+    typer.Option("--engine", help="Run detection here (local) or as a Ray Data job (ray: pip install 'article-dedup[ray]')."),
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        envvar="RAY_ADDRESS",
+        help="--engine ray: the Ray cluster to attach to ('auto', 'ray://head:10001'). Default: start a local Ray.",
+        show_default=False,
+    ),
 ]
 DiffOpt = Annotated[bool, typer.Option("--diff/--no-diff", help="Align and label the paragraphs of every pair.")]
 TextFieldOpt = Annotated[str, typer.Option("--text-field", help="JSONL: the field holding the text.")]
@@ -202,6 +234,8 @@ def _write(format: Format, output: Path | None, *, text, html, md, json: Callabl
 
     ``json`` may be left out by a caller that streams its JSON itself (see _write_report).
     """
+    if format is Format.parquet:
+        raise typer.BadParameter("parquet is written by report --engine ray only", param_hint="--format")
     if format is Format.json:
         _emit(json(), output)
     elif format is Format.html:
@@ -275,7 +309,7 @@ def _write_report(result, format: Format, output: Path | None) -> None:
 def report(
     paths: PathsArg,
     format: FormatOpt = None,
-    output: OutputOpt = None,
+    output: ReportOutputOpt = None,
     threshold: ThresholdOpt = 0.5,
     containment: ContainmentOpt = 0.75,
     num_perm: NumPermOpt = 128,
@@ -286,6 +320,8 @@ def report(
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
     max_bytes: MaxBytesOpt = 32 * 1024 * 1024,
+    engine: EngineOpt = Engine.local,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Group the versions of each article among PATH... and show what separates each pair."""
     from rich.console import Console
@@ -293,6 +329,8 @@ def report(
     from dedup.pipeline import Config, run
 
     format = _resolve_format(format, output)
+    if format is Format.parquet and (engine is not Engine.ray or output is None):
+        raise typer.BadParameter("parquet is written by --engine ray into an --output folder", param_hint="--format")
     config = Config(
         shingle_size=shingle_size,
         num_perm=num_perm,
@@ -306,7 +344,12 @@ def report(
         max_bytes=max_bytes,
     )
     with ProgressBar(Console(stderr=True)) as progress:
-        result = run([str(p) for p in paths], config, progress=progress)
+        if engine is Engine.ray:
+            result = _run_ray([str(p) for p in paths], config, progress, ray_address, output if format is Format.parquet else None)
+            if result is None:
+                return
+        else:
+            result = run([str(p) for p in paths], config, progress=progress)
     for s in result.skipped:
         _err(f"skipped {s.path}: {s.reason}")
     if not result.documents and result.skipped and all(
@@ -314,6 +357,31 @@ def report(
     ):
         raise typer.Exit(EXIT_USAGE)
     _write_report(result, format, output)
+
+
+def _run_ray(paths: list[str], config, progress, address: str | None, parquet: Path | None):
+    """The Ray engine: the Report, or None once Parquet files are written (a summary on stderr)."""
+    import importlib.util
+    import logging
+
+    if importlib.util.find_spec("ray") is None:
+        raise DedupError("--engine ray needs Ray: pip install 'article-dedup[ray]'")
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report from a command-line run
+    import ray.data  # noqa: F401 - configures Ray's loggers, which are quietened next
+
+    for name in ("ray", "ray.data"):  # Ray's progress lines would bury ours; warnings still show
+        logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)  # "progress bars disabled": ours show
+    from dedup.engine_ray import run_ray, write_ray
+
+    if parquet is None:
+        return run_ray(paths, config, address=address, progress=progress)
+    written = write_ray(paths, parquet, config, address=address, progress=progress)
+    _err(
+        f"wrote {written.documents} documents, {written.pairs} pairs and {written.clusters} clusters "
+        f"({written.skipped} skipped) to {written.output}/"
+    )
+    return None
 
 
 def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str]]:

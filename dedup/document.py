@@ -19,7 +19,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -115,7 +115,7 @@ class Source:
 
 
 def find_sources(
-    paths: Sequence[str | os.PathLike[str]], *, hidden: bool = False
+    paths: Sequence[str | os.PathLike[str]], *, hidden: bool = False, suffixes: Mapping[str, str] = SUFFIXES
 ) -> tuple[list[Source], list[Skipped]]:
     """Expand files and folders into readable sources, in sorted order.
 
@@ -128,6 +128,7 @@ def find_sources(
     ~/.ssh/...`` in an unpacked archive) is skipped, so a folder cannot make dedup read,
     and show, files the user did not name. Nothing is opened here beyond ``stat`` and
     ``scandir``.
+    ``suffixes`` maps the suffixes taken from folders to formats (the Ray engine adds Parquet).
     """
     if not paths:
         raise ValueError("paths: give at least one file or folder")
@@ -140,7 +141,7 @@ def find_sources(
 
     def add_file(path: str, st: os.stat_result, explicit: bool) -> None:
         suffix = os.path.splitext(path)[1].lower()
-        fmt = SUFFIXES.get(suffix)
+        fmt = suffixes.get(suffix)
         if fmt is None:
             if not explicit:
                 return
@@ -166,7 +167,7 @@ def find_sources(
             skipped.append(Skipped(shown, _os_reason(err)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            _walk(path, root, hidden, add_file, skipped, folders)
+            _walk(path, root, hidden, add_file, skipped, folders, suffixes)
         elif stat.S_ISREG(st.st_mode):
             add_file(path, st, explicit=True)
         else:
@@ -199,7 +200,9 @@ def _inside(path: str, folders: tuple[str, ...]) -> bool:
     return any(path == f or path.startswith(f if f.endswith(os.sep) else f + os.sep) for f in folders)
 
 
-def _walk(top: str, root: str, hidden: bool, add_file, skipped: list[Skipped], folders: tuple[str, ...]) -> None:
+def _walk(
+    top: str, root: str, hidden: bool, add_file, skipped: list[Skipped], folders: tuple[str, ...], suffixes: Mapping[str, str]
+) -> None:
     """Iterative, sorted, symlink-loop-safe walk (``os.walk`` follows loops forever) that
     follows symbolic links only within ``folders`` (real paths)."""
     visited: set[tuple[int, int]] = set()
@@ -224,14 +227,14 @@ def _walk(top: str, root: str, hidden: bool, add_file, skipped: list[Skipped], f
             try:
                 st = entry.stat(follow_symlinks=True)
             except FileNotFoundError:
-                if SUFFIXES.get(os.path.splitext(entry.name)[1].lower()):
+                if suffixes.get(os.path.splitext(entry.name)[1].lower()):
                     skipped.append(Skipped(_relative_id(entry.path, root), "broken symbolic link"))
                 continue
             except OSError as err:
                 skipped.append(Skipped(_relative_id(entry.path, root), _os_reason(err)))
                 continue
             is_dir = stat.S_ISDIR(st.st_mode)
-            known = is_dir or SUFFIXES.get(os.path.splitext(entry.name)[1].lower())
+            known = is_dir or suffixes.get(os.path.splitext(entry.name)[1].lower())
             if entry.is_symlink() and not _inside(os.path.realpath(entry.path), folders):
                 if known:
                     where = _relative_id(entry.path, root) + "/" * is_dir

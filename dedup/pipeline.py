@@ -54,9 +54,12 @@ __all__ = [
     "PairedDocuments",
     "Progress",
     "Report",
+    "SignedBatch",
+    "article_stats",
     "compare",
     "read_pair",
     "run",
+    "sign_documents",
 ]
 
 #: Files handed to one worker task.
@@ -290,6 +293,44 @@ def _items(task: _Task) -> Iterator[tuple[int, int, int, Document | Skipped]]:
             yield i, offset, lineno, item
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class SignedBatch:
+    """A batch of documents signed: the rows of those that have words, in batch order.
+
+    ``kept`` are their positions in the batch; ``fingerprints`` their sorted shingle sets
+    concatenated (``sizes`` long each); ``paragraph_keys`` one array per kept document
+    when the run diffs, else empty; ``skipped`` the documents without words.
+    """
+
+    kept: np.ndarray
+    hashvalues: np.ndarray
+    sizes: np.ndarray
+    fingerprints: np.ndarray
+    paragraph_keys: tuple[np.ndarray, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def sign_documents(docs: Sequence[Document], config: Config) -> SignedBatch:
+    """Shingle and sign a batch of documents (vectorised), as every engine does it."""
+    flat, offsets = fingerprint_batch([d.text for d in docs], size=config.shingle_size)
+    signed = sign_fingerprints(flat, offsets, num_perm=config.num_perm, seed=config.seed)
+    sizes = np.diff(offsets)
+    keep = np.flatnonzero(sizes > 0)
+    keys: tuple[np.ndarray, ...] = ()
+    if config.diff:
+        from dedup.classify import paragraph_keys  # noqa: PLC0415 - only runs that diff need them
+
+        keys = tuple(paragraph_keys(docs[k]) for k in keep)
+    return SignedBatch(
+        kept=keep,
+        hashvalues=signed.hashvalues[keep],
+        sizes=sizes[keep].astype(np.int64),
+        fingerprints=flat,  # documents without words add nothing to it
+        paragraph_keys=keys,
+        skipped=tuple(Skipped(docs[k].id, "no words to compare") for k in np.flatnonzero(sizes == 0)),
+    )
+
+
 def _sign(task: _Task) -> _Signed:
     config = _STATE["config"]
     docs: list[Document] = []
@@ -301,30 +342,23 @@ def _sign(task: _Task) -> _Signed:
         else:
             docs.append(item)
             where.append((i, offset, line))
-    flat, offsets = fingerprint_batch([d.text for d in docs], size=config.shingle_size)
-    signed = sign_fingerprints(flat, offsets, num_perm=config.num_perm, seed=config.seed)
-    sizes = np.diff(offsets)
-    keep = np.flatnonzero(sizes > 0)
-    skipped.extend(Skipped(docs[k].id, "no words to compare") for k in np.flatnonzero(sizes == 0))
-    keys: list[np.ndarray] = []
-    if config.diff:
-        from dedup.classify import paragraph_keys  # noqa: PLC0415 - only runs that diff need them
-
-        keys = [paragraph_keys(docs[k]) for k in keep]
+    batch = sign_documents(docs, config)
+    keep, keys = batch.kept, batch.paragraph_keys
+    skipped.extend(batch.skipped)
     kept_where = np.array([where[k] for k in keep], dtype=np.int64).reshape(-1, 3)
     return _Signed(
         ids=[docs[k].id for k in keep],
         paragraphs=np.array([len(docs[k].paragraphs) for k in keep], dtype=np.int64),
         chars=np.array([len(docs[k].text) for k in keep], dtype=np.int64),
-        shingles=sizes[keep].astype(np.int64),
+        shingles=batch.sizes,
         source=kept_where[:, 0],
         offset=kept_where[:, 1],
         line=kept_where[:, 2],
-        hashvalues=signed.hashvalues[keep],
+        hashvalues=batch.hashvalues,
         skipped=tuple(skipped),
         paragraph_keys=np.concatenate(keys) if keys else np.zeros(0, np.uint64),
         paragraph_counts=np.array([len(k) for k in keys], dtype=np.int64),
-        fingerprints=_kept(flat) if _STATE["keep"] else flat[:0],
+        fingerprints=_kept(batch.fingerprints) if _STATE["keep"] else batch.fingerprints[:0],
     )
 
 
@@ -578,7 +612,7 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
 
         diffs: list[tuple] = [()] * len(matches)
         if config.diff and matches:
-            stats = _article_stats(corpus.paragraph_keys, corpus.paragraph_rows, len(ids), groups)
+            stats = article_stats(corpus.paragraph_keys, corpus.paragraph_rows, len(ids), groups)
             jobs = [(corpus.where[m.a], corpus.where[m.b]) for m in matches]
             diffs = []
             for got in ex.map(_diff, [(chunk, stats) for chunk in _chunks(jobs, ROWS_PER_TASK)]):
@@ -652,7 +686,7 @@ def compare(a: Document, b: Document, config: Config | None = None, *, stats=Non
     )
 
 
-def _article_stats(keys: np.ndarray, rows: np.ndarray, n: int, groups: Sequence[cluster_stage.Cluster]):
+def article_stats(keys: np.ndarray, rows: np.ndarray, n: int, groups: Sequence[cluster_stage.Cluster]):
     """In how many articles of the folder each paragraph occurs.
 
     An article is a cluster of versions, or a document without versions: the body of
