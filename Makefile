@@ -23,6 +23,7 @@ $(VENV)/.installed: pyproject.toml $(VENV)/.created
 	@$(PIP) install -e .
 	@touch $@
 
+# The test extra and the ray extra: the Ray engine's tests run (not skip) in CI.
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.created
-	@$(PIP) install -e '.[test]'
+	@$(PIP) install -e '.[test,ray]'
 	@touch $@ $(VENV)/.installed

@@ -28,10 +28,22 @@ class Format(enum.StrEnum):
     json = "json"
     html = "html"
     md = "md"
+    parquet = "parquet"
+
+
+class Engine(enum.StrEnum):
+    local = "local"
+    ray = "ray"
 
 
 #: ``-o report.html`` alone picks the format from the file name.
-SUFFIX_FORMATS = {".json": Format.json, ".html": Format.html, ".htm": Format.html, ".md": Format.md}
+SUFFIX_FORMATS = {
+    ".json": Format.json,
+    ".html": Format.html,
+    ".htm": Format.html,
+    ".md": Format.md,
+    ".parquet": Format.parquet,
+}
 
 app = typer.Typer(
     name="dedup",
@@ -67,12 +79,32 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         help="Output format: text (terminal), json (the stable contract), html (one self-contained page), "
-        "md (Markdown for an issue). Default: from the --output file name, else text.",
+        "md (Markdown for an issue), parquet (report --engine ray: a folder of Parquet tables, for large runs). "
+        "Default: from the --output file name, else text.",
         show_default=False,
     ),
 ]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False)
+]
+ReportOutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the report to this file (--format parquet: this new folder) instead of stdout."
+    ),
+]
+EngineOpt = Annotated[
+    Engine,
+    typer.Option("--engine", help="Run detection here (local) or as a Ray Data job (ray: pip install 'article-dedup[ray]')."),
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        envvar="RAY_ADDRESS",
+        help="--engine ray: the Ray cluster to attach to ('auto', 'ray://head:10001'). Default: start a local Ray.",
+        show_default=False,
+    ),
 ]
 DiffOpt = Annotated[bool, typer.Option("--diff/--no-diff", help="Align and label the paragraphs of every pair.")]
 TextFieldOpt = Annotated[str, typer.Option("--text-field", help="JSONL: the field holding the text.")]
@@ -103,7 +135,11 @@ def _main(
 
 
 def _err(message: str) -> None:
-    typer.echo(f"dedup: {message}", err=True)
+    """One line on stderr. File names and JSONL ids in it are data: a newline or an escape
+    sequence in one is shown escaped, never sent to the terminal as it is."""
+    from dedup.render.view import printable
+
+    typer.echo(f"dedup: {printable(message)}", err=True)
 
 
 # --------------------------------------------------------------------------- progress
@@ -193,8 +229,13 @@ def _resolve_format(format: Format | None, output: Path | None) -> Format:
     return Format.text
 
 
-def _write(format: Format, output: Path | None, *, text, json: Callable[[], str], html, md) -> None:
-    """Write one report in ``format``. ``text(plain)`` gives rich renderables; the others give strings."""
+def _write(format: Format, output: Path | None, *, text, html, md, json: Callable[[], str] | None = None) -> None:
+    """Write one report in ``format``. ``text(plain)`` gives rich renderables; the others give strings.
+
+    ``json`` may be left out by a caller that streams its JSON itself (see _write_report).
+    """
+    if format is Format.parquet:
+        raise typer.BadParameter("parquet is written by report --engine ray only", param_hint="--format")
     if format is Format.json:
         _emit(json(), output)
     elif format is Format.html:
@@ -215,9 +256,31 @@ def _write(format: Format, output: Path | None, *, text, json: Callable[[], str]
         _emit("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()), output)
 
 
-def _write_report(result, format: Format, output: Path | None) -> None:
-    from dedup.render.json import report_dict
+def _stream(write: Callable, output: Path | None) -> None:
+    """Let ``write(fh)`` write text to ``output`` (or stdout) as it goes, then end the line."""
+    if output is None:
+        fh = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace", newline="\n")
+        try:
+            write(fh)
+            fh.write("\n")
+            fh.flush()
+        finally:
+            fh.detach()
+        return
+    try:
+        with output.open("w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
+            write(fh)
+            fh.write("\n")
+    except OSError as err:
+        raise DedupError(f"cannot write {output}: {err.strerror or err}") from err
 
+
+def _write_report(result, format: Format, output: Path | None) -> None:
+    from dedup.render.json import report_dict, write_json
+
+    if format is Format.json:  # streamed: a report with diffs is large as dicts or as one string
+        _stream(lambda fh: write_json(result, fh), output)
+        return
     data = report_dict(result)
     documents: Mapping = result.paired
 
@@ -225,11 +288,6 @@ def _write_report(result, format: Format, output: Path | None) -> None:
         from dedup.render.terminal import render_group
 
         return render_group(data, documents, plain=plain)
-
-    def json() -> str:
-        from dedup.render.json import dumps
-
-        return dumps(data)
 
     def html() -> str:
         from dedup.render.html import to_html
@@ -241,7 +299,7 @@ def _write_report(result, format: Format, output: Path | None) -> None:
 
         return to_markdown(data, documents)
 
-    _write(format, output, text=text, json=json, html=html, md=md)
+    _write(format, output, text=text, html=html, md=md)
 
 
 # --------------------------------------------------------------------------- commands
@@ -251,7 +309,7 @@ def _write_report(result, format: Format, output: Path | None) -> None:
 def report(
     paths: PathsArg,
     format: FormatOpt = None,
-    output: OutputOpt = None,
+    output: ReportOutputOpt = None,
     threshold: ThresholdOpt = 0.5,
     containment: ContainmentOpt = 0.75,
     num_perm: NumPermOpt = 128,
@@ -262,6 +320,8 @@ def report(
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
     max_bytes: MaxBytesOpt = 32 * 1024 * 1024,
+    engine: EngineOpt = Engine.local,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Group the versions of each article among PATH... and show what separates each pair."""
     from rich.console import Console
@@ -269,6 +329,8 @@ def report(
     from dedup.pipeline import Config, run
 
     format = _resolve_format(format, output)
+    if format is Format.parquet and (engine is not Engine.ray or output is None):
+        raise typer.BadParameter("parquet is written by --engine ray into an --output folder", param_hint="--format")
     config = Config(
         shingle_size=shingle_size,
         num_perm=num_perm,
@@ -282,7 +344,12 @@ def report(
         max_bytes=max_bytes,
     )
     with ProgressBar(Console(stderr=True)) as progress:
-        result = run([str(p) for p in paths], config, progress=progress)
+        if engine is Engine.ray:
+            result = _run_ray([str(p) for p in paths], config, progress, ray_address, output if format is Format.parquet else None)
+            if result is None:
+                return
+        else:
+            result = run([str(p) for p in paths], config, progress=progress)
     for s in result.skipped:
         _err(f"skipped {s.path}: {s.reason}")
     if not result.documents and result.skipped and all(
@@ -290,6 +357,31 @@ def report(
     ):
         raise typer.Exit(EXIT_USAGE)
     _write_report(result, format, output)
+
+
+def _run_ray(paths: list[str], config, progress, address: str | None, parquet: Path | None):
+    """The Ray engine: the Report, or None once Parquet files are written (a summary on stderr)."""
+    import importlib.util
+    import logging
+
+    if importlib.util.find_spec("ray") is None:
+        raise DedupError("--engine ray needs Ray: pip install 'article-dedup[ray]'")
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report from a command-line run
+    import ray.data  # noqa: F401 - configures Ray's loggers, which are quietened next
+
+    for name in ("ray", "ray.data"):  # Ray's progress lines would bury ours; warnings still show
+        logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)  # "progress bars disabled": ours show
+    from dedup.engine_ray import run_ray, write_ray
+
+    if parquet is None:
+        return run_ray(paths, config, address=address, progress=progress)
+    written = write_ray(paths, parquet, config, address=address, progress=progress)
+    _err(
+        f"wrote {written.documents} documents, {written.pairs} pairs and {written.clusters} clusters "
+        f"({written.skipped} skipped) to {written.output}/"
+    )
+    return None
 
 
 def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str]]:
@@ -387,7 +479,9 @@ def json_line(obj) -> str:
     """One JSON Lines record: compact, sorted keys, UTF-8."""
     import json
 
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    from dedup.render.json import escape_unsafe
+
+    return escape_unsafe(json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))) + "\n"
 
 
 # --------------------------------------------------------------------------- entry point
@@ -477,7 +571,11 @@ def check(
             max_bytes=max_bytes,
         )
         if against is not None:
-            if not against.is_dir():
+            try:
+                folder = against.is_dir()
+            except OSError as err:  # a parent folder that cannot be searched: EACCES, not "no"
+                raise ValueError(f"--against: {against}: {(err.strerror or str(err)).lower()}") from None
+            if not folder:
                 raise ValueError(f"--against: {against} is not a folder")
             root, git = str(against.resolve()), False
         else:
@@ -494,7 +592,7 @@ def check(
             cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
             index = Path(default_index(root, git=git, cache_dir=cache))
         outcome = run_check([str(f) for f in files or ()], root=root, git=git, config=config, settings=settings,
-                            index=index)
+                            index=index, progress=_pause_for_tests())
     except (DedupError, ValueError) as err:
         _err(str(err))
         raise typer.Exit(EXIT_USAGE) from None
@@ -504,8 +602,11 @@ def check(
         _err(f"skipped {s.path}: {s.reason}")
     for s in outcome.errors:
         _err(f"{s.path}: {s.reason}")
-    lines = [
-        f"{f.path}: near-duplicate of {f.other} (jaccard {f.jaccard:.2f}, containment {f.containment:.2f})"
+    from dedup.render.view import printable
+
+    lines = [  # one line each, whatever the file names hold
+        f"{printable(f.path)}: near-duplicate of {printable(f.other)} "
+        f"(jaccard {f.jaccard:.2f}, containment {f.containment:.2f})"
         for f in outcome.findings
     ]
     if lines:
@@ -514,6 +615,28 @@ def check(
         raise typer.Exit(EXIT_USAGE)
     if outcome.findings:
         raise typer.Exit(EXIT_FOUND)
+
+
+#: Tests only: ``DEDUP_TEST_PAUSE_AFTER=N`` makes ``check`` stop once N contents are indexed (their
+#: transactions committed), say so on stderr, and wait until its stdin closes. A test can then
+#: kill -9 it mid-index, or start a second run against the half-built index, without sleeping.
+PAUSE_ENV = "DEDUP_TEST_PAUSE_AFTER"
+
+
+def _pause_for_tests() -> Callable[[int, int], None] | None:
+    after = os.environ.get(PAUSE_ENV)
+    if not after:
+        return None
+    paused = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal paused
+        if done >= int(after) and not paused:
+            paused = True
+            _err(f"paused after indexing {done} of {total} (test hook {PAUSE_ENV})")
+            sys.stdin.buffer.read()
+
+    return progress
 
 
 def main() -> None:

@@ -18,7 +18,8 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -38,11 +39,13 @@ __all__ = [
     "load",
     "load_at",
     "load_bytes",
+    "load_many",
     "load_span",
     "parse_html",
     "parse_text",
     "read",
     "split_paragraphs",
+    "too_large",
 ]
 
 #: Files (and JSONL records) larger than this are skipped; ``max_bytes=`` changes it.
@@ -112,7 +115,7 @@ class Source:
 
 
 def find_sources(
-    paths: Sequence[str | os.PathLike[str]], *, hidden: bool = False
+    paths: Sequence[str | os.PathLike[str]], *, hidden: bool = False, suffixes: Mapping[str, str] = SUFFIXES
 ) -> tuple[list[Source], list[Skipped]]:
     """Expand files and folders into readable sources, in sorted order.
 
@@ -120,19 +123,25 @@ def find_sources(
     taken from them, and names starting with ``.`` are left out unless ``hidden``.
     Ids are POSIX paths relative to the scanned root: the folder given, or the common
     parent folder of everything given. A file reached twice (two arguments, symbolic
-    links) is read once. Nothing is opened here beyond ``stat`` and ``scandir``.
+    links) is read once. Symbolic links found in a folder are followed as long as they
+    stay inside the folders given: one that leads out of them (``link -> /``, ``x.txt ->
+    ~/.ssh/...`` in an unpacked archive) is skipped, so a folder cannot make dedup read,
+    and show, files the user did not name. Nothing is opened here beyond ``stat`` and
+    ``scandir``.
+    ``suffixes`` maps the suffixes taken from folders to formats (the Ray engine adds Parquet).
     """
     if not paths:
         raise ValueError("paths: give at least one file or folder")
     given = [os.path.abspath(os.fspath(p)) for p in paths]
     root = _scan_root(given)
+    folders = tuple(os.path.realpath(p) for p in given if os.path.isdir(p))
     sources: list[Source] = []
     skipped: list[Skipped] = []
     seen: dict[tuple[int, int], str] = {}
 
     def add_file(path: str, st: os.stat_result, explicit: bool) -> None:
         suffix = os.path.splitext(path)[1].lower()
-        fmt = SUFFIXES.get(suffix)
+        fmt = suffixes.get(suffix)
         if fmt is None:
             if not explicit:
                 return
@@ -140,7 +149,8 @@ def find_sources(
         ident = _relative_id(path, root)
         key = (st.st_dev, st.st_ino)
         if key in seen:
-            skipped.append(Skipped(ident, f"same file as {seen[key]}"))
+            if seen[key] != ident:  # another name for it (a link); the same path twice is no news
+                skipped.append(Skipped(ident, f"same file as {seen[key]}"))
             return
         seen[key] = ident
         sources.append(Source(path, ident, fmt, st.st_size))
@@ -157,7 +167,7 @@ def find_sources(
             skipped.append(Skipped(shown, _os_reason(err)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            _walk(path, root, hidden, add_file, skipped)
+            _walk(path, root, hidden, add_file, skipped, folders, suffixes)
         elif stat.S_ISREG(st.st_mode):
             add_file(path, st, explicit=True)
         else:
@@ -186,8 +196,15 @@ def _relative_id(path: str, root: str) -> str:
     return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
 
-def _walk(top: str, root: str, hidden: bool, add_file, skipped: list[Skipped]) -> None:
-    """Iterative, sorted, symlink-loop-safe walk (``os.walk`` follows loops forever)."""
+def _inside(path: str, folders: tuple[str, ...]) -> bool:
+    return any(path == f or path.startswith(f if f.endswith(os.sep) else f + os.sep) for f in folders)
+
+
+def _walk(
+    top: str, root: str, hidden: bool, add_file, skipped: list[Skipped], folders: tuple[str, ...], suffixes: Mapping[str, str]
+) -> None:
+    """Iterative, sorted, symlink-loop-safe walk (``os.walk`` follows loops forever) that
+    follows symbolic links only within ``folders`` (real paths)."""
     visited: set[tuple[int, int]] = set()
     try:
         st = os.stat(top)
@@ -210,13 +227,20 @@ def _walk(top: str, root: str, hidden: bool, add_file, skipped: list[Skipped]) -
             try:
                 st = entry.stat(follow_symlinks=True)
             except FileNotFoundError:
-                if SUFFIXES.get(os.path.splitext(entry.name)[1].lower()):
+                if suffixes.get(os.path.splitext(entry.name)[1].lower()):
                     skipped.append(Skipped(_relative_id(entry.path, root), "broken symbolic link"))
                 continue
             except OSError as err:
                 skipped.append(Skipped(_relative_id(entry.path, root), _os_reason(err)))
                 continue
-            if stat.S_ISDIR(st.st_mode):
+            is_dir = stat.S_ISDIR(st.st_mode)
+            known = is_dir or suffixes.get(os.path.splitext(entry.name)[1].lower())
+            if entry.is_symlink() and not _inside(os.path.realpath(entry.path), folders):
+                if known:
+                    where = _relative_id(entry.path, root) + "/" * is_dir
+                    skipped.append(Skipped(where, "symbolic link out of the folders given"))
+                continue
+            if is_dir:
                 key = (st.st_dev, st.st_ino)
                 if key in visited:
                     continue  # a symbolic link back into a folder already walked
@@ -224,6 +248,8 @@ def _walk(top: str, root: str, hidden: bool, add_file, skipped: list[Skipped]) -
                 subfolders.append(entry.path)
             elif stat.S_ISREG(st.st_mode):
                 add_file(entry.path, st, explicit=False)
+            elif known:
+                skipped.append(Skipped(_relative_id(entry.path, root), "not a regular file"))
         stack.extend(reversed(subfolders))
 
 
@@ -325,7 +351,7 @@ def _parse_bytes(data: bytes, source: Source, *, max_bytes: int) -> Document | S
     try:
         if len(data) > max_bytes:
             raise DocumentError(
-                source.path, f"too large ({_size(len(data))}; the limit is {_size(max_bytes)}, see --max-bytes)"
+                source.path, too_large(len(data), max_bytes)
             )
         text, encoding = decode(data, path=source.id)
         if source.format == "html":
@@ -345,17 +371,34 @@ def load_at(
     id_field: str = "id",
 ) -> Document | Skipped:
     """Read again the item that :func:`load_span` gave at ``offset`` (on ``line``)."""
-    for _, _, item in load_span(
-        source,
-        start=offset,
-        end=offset + 1,
-        first_line=line,
-        max_bytes=max_bytes,
-        text_field=text_field,
-        id_field=id_field,
-    ):
-        return item
-    return Skipped(source.id, f"no record at byte {offset} any more (changed while reading?)")
+    return load_many(source, [(offset, line)], max_bytes=max_bytes, text_field=text_field, id_field=id_field)[0]
+
+
+def load_many(
+    source: Source,
+    places: Sequence[tuple[int, int]],
+    *,
+    max_bytes: int = MAX_BYTES,
+    text_field: str = "text",
+    id_field: str = "id",
+) -> list[Document | Skipped]:
+    """:func:`load_at` for several ``(offset, line)`` of one source, opening it once."""
+    fields = {"max_bytes": max_bytes, "text_field": text_field, "id_field": id_field}
+    if source.format != "jsonl":
+        whole = next(load_span(source, **fields))[2]
+        return [whole for _ in places]
+    gone = [Skipped(source.id, f"no record at byte {o} any more (changed while reading?)") for o, _ in places]
+    try:
+        fh = open(source.path, "rb")
+    except OSError as err:
+        return [Skipped(source.id, _os_reason(err)) for _ in places]
+    out: list[Document | Skipped] = []
+    with fh:
+        for (offset, line), missing in zip(places, gone):
+            fh.seek(offset)
+            found = next(_jsonl_records(fh, source, start=offset, end=offset + 1, first_line=line, **fields), None)
+            out.append(found[2] if found is not None else missing)
+    return out
 
 
 def jsonl_spans(path: str, *, size: int = 8 * 1024 * 1024) -> list[tuple[int, int, int]]:
@@ -382,7 +425,7 @@ def jsonl_spans(path: str, *, size: int = 8 * 1024 * 1024) -> list[tuple[int, in
                 i = nl + 1
             line += block.count(b"\n")
             pos += len(block)
-    if pos > start:
+    if pos > start or not spans:  # an empty file is one empty span: reading it says it is empty
         spans.append((start, pos, start_line))
     return spans
 
@@ -398,7 +441,7 @@ def _read_bytes(path: str, max_bytes: int) -> bytes:
     try:
         size = os.fstat(fd).st_size
         if size > max_bytes:
-            raise DocumentError(path, f"too large ({_size(size)}; the limit is {_size(max_bytes)}, see --max-bytes)")
+            raise DocumentError(path, too_large(size, max_bytes))
         chunks, total = [], 0
         while total <= max_bytes:
             chunk = os.read(fd, max(size + 1 - total, 1 << 16))  # size + 1: notices a file that grew
@@ -413,6 +456,11 @@ def _read_bytes(path: str, max_bytes: int) -> bytes:
     if total > max_bytes:  # grew while we read it
         raise DocumentError(path, f"too large (over the {_size(max_bytes)} limit, see --max-bytes)")
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def too_large(size: int, limit: int) -> str:
+    """The reason given for a file over ``max_bytes``: ``too large (100.0 MiB; the limit is 32.0 MiB, ...)``."""
+    return f"too large ({_size(size)}; the limit is {_size(limit)}, see --max-bytes)"
 
 
 def _size(n: int) -> str:
@@ -437,6 +485,7 @@ def _jsonl_records(
     """``(offset, line, item)`` for the records of ``fh`` (positioned at ``start``) up to ``end``."""
     seen_ids: set[str] = set()
     offset, lineno = start, first_line - 1
+    records = False  # a line that is not blank
     while end is None or offset < end:
         raw = fh.readline(max_bytes + 1)
         if not raw:
@@ -447,13 +496,15 @@ def _jsonl_records(
             while raw and not raw.endswith(b"\n"):  # skip the rest of the line
                 raw = fh.readline(1024 * 1024)
                 offset += len(raw)
+            records = True
             yield here, lineno, Skipped(where, f"record too large (over the {_size(max_bytes)} limit, see --max-bytes)")
             continue
         if not raw.strip():
             continue
+        records = True
         try:
             record = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        except (ValueError, RecursionError) as err:  # ValueError: also not UTF-8, an integer of 5,000 digits
             yield here, lineno, Skipped(where, f"invalid JSON ({_json_reason(err)})")
             continue
         if not isinstance(record, dict):
@@ -475,12 +526,20 @@ def _jsonl_records(
             yield here, lineno, parse_text(text, id=ident, path=source.path, format="jsonl", encoding="utf-8")
         except DocumentError as err:
             yield here, lineno, Skipped(ident, err.reason)
+    if start == 0 and not records and not fh.read(1):  # the whole file, and not one record in it
+        yield 0, first_line, Skipped(source.id, "empty file" if offset == 0 else "no records (only blank lines)")
 
 
 def _json_reason(err: Exception) -> str:
     if isinstance(err, json.JSONDecodeError):
         return f"{err.msg} at column {err.colno}"
-    return "not UTF-8"
+    if isinstance(err, UnicodeDecodeError):
+        return "not UTF-8"
+    if isinstance(err, RecursionError):
+        return "nested too deeply"
+    if "integer string conversion" in str(err):
+        return f"an integer of more than {sys.get_int_max_str_digits()} digits"
+    return str(err).split("\n", 1)[0]
 
 
 # --------------------------------------------------------------------------- decoding
@@ -526,13 +585,16 @@ def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
         if data.startswith(magic):
             raise DocumentError(path, f"binary file ({name})")
     text = encoding = None
+    bad_bom = None
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
                 text, encoding = data.decode(codec), codec
-            except UnicodeDecodeError:
-                raise DocumentError(path, f"invalid {codec.upper()} after its byte order mark") from None
-            break
+                break
+            except UnicodeDecodeError:  # UTF-16 LE starting with U+0000 looks like UTF-32 LE: try the next
+                bad_bom = bad_bom or codec
+    if text is None and bad_bom:
+        raise DocumentError(path, f"invalid {bad_bom.upper()} after its byte order mark")
     if text is None and b"\x00" in data[:4096]:
         # UTF-16 without a BOM is valid UTF-8 full of NULs: look for it first.
         utf16 = _sniff_utf16(data)
@@ -545,7 +607,10 @@ def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            text, encoding = _decode_other(data, path)
+            text = _mostly_utf8(data)
+            encoding = "utf-8"
+            if text is None:
+                text, encoding = _decode_other(data, path)
     if encoding in ("utf-8", "utf-8-sig"):  # control characters are single bytes: count those, much faster
         sample = data[:65536]
         controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
@@ -559,14 +624,41 @@ def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
     return text, encoding
 
 
+#: UTF-8 with a few bad bytes (a scrape cut mid-character, one stray Latin-1 byte) stays UTF-8, the
+#: bad bytes replaced by U+FFFD, while at least this many of its non-ASCII characters are valid.
+MIN_VALID_UTF8_SHARE = 0.8
+_NON_ASCII = bytes(range(0x80, 0x100))
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The text of UTF-8 data with a few invalid bytes, or None when it does not look like UTF-8.
+
+    Guessing another encoding for the whole file would turn every accented letter into
+    mojibake (charset-normalizer reads such a file as cp932 or cp1252); files with no valid
+    multi-byte character at all (Latin-1, cp1252) are left to the guess.
+    """
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    non_ascii = len(text) - len(data.translate(None, _NON_ASCII))  # ASCII bytes decode one to one
+    return text if non_ascii - bad >= MIN_VALID_UTF8_SHARE * non_ascii else None
+
+
 def _decode_other(data: bytes, path: str) -> tuple[str, str]:
     if b"\x00" in data[:8192]:
         raise DocumentError(path, "binary file (NUL bytes, and not UTF-16)")
     from charset_normalizer import from_bytes  # only files that are not UTF-8 pay for it
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
     if best is None:
         raise DocumentError(path, "not UTF-8, and no other text encoding fits")
+    # Equally good guesses come in name order, so cp1250 beats cp1252 on a tie, and French,
+    # Spanish or Portuguese in Latin-1 came out with ŕ for à and č for è. On a tie, take
+    # windows-1252: the web's default for legacy text (WHATWG), and by far the most common.
+    for match in results:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence:
+            best = match
+            break
     return str(best), best.encoding
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from dedup import cluster as cluster_stage
 from dedup import index as index_stage
-from dedup.document import SUFFIXES, Document, Skipped, Source, find_sources, load_bytes
+from dedup.document import SUFFIXES, Document, Skipped, Source, find_sources, load_bytes, too_large
 from dedup.errors import DedupError
 from dedup.pipeline import Config
 from dedup.shingle import fingerprint_batch
@@ -158,8 +158,8 @@ def check(
 def _check(files, root, git, config, store: Store, include, exclude, accepted, progress) -> Outcome:
     tracked = repo.tracked(root) if git else {}
     sha256 = any(len(oid) == 64 for oid in tracked.values())
-    checked, errors = _read_checked(files, root, sha256, include, exclude)
-    corpus = _list_corpus(root, git, tracked, checked, store, include, exclude)
+    checked, errors = _read_checked(files, root, sha256, include, exclude, config.max_bytes)
+    corpus = _list_corpus(root, git, tracked, checked, store, include, exclude, config.max_bytes)
     everything = checked + corpus
 
     known = store.parts({f.key for f in everything if f.key is not None})
@@ -232,8 +232,11 @@ def _display_id(path: str, root: str, given: str) -> str:
     return Path(rel).as_posix()
 
 
-def _read_checked(files, root, sha256, include, exclude) -> tuple[list[_File], list[Skipped]]:
-    """Read the checked files into memory (their hash is their key): I/O problems are errors."""
+def _read_checked(files, root, sha256, include, exclude, max_bytes) -> tuple[list[_File], list[Skipped]]:
+    """Read the checked files into memory (their hash is their key): I/O problems are errors.
+
+    A file over ``max_bytes`` is not read at all (it is skipped, as ``dedup report`` skips it).
+    """
     out: list[_File] = []
     errors: list[Skipped] = []
     seen: set[str] = set()
@@ -249,12 +252,18 @@ def _read_checked(files, root, sha256, include, exclude) -> tuple[list[_File], l
             if stat.S_ISDIR(st.st_mode):
                 errors.append(Skipped(ident, "is a folder (check takes files)"))
                 continue
+            if not stat.S_ISREG(st.st_mode):  # a FIFO would block the open below for ever
+                errors.append(Skipped(ident, "not a regular file"))
+                continue
+            fmt = SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")
+            if st.st_size > max_bytes:
+                out.append(_File(ident, path, fmt, parts=(Part("", too_large(st.st_size, max_bytes), 0, None),)))
+                continue
             with open(path, "rb") as fh:
                 data = fh.read()
         except OSError as err:
             errors.append(Skipped(ident, _os_reason(err)))
             continue
-        fmt = SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")
         out.append(_File(ident, path, fmt, (blob_id(data, sha256=sha256), fmt), data))
     errors.sort(key=lambda s: (s.path, s.reason))
     return out, errors
@@ -264,7 +273,7 @@ def _hidden(path: str) -> bool:
     return any(part.startswith(".") for part in path.split("/"))
 
 
-def _list_corpus(root, git, tracked, checked, store: Store, include, exclude) -> list[_File]:
+def _list_corpus(root, git, tracked, checked, store: Store, include, exclude, max_bytes) -> list[_File]:
     """The corpus files with their content keys where known without reading them."""
     if git:
         taken = {f.id for f in checked}
@@ -286,6 +295,10 @@ def _list_corpus(root, git, tracked, checked, store: Store, include, exclude) ->
         if not selected(s.id, include, exclude) or os.path.realpath(s.path) in taken:
             continue
         f = _File(s.id, s.path, s.format)
+        if s.size > max_bytes:  # not read: it could only be skipped
+            f.parts = (Part("", too_large(s.size, max_bytes), 0, None),)
+            out.append(f)
+            continue
         old = known.get(s.id)
         if old is not None:
             try:
@@ -405,6 +418,9 @@ def _contents(by_key, unkeyed, root, git, config, store: Store, sha256, stats):
     for f in unkeyed:
         try:
             st = os.stat(f.path)
+            if not stat.S_ISREG(st.st_mode):  # replaced by a FIFO since the walk: never block on it
+                f.parts = (Part("", "not a regular file", 0, None),)
+                continue
             with open(f.path, "rb") as fh:
                 data = fh.read()
         except OSError as err:

@@ -31,7 +31,20 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["Tier", "candidates", "candidates_of", "detection_probability", "plan", "plausible"]
+__all__ = [
+    "MAX_EXTRA_ROWS",
+    "Tier",
+    "band_keys",
+    "band_tables",
+    "bucket_pairs",
+    "candidates",
+    "candidates_of",
+    "detection_probability",
+    "extra_rows",
+    "plan",
+    "plausible",
+    "size_tier",
+]
 
 #: Rows added, one at a time, to split an oversized bucket before chaining it.
 MAX_EXTRA_ROWS = 8
@@ -107,7 +120,24 @@ def plan(
 _GOLDEN = np.uint32(0x9E3779B1)  # Knuth's multiplicative hash constant (2^32 / golden ratio)
 
 
-def _band_keys(rows: np.ndarray, start: int, r: int) -> np.ndarray:
+def size_tier(size_a: np.ndarray, size_b: np.ndarray, tiers: tuple[Tier, ...]) -> np.ndarray:
+    """For each pair, the index of the tier whose size-ratio range holds it (``len(tiers)``: none).
+
+    Sizes are shingle counts (at least 1 is used); the ratio is larger over smaller, and
+    tier ``k`` holds the ratios in ``(tiers[k-1].max_ratio, tiers[k].max_ratio]``.
+    """
+    a = np.maximum(np.asarray(size_a, dtype=np.float64), 1.0)
+    b = np.maximum(np.asarray(size_b, dtype=np.float64), 1.0)
+    upper = np.array([t.max_ratio for t in tiers])
+    return np.searchsorted(upper, np.maximum(a, b) / np.minimum(a, b), side="left")
+
+
+def band_tables(tiers: tuple[Tier, ...]) -> list[tuple[int, int, int]]:
+    """Every band table of the tiers, in order: ``(tier index, first signature row, rows r)``."""
+    return [(k, band * t.r, t.r) for k, t in enumerate(tiers) for band in range(t.b)]
+
+
+def band_keys(rows: np.ndarray, start: int, r: int) -> np.ndarray:
     """One uint32 key per document for the band of signature rows start..start+r-1 (wrapping).
 
     ``rows`` is the transposed signature matrix (one contiguous row per permutation).
@@ -120,6 +150,11 @@ def _band_keys(rows: np.ndarray, start: int, r: int) -> np.ndarray:
         key *= _GOLDEN
         key ^= rows[(start + i) % num_perm]
     return key
+
+
+def extra_rows(start: int, r: int, num_perm: int) -> np.ndarray:
+    """The signature rows that split an oversized bucket of the band at ``start`` (``r`` rows), in order."""
+    return (start + r + np.arange(MAX_EXTRA_ROWS)) % num_perm
 
 
 def _groups(keys: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -164,13 +199,24 @@ def _all_pairs(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> tu
     return np.concatenate(firsts), np.concatenate(seconds)
 
 
-def _band_pairs(rows: np.ndarray, start: int, r: int, max_bucket: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """All candidate pairs of one band (as two index arrays), with oversized buckets split."""
+def bucket_pairs(
+    keys: np.ndarray, extra: Callable[[int, np.ndarray], np.ndarray], *, max_bucket: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Candidate pairs of one band table, as two arrays of positions ``(i, j)``, ``i < j``.
+
+    Positions index ``keys`` (uint32 band keys), which must come in id order: a bucket is
+    all positions sharing a key. Every pair of a bucket of up to ``max_bucket`` is a
+    candidate; a larger bucket is split by the following signature rows, ``extra(e,
+    positions)`` giving row ``e`` (``0 <= e < MAX_EXTRA_ROWS``, see :func:`extra_rows`)
+    of those positions, and a part still too large after them is chained in id order.
+    The pairs of a bucket depend on its members alone, so buckets may be split across
+    tasks (the Ray engine does) as long as each bucket stays whole.
+    """
     out = []
-    work = [(np.arange(rows.shape[1]), _band_keys(rows, start, r), 0)]
+    work = [(np.arange(len(keys)), keys, 0)]
     while work:
-        members, keys, extra = work.pop()
-        members, starts, sizes = _groups(keys, members)
+        members, k, e = work.pop()
+        members, starts, sizes = _groups(k, members)
         if not len(sizes):
             continue
         small = sizes <= max_bucket
@@ -178,11 +224,17 @@ def _band_pairs(rows: np.ndarray, start: int, r: int, max_bucket: int) -> list[t
             out.append(_all_pairs(members, starts[small], sizes[small]))
         for s, m in zip(starts[~small].tolist(), sizes[~small].tolist()):
             g = members[s : s + m]
-            if extra < MAX_EXTRA_ROWS:
-                work.append((g, rows[(start + r + extra) % rows.shape[0], g], extra + 1))
+            if e < MAX_EXTRA_ROWS:
+                work.append((g, extra(e, g), e + 1))
             else:  # near-identical documents: chain them (a spanning path) in id order
                 out.append((g[:-1], g[1:]))
     return out
+
+
+def _band_pairs(rows: np.ndarray, start: int, r: int, max_bucket: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """All candidate pairs of one band (as two index arrays), with oversized buckets split."""
+    following = extra_rows(start, r, rows.shape[0])
+    return bucket_pairs(band_keys(rows, start, r), lambda e, g: rows[following[e], g], max_bucket=max_bucket)
 
 
 def candidates(
@@ -206,16 +258,14 @@ def candidates(
         raise ValueError(f"max_bucket must be at least 2, got {max_bucket!r}")
     sizes = np.maximum(np.asarray(sizes, dtype=np.float64), 1.0)
     empty = np.all(hashvalues == np.uint32(0xFFFFFFFF), axis=1)
-    bounds = [0.0] + [t.max_ratio for t in tiers]
     rows = np.ascontiguousarray(hashvalues.T)  # one contiguous array per permutation
-    jobs = [(k, t, band * t.r) for k, t in enumerate(tiers) for band in range(t.b)]
+    jobs = band_tables(tiers)
 
     def run(job):
-        k, tier, start = job
+        k, start, r = job
         found = []
-        for a, b in _band_pairs(rows, start, tier.r, max_bucket):
-            ratio = np.maximum(sizes[a], sizes[b]) / np.minimum(sizes[a], sizes[b])
-            keep = (ratio > bounds[k] if k else True) & (ratio <= bounds[k + 1]) & ~empty[a] & ~empty[b]
+        for a, b in _band_pairs(rows, start, r, max_bucket):
+            keep = (size_tier(sizes[a], sizes[b], tiers) == k) & ~empty[a] & ~empty[b]
             if keep.any():
                 lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
                 found.append(lo.astype(np.uint64) * np.uint64(n) + hi.astype(np.uint64))

@@ -25,13 +25,24 @@ from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from itertools import groupby
 
 import numpy as np
 
 from dedup import cluster as cluster_stage
 from dedup import index as index_stage
 from dedup.errors import UsageError
-from dedup.document import MAX_BYTES, Document, Skipped, Source, find_sources, jsonl_spans, load_at, load_span
+from dedup.document import (
+    MAX_BYTES,
+    Document,
+    Skipped,
+    Source,
+    find_sources,
+    jsonl_spans,
+    load_at,
+    load_many,
+    load_span,
+)
 from dedup.shingle import fingerprint_batch
 from dedup.signature import sign_fingerprints
 
@@ -43,9 +54,12 @@ __all__ = [
     "PairedDocuments",
     "Progress",
     "Report",
+    "SignedBatch",
+    "article_stats",
     "compare",
     "read_pair",
     "run",
+    "sign_documents",
 ]
 
 #: Files handed to one worker task.
@@ -279,6 +293,44 @@ def _items(task: _Task) -> Iterator[tuple[int, int, int, Document | Skipped]]:
             yield i, offset, lineno, item
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class SignedBatch:
+    """A batch of documents signed: the rows of those that have words, in batch order.
+
+    ``kept`` are their positions in the batch; ``fingerprints`` their sorted shingle sets
+    concatenated (``sizes`` long each); ``paragraph_keys`` one array per kept document
+    when the run diffs, else empty; ``skipped`` the documents without words.
+    """
+
+    kept: np.ndarray
+    hashvalues: np.ndarray
+    sizes: np.ndarray
+    fingerprints: np.ndarray
+    paragraph_keys: tuple[np.ndarray, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def sign_documents(docs: Sequence[Document], config: Config) -> SignedBatch:
+    """Shingle and sign a batch of documents (vectorised), as every engine does it."""
+    flat, offsets = fingerprint_batch([d.text for d in docs], size=config.shingle_size)
+    signed = sign_fingerprints(flat, offsets, num_perm=config.num_perm, seed=config.seed)
+    sizes = np.diff(offsets)
+    keep = np.flatnonzero(sizes > 0)
+    keys: tuple[np.ndarray, ...] = ()
+    if config.diff:
+        from dedup.classify import paragraph_keys  # noqa: PLC0415 - only runs that diff need them
+
+        keys = tuple(paragraph_keys(docs[k]) for k in keep)
+    return SignedBatch(
+        kept=keep,
+        hashvalues=signed.hashvalues[keep],
+        sizes=sizes[keep].astype(np.int64),
+        fingerprints=flat,  # documents without words add nothing to it
+        paragraph_keys=keys,
+        skipped=tuple(Skipped(docs[k].id, "no words to compare") for k in np.flatnonzero(sizes == 0)),
+    )
+
+
 def _sign(task: _Task) -> _Signed:
     config = _STATE["config"]
     docs: list[Document] = []
@@ -290,30 +342,23 @@ def _sign(task: _Task) -> _Signed:
         else:
             docs.append(item)
             where.append((i, offset, line))
-    flat, offsets = fingerprint_batch([d.text for d in docs], size=config.shingle_size)
-    signed = sign_fingerprints(flat, offsets, num_perm=config.num_perm, seed=config.seed)
-    sizes = np.diff(offsets)
-    keep = np.flatnonzero(sizes > 0)
-    skipped.extend(Skipped(docs[k].id, "no words to compare") for k in np.flatnonzero(sizes == 0))
-    keys: list[np.ndarray] = []
-    if config.diff:
-        from dedup.classify import paragraph_keys  # noqa: PLC0415 - only runs that diff need them
-
-        keys = [paragraph_keys(docs[k]) for k in keep]
+    batch = sign_documents(docs, config)
+    keep, keys = batch.kept, batch.paragraph_keys
+    skipped.extend(batch.skipped)
     kept_where = np.array([where[k] for k in keep], dtype=np.int64).reshape(-1, 3)
     return _Signed(
         ids=[docs[k].id for k in keep],
         paragraphs=np.array([len(docs[k].paragraphs) for k in keep], dtype=np.int64),
         chars=np.array([len(docs[k].text) for k in keep], dtype=np.int64),
-        shingles=sizes[keep].astype(np.int64),
+        shingles=batch.sizes,
         source=kept_where[:, 0],
         offset=kept_where[:, 1],
         line=kept_where[:, 2],
-        hashvalues=signed.hashvalues[keep],
+        hashvalues=batch.hashvalues,
         skipped=tuple(skipped),
         paragraph_keys=np.concatenate(keys) if keys else np.zeros(0, np.uint64),
         paragraph_counts=np.array([len(k) for k in keys], dtype=np.int64),
-        fingerprints=_kept(flat) if _STATE["keep"] else flat[:0],
+        fingerprints=_kept(batch.fingerprints) if _STATE["keep"] else batch.fingerprints[:0],
     )
 
 
@@ -340,16 +385,23 @@ def _load_kept(kept: np.ndarray | str) -> np.ndarray:
     return kept
 
 
-def _reread(where: _Where) -> Document | None:
-    config = _STATE["config"]
-    item = load_at(where.source, where.offset, where.line, **_read_kwargs(config))
-    return item if isinstance(item, Document) else None
+def _reread_all(chunk: Sequence[_Where]) -> list[Document | None]:
+    """Documents read again, each source opened once and read in offset order."""
+    kwargs = _read_kwargs(_STATE["config"])
+    docs: list[Document | None] = [None] * len(chunk)
+    order = sorted(range(len(chunk)), key=lambda k: (chunk[k].source.path, chunk[k].offset))
+    for _, group in groupby(order, key=lambda k: chunk[k].source.path):
+        group = list(group)
+        places = [(chunk[k].offset, chunk[k].line) for k in group]
+        for k, item in zip(group, load_many(chunk[group[0]].source, places, **kwargs)):
+            docs[k] = item if isinstance(item, Document) else None
+    return docs
 
 
 def _fingerprints(chunk: Sequence[_Where]) -> list[np.ndarray | None]:
     """Shingle sets of documents read again (None for one that cannot be read now)."""
     config = _STATE["config"]
-    docs = [_reread(w) for w in chunk]
+    docs = _reread_all(chunk)
     flat, offsets = fingerprint_batch([d.text if d else "" for d in docs], size=config.shingle_size)
     return [flat[offsets[k] : offsets[k + 1]].copy() if d else None for k, d in enumerate(docs)]
 
@@ -358,16 +410,11 @@ def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list[tuple]:
     from dedup.classify import diff  # noqa: PLC0415 - only runs that diff pay for alignment
 
     chunk, stats = job
-    cache: dict[_Where, Document | None] = {}
-
-    def doc(w: _Where) -> Document | None:
-        if w not in cache:
-            cache[w] = _reread(w)
-        return cache[w]
-
+    places = sorted({w for pair in chunk for w in pair}, key=lambda w: (w.source.path, w.offset))
+    docs = dict(zip(places, _reread_all(places)))
     out = []
     for wa, wb in chunk:
-        a, b = doc(wa), doc(wb)
+        a, b = docs[wa], docs[wb]
         out.append(tuple(diff(a, b, stats=stats)) if a is not None and b is not None else ())
     return out
 
@@ -565,7 +612,7 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
 
         diffs: list[tuple] = [()] * len(matches)
         if config.diff and matches:
-            stats = _article_stats(corpus.paragraph_keys, corpus.paragraph_rows, len(ids), groups)
+            stats = article_stats(corpus.paragraph_keys, corpus.paragraph_rows, len(ids), groups)
             jobs = [(corpus.where[m.a], corpus.where[m.b]) for m in matches]
             diffs = []
             for got in ex.map(_diff, [(chunk, stats) for chunk in _chunks(jobs, ROWS_PER_TASK)]):
@@ -639,7 +686,7 @@ def compare(a: Document, b: Document, config: Config | None = None, *, stats=Non
     )
 
 
-def _article_stats(keys: np.ndarray, rows: np.ndarray, n: int, groups: Sequence[cluster_stage.Cluster]):
+def article_stats(keys: np.ndarray, rows: np.ndarray, n: int, groups: Sequence[cluster_stage.Cluster]):
     """In how many articles of the folder each paragraph occurs.
 
     An article is a cluster of versions, or a document without versions: the body of

@@ -21,6 +21,7 @@ never touched: :func:`open_store` raises :class:`~dedup.errors.IndexStoreError`.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
 import time
@@ -41,6 +42,8 @@ SCHEMA_VERSION = 1
 APPLICATION_ID = 0x64656475
 #: Rows no run has used for this many days are deleted (checked at most once a day).
 KEEP_DAYS = 30
+#: Store.parts looks up this many keys or fewer one by one (primary key), more by one scan.
+LOOKUP_KEYS = 256
 #: Seconds a run waits for another run's write transaction before going on without the index.
 BUSY_TIMEOUT = 60.0
 
@@ -252,10 +255,14 @@ class Store:
             found: dict[Key, list[tuple[int, Part]]] = {}
             stale: set[Key] = set()
             sig_bytes = 4 * self.num_perm
-            rows = self._conn.execute(
-                "SELECT hash, format, part, name, reason, size, signature, used FROM documents WHERE recipe = ?",
-                (self.recipe,),
-            )
+            columns = "SELECT hash, format, part, name, reason, size, signature, used FROM documents WHERE recipe = ?"
+            if len(wanted) <= LOOKUP_KEYS:  # through the primary key: a scan per call made indexing quadratic
+                rows = itertools.chain.from_iterable(
+                    self._conn.execute(columns + " AND hash = ? AND format = ?", (self.recipe, h, fmt))
+                    for h, fmt in sorted(wanted)
+                )
+            else:
+                rows = self._conn.execute(columns, (self.recipe,))
             for h, fmt, part, name, reason, size, signature, used in rows:
                 key = (h, fmt)
                 if key not in wanted:

@@ -76,3 +76,45 @@ def write(root: Path, files: dict[str, str | bytes]) -> None:
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- an unprivileged user
+
+import functools  # noqa: E402
+import shutil  # noqa: E402
+import site  # noqa: E402
+import sys  # noqa: E402
+
+#: The user and group that tests run as when permissions must stop a read (nobody, nogroup).
+NOBODY = 65534
+
+
+@functools.cache
+def unprivileged() -> tuple[str, dict[str, str]] | None:
+    """``(python, env)`` that run ``python -m dedup`` as :data:`NOBODY`, or None when impossible.
+
+    Tests run as root in CI, and root reads every file whatever its permission bits, so a
+    test of an unreadable file runs the command as nobody (``subprocess.run(..., user=NOBODY,
+    group=NOBODY)``). The virtualenv's interpreter may live where nobody cannot reach it (under
+    /root): then another interpreter of the same version is used, with this checkout and the
+    virtualenv's packages on PYTHONPATH. Inputs must sit in world-traversable folders.
+    """
+    if os.name != "posix":
+        return None
+    env = {k: v for k, v in os.environ.items() if k not in GIT_ENV}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *site.getsitepackages()])
+    if os.geteuid() != 0:
+        return sys.executable, env  # already a user that permissions stop
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    candidates = [sys.executable, os.path.realpath(sys.executable), shutil.which(f"python{version}"),
+                  f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"]
+    probe = "import dedup.cli, numpy, rapidfuzz, rich, selectolax.lexbor, typer, charset_normalizer, datasketch"
+    for python in dict.fromkeys(c for c in candidates if c):
+        try:
+            done = subprocess.run([python, "-c", probe], user=NOBODY, group=NOBODY, extra_groups=[], env=env,
+                                  cwd="/", capture_output=True)
+        except OSError:
+            continue
+        if done.returncode == 0:
+            return python, env
+    return None

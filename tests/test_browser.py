@@ -7,6 +7,7 @@ Screenshots are kept in ``build/screenshots/`` for people to look at.
 
 from __future__ import annotations
 
+import html
 import http.server
 import io
 import json
@@ -319,3 +320,133 @@ def test_the_policy_blocks_anything_the_page_did_not_bring(page, tmp_path, serve
     assert server == []
     messages = json.dumps(page.page_events("Log.entryAdded", "Runtime.consoleAPICalled"))
     assert "Content Security Policy" in messages
+
+
+# --------------------------------------------------------------------------- a folder of hostile files, served
+
+
+def hostile_corpus(folder: Path, url: str) -> list[str]:
+    """Files whose text and names try everything; returns the payloads that must show as text."""
+    body = prose(11, paragraphs=5)
+    attacks = [
+        f'</script><script>window.__pwned=1;fetch("{url}/breakout")</script>',
+        f"</SCRIPT ><img src={url}/upper onerror=window.__pwned=2>",
+        f'<!--<script>--></script><script>fetch("{url}/comment")</script>',
+        f"<a href=\"javascript:fetch('{url}/js')\">js link</a> <a href=\"data:text/html,<script>fetch('{url}/data')</script>\">data link</a>",
+        f'<svg onload="fetch(\'{url}/svg\')"><circle/></svg><math><mtext><img src={url}/math></mtext></math>',
+        f"<div style=\"background:url('{url}/css-url')\">styled</div><style>@import '{url}/import';</style>",
+        f'<meta http-equiv="refresh" content="0;url={url}/refresh"><base href="{url}/base/">',
+        f'<iframe srcdoc="<script>parent.__pwned=3</script>" src="{url}/frame"></iframe><embed src="{url}/embed">',
+        f"<form action=\"{url}/form\"><button formaction=\"{url}/button\">go</button></form> {{{{7*7}}}} ${{7*7}}",
+        "\u2028</script>\u2029<script>window.__pwned=4</script> <x onclick=alert(1)>",
+    ]
+    (folder / "sub").mkdir(parents=True)
+    (folder / "plain.txt").write_text(body + "\n\n" + "\n\n".join(attacks[:5]), encoding="utf-8")
+    (folder / "sub" / "copy.md").write_text(body + "\n\n" + "\n\n".join(attacks[5:]), encoding="utf-8")
+    # An HTML page's visible text may itself be markup: escaped in the source, literal once extracted.
+    escaped = "".join(f"<p>{html.escape(a)}</p>" for a in attacks[:3])
+    (folder / "page.html").write_text(
+        f"<html><body><script>fetch('{url}/page-script')</script><p>{body.replace(chr(10) * 2, '</p><p>')}</p>"
+        f"{escaped}<img src={url}/page-img></body></html>", encoding="utf-8")
+    # JSONL ids are shown too.
+    records = [{"id": f'<img src={url}/id onerror="window.__pwned=5">', "text": body},
+               {"id": "</script><script>window.__pwned=6</script>", "text": body + "\n\nOne more paragraph here."}]
+    (folder / "records.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    # File names are ids: markup, quotes, a newline, bytes that are not UTF-8.
+    for name in ("<svg onload=window.__pwned=8>.txt", '"><img src=x onerror=alert(7)>.txt',
+                 "new\nline <b>bold</b>.txt", os.fsdecode(b"caf\xe9 <i>.txt")):  # "</b>": a folder "<b>bold<"
+        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).write_bytes((body + "\n\nA paragraph only this copy has: ").encode() + os.fsencode(name))
+    return attacks
+
+
+@pytest.fixture
+def site(tmp_path):
+    """An HTTP server that serves the report at /report.html and records every request."""
+    hits = Hits()
+    page = tmp_path / "served.html"
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            if self.path == "/report.html":
+                data = page.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
+            self.send_response(204)
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    hits.port = httpd.server_address[1]
+    hits.page = page
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield hits
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def assert_silent(page: Browser) -> None:
+    """No dialog, no exception, no console message, no policy violation: nothing tried to run."""
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.page_events("Page.javascriptDialogOpening") == []
+    assert page.page_events("Runtime.exceptionThrown") == []
+    assert page.page_events("Runtime.consoleAPICalled") == []
+    assert page.page_events("Log.entryAdded") == [], page.page_events("Log.entryAdded")
+    assert page.evaluate("document.scripts.length") == 2
+    assert page.evaluate("document.querySelectorAll('img,iframe,svg,math,a,object,embed,form,base,link,"
+                         "meta[http-equiv]:not([http-equiv=Content-Security-Policy]),style:not(head > style)').length") == 0
+
+
+def walk_every_pair(page: Browser) -> int:
+    """Show every pair with its shared paragraphs unfolded; returns how many there are."""
+    total = page.evaluate("document.getElementById('pair-title').textContent").split(" of ")[1].split()[0]
+    for k in range(int(total)):
+        if k:
+            page.press("j")
+        if page.evaluate("!!document.getElementById('rows')") and not page.evaluate(
+            "document.querySelectorAll('.row.equal').length"
+        ):
+            page.press("e")
+        assert_silent(page)
+    page.evaluate("document.querySelectorAll('button, summary').forEach(b => b.click())")
+    for key in "kep?":
+        page.press(key)
+    return int(total)
+
+
+def test_a_report_of_hostile_files_and_names_runs_nothing_and_requests_nothing(page, tmp_path, site):
+    """Built by the real command, served over HTTP and opened from disk: no script of the
+    documents runs, no dialog opens, and the only request is the page itself."""
+    url = f"http://127.0.0.1:{site.port}"
+    folder = tmp_path / "hostile"
+    attacks = hostile_corpus(folder, url)
+    done = subprocess.run([sys.executable, "-m", "dedup", "report", str(folder), "-o", str(site.page)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    for where in (f"{url}/report.html", site.page.as_uri()):
+        page.clear_events()
+        site.clear()
+        page.open("about:blank")
+        page.open(where)
+        assert page.evaluate("document.documentElement.getAttribute('data-ready')") == "1", page.log()[-3000:]
+        pairs = walk_every_pair(page)
+        assert pairs >= 10  # every copy of the body pairs with every other
+        assert_silent(page)
+        requested = [e["params"]["request"]["url"] for e in page.page_events("Network.requestWillBeSent")]
+        assert requested == ["about:blank", where] or requested == [where], requested
+        assert site == (["/report.html"] if where.startswith("http") else []), list(site)
+    shown = flat(page.evaluate("document.body.textContent"))
+    for attack in attacks[:9]:
+        assert flat(attack) in shown, attack  # the markup is there, as text
+    assert '"><img src=x onerror=alert(7)>.txt' in shown and f"<img src={url}/id onerror" in shown
+    assert_not_blank(page.screenshot(), "hostile-served.png")

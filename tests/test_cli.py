@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +69,33 @@ def test_skipped_files_are_named_on_stderr_and_the_run_goes_on(tmp_path):
     assert result.exit_code == 0
     assert result.stderr == "dedup: skipped bad.txt: binary file (PDF document)\n"
     assert len(json.loads(result.stdout)["pairs"]) == 1
+
+
+def test_a_file_name_with_a_newline_or_an_escape_sequence_is_one_escaped_line(tmp_path):
+    (tmp_path / "new\nline.txt").write_bytes(b"")
+    (tmp_path / "title\x1b]0;pwned\x07.txt").write_bytes(b"")
+    result = invoke("report", tmp_path, "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "dedup: skipped new\\nline.txt: empty file\n"
+        "dedup: skipped title\\x1b]0;pwned\\x07.txt: empty file\n"
+    )
+    assert [s["path"] for s in json.loads(result.stdout)["skipped"]] == ["new\nline.txt", "title\x1b]0;pwned\x07.txt"]
+
+
+def test_json_is_valid_utf8_whatever_the_names_and_names_come_back_as_bytes(tmp_path):
+    name = b"caf\xe9 \xff.txt"  # not UTF-8: os.fsdecode gives lone surrogates
+    (tmp_path / os.fsdecode(name)).write_bytes(b"")
+    (tmp_path / "c.jsonl").write_text(json.dumps({"id": "x\x9b\u2028\x7f", "text": "Some words here."}) + "\n")
+    done = subprocess.run([sys.executable, "-m", "dedup", "report", str(tmp_path), "--format", "json"],
+                          capture_output=True)
+    assert done.returncode == 0
+    text = done.stdout.decode("utf-8")  # strict
+    assert not re.search("[\x7f-\x9f\u2028\u2029]", text)
+    data = json.loads(text)
+    assert [os.fsencode(s["path"]) for s in data["skipped"]] == [name]
+    assert [d["id"] for d in data["documents"]] == ["c.jsonl#x\x9b\u2028\x7f"]
+    assert done.stderr.decode("utf-8") == "dedup: skipped caf\\xe9 \\xff.txt: empty file\n"
 
 
 def test_human_report_shows_the_pair_and_figures():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +17,10 @@ from dedup.document import (
     Skipped,
     decode,
     find_sources,
+    jsonl_spans,
     load,
     load_bytes,
+    load_span,
     parse_html,
     parse_text,
     read,
@@ -25,7 +29,9 @@ from dedup.document import (
     split_paragraphs,
 )
 from dedup.errors import DocumentError
+from dedup.pipeline import run
 from tests.helpers import SEED_A, SEED_B
+from tests.hostile import FRENCH
 
 
 def texts(text: str) -> list[str]:
@@ -117,6 +123,14 @@ def test_decode_utf8_and_bom():
     assert decode("café au lait".encode("utf-16"))[0] == "café au lait"
 
 
+def test_utf16_that_starts_with_nul_is_not_taken_for_utf32():
+    """FF FE 00 00 opens UTF-32 LE, and UTF-16 LE text whose first character is U+0000."""
+    text = "\x00" + "An article in UTF-16 after a NUL character. " * 20
+    assert decode(text.encode("utf-16"))[0] == text
+    with pytest.raises(DocumentError, match="invalid UTF-32 after its byte order mark"):
+        decode(codecs.BOM_UTF32_BE + b"\xff\xff\xff\xff")
+
+
 def test_decode_utf16_without_bom():
     text = "An article in UTF-16 without a byte order mark.\n\nSecond paragraph."
     assert decode(text.encode("utf-16-le"))[0] == text
@@ -128,6 +142,37 @@ def test_decode_latin1_through_charset_detection():
     got, encoding = decode(text.encode("latin-1"))
     assert got == text
     assert encoding.lower().replace("_", "-") in {"latin-1", "iso-8859-1", "cp1252", "windows-1252", "iso-8859-15"}
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (FRENCH, "latin-1"),
+        ("El presidente anunció el miércoles que la reforma de las pensiones se presentará en el Congreso "
+         "antes del verano. Según él, será más justa para todos los españoles.", "latin-1"),
+        ("O presidente anunciou na quarta-feira que a reforma da previdência será apresentada ao Congresso "
+         "antes do verão. Segundo ele, será mais justa para a população.", "cp1252"),
+        ("Prezydent oświadczył w środę, że reforma emerytalna zostanie przedstawiona w Sejmie przed latem. "
+         "Związki zawodowe zapowiedziały strajk generalny w całym kraju, także w Łodzi i Gdańsku.", "cp1250"),
+        ("Президент заявил в среду, что пенсионная реформа будет представлена в парламент до лета. "
+         "Профсоюзы объявили всеобщую забастовку по всей стране.", "cp1251"),
+    ],
+    ids=["french-latin-1", "spanish-latin-1", "portuguese-cp1252", "polish-cp1250", "russian-cp1251"],
+)
+def test_legacy_encodings_decode_to_the_same_text(text, encoding):
+    """charset-normalizer ties cp1250 with cp1252 on Western text: the tie goes to cp1252."""
+    assert decode(text.encode(encoding))[0] == text
+
+
+@pytest.mark.parametrize("junk", [b"\xff", b"\xc3", b"\xe2\x80", b"\xe9t\xe9"], ids=["ff", "cut-2", "cut-3", "latin-1"])
+def test_utf8_with_a_few_bad_bytes_stays_utf8(junk):
+    """One bad byte in a UTF-8 file must not make the whole file another encoding's mojibake."""
+    text = "Le président a déclaré que la situation était très préoccupante à côté du théâtre.\n" * 10
+    data = text.encode()
+    damaged = data[:301] + junk + data[301:] + junk  # byte 301 starts a character
+    got, encoding = decode(damaged)
+    assert (got, encoding) == (damaged.decode("utf-8", "replace"), "utf-8")
+    assert got.count("président") == 10 and 2 <= got.count("\ufffd") <= 4
 
 
 @pytest.mark.parametrize(
@@ -251,6 +296,46 @@ def test_same_file_twice_and_symlink_loop(tmp_path):
     assert {s.reason for s in skipped} == {"same file as a.txt"}
 
 
+def test_symbolic_links_out_of_the_folder_are_not_followed(tmp_path):
+    """An unpacked archive may hold links to / or to a private file: they are named, not read."""
+    (tmp_path / "private.txt").write_text("private words that must stay out of any report")
+    folder = tmp_path / "scraped"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("alpha beta gamma")
+    (folder / "leak.txt").symlink_to(tmp_path / "private.txt")
+    (folder / "root").symlink_to("/")
+    (folder / "up").symlink_to("..")
+    (folder / "sub" / "inside.txt").symlink_to("../a.txt")  # inside: followed (and read once)
+    (folder / "sub" / "here").symlink_to(folder)
+    (folder / "other.bin").symlink_to(tmp_path / "private.txt")  # not a type the walk reads: ignored
+    docs, skipped = docs_and_skips(folder)
+    assert [d.id for d in docs] == ["a.txt"]
+    assert [(s.path, s.reason) for s in skipped] == [
+        ("leak.txt", "symbolic link out of the folders given"),
+        ("root/", "symbolic link out of the folders given"),
+        ("sub/inside.txt", "same file as a.txt"),
+        ("up/", "symbolic link out of the folders given"),
+    ]
+    # named on the command line, a link is read wherever it leads
+    docs, skipped = docs_and_skips(folder / "leak.txt")
+    assert [d.text for d in docs] == ["private words that must stay out of any report"] and not skipped
+
+
+def test_the_same_path_given_twice_is_read_once_without_a_message(tmp_path):
+    (tmp_path / "a.txt").write_text("alpha beta")
+    os.link(tmp_path / "a.txt", tmp_path / "hard.txt")
+    docs, skipped = docs_and_skips(tmp_path, tmp_path / "a.txt", tmp_path / "." / "a.txt")
+    assert [d.id for d in docs] == ["a.txt"]
+    assert skipped == [Skipped("hard.txt", "same file as a.txt")]  # another name: worth a line
+
+
+def test_a_fifo_in_a_folder_is_named_and_never_opened(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    os.mkfifo(tmp_path / "pipe.bin")
+    docs, skipped = docs_and_skips(tmp_path)
+    assert docs == [] and skipped == [Skipped("pipe.txt", "not a regular file")]
+
+
 def test_ids_relative_to_common_parent(tmp_path):
     for name in ("x/one.txt", "y/two.txt"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
@@ -288,6 +373,45 @@ def test_jsonl_records(tmp_path):
     assert reasons["corpus.jsonl:3"] == "no 'body' field (see --text-field)"
     assert reasons["corpus.jsonl:5"] == "not a JSON object"
     assert reasons["corpus.jsonl:7"] == "duplicate 'id' 'n1'"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}", "invalid JSON (nested too deeply)"),
+        ('{"id": ' + "1" * 5000 + ', "text": "An integer id of 5,000 digits."}',
+         f"invalid JSON (an integer of more than {sys.get_int_max_str_digits()} digits)"),
+    ],
+    ids=["nested-100000", "integer-5000-digits"],
+)
+def test_a_jsonl_line_python_cannot_parse_is_skipped_and_the_rest_is_read(tmp_path, line, reason):
+    """json.loads raises RecursionError and a plain ValueError too: one line, not the run."""
+    f = tmp_path / "c.jsonl"
+    f.write_text(json.dumps({"id": "a", "text": "Before."}) + "\n" + line + "\n" + json.dumps({"id": "b", "text": "After."}))
+    docs, skipped = docs_and_skips(f)
+    assert [d.id for d in docs] == ["c.jsonl#a", "c.jsonl#b"]
+    assert [(s.path, s.reason) for s in skipped] == [("c.jsonl:2", reason)]
+
+
+def test_a_jsonl_file_without_records_is_named(tmp_path):
+    """A 0-byte or blank JSONL file used to vanish: neither read nor skipped."""
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "blank.jsonl").write_bytes(b"\n  \n\r\n")
+    docs, skipped = docs_and_skips(tmp_path)
+    assert docs == []
+    assert skipped == [Skipped("blank.jsonl", "no records (only blank lines)"), Skipped("empty.jsonl", "empty file")]
+    report = run([str(tmp_path)])
+    assert [(s.path, s.reason) for s in report.skipped] == [(s.path, s.reason) for s in skipped]
+
+
+def test_blank_lines_before_the_records_of_a_later_span_are_not_an_empty_file(tmp_path):
+    f = tmp_path / "late.jsonl"
+    f.write_bytes(b"\n" * 100 + json.dumps({"id": "x", "text": "At last."}).encode() + b"\n")
+    (source,), _ = find_sources([f])
+    spans = jsonl_spans(str(f), size=10)
+    assert len(spans) > 1
+    items = [item for start, end, line in spans for _, _, item in load_span(source, start=start, end=end, first_line=line)]
+    assert [type(i).__name__ for i in items] == ["Document"] and items[0].id == "late.jsonl#x"
 
 
 def test_reading_never_writes(tmp_path):

@@ -144,6 +144,29 @@ def test_unreadable_files_are_errors_and_empty_ones_are_skipped(tmp_path):
     assert lines(out.findings) == [SEED_LINE]
 
 
+def test_a_fifo_given_to_check_is_an_error_not_a_hang(tmp_path):
+    corpus = tmp_path / "corpus"
+    write(corpus, {A: TEXT_A})
+    os.mkfifo(tmp_path / "pipe.txt")  # opening it for reading would wait for a writer for ever
+    out = check([tmp_path / "pipe.txt"], root=corpus, git=False, index=None)
+    assert [(e.path, e.reason) for e in out.errors] == [((tmp_path / "pipe.txt").as_posix(), "not a regular file")]
+
+
+def test_a_file_over_max_bytes_is_skipped_without_being_read(tmp_path):
+    """64 GiB (sparse: no disk used) would not fit in memory: check must not read it, checked or in the corpus."""
+    corpus = tmp_path / "corpus"
+    write(corpus, {A: TEXT_A})
+    for big in (tmp_path / "huge.txt", corpus / "huge-too.txt"):
+        with open(big, "wb") as fh:
+            fh.truncate(64 << 30)
+    out = check([tmp_path / "huge.txt", tmp_path / "huge.txt"], root=corpus, git=False, index=None)
+    assert out.errors == () and out.findings == ()
+    assert [(s.path, s.reason) for s in out.skipped] == [
+        ((tmp_path / "huge.txt").as_posix(), "too large (64.0 GiB; the limit is 32.0 MiB, see --max-bytes)")
+    ]
+    assert out.corpus == 1
+
+
 def test_jsonl_records_are_documents(tmp_path):
     records = [{"id": "a", "text": TEXT_A}, {"id": "u", "text": prose(3)}]
     repo = make_repo(tmp_path / "repo", {"data.jsonl": "\n".join(json.dumps(r) for r in records) + "\n"})
@@ -319,6 +342,17 @@ def test_cli_exit_codes_stdout_and_stderr(tmp_path, monkeypatch):
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     result = invoke(repo, monkeypatch, "new.txt", "gone.txt", B)
     assert (result.exit_code, result.stdout, result.stderr) == (2, SEED_LINE + "\n", "dedup: gone.txt: no such file\n")
+
+
+def test_cli_a_finding_is_one_line_whatever_the_file_names_hold(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    write(corpus, {"old\nname\x1b[2J.txt": TEXT_A})
+    write(tmp_path, {"new\x9b.txt": TEXT_B})
+    result = invoke(tmp_path, monkeypatch, "new\x9b.txt", "--against", corpus)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == (
+        "new\\x9b.txt: near-duplicate of old\\nname\\x1b[2J.txt (jaccard 0.86, containment 0.93)\n"
+    )
 
 
 def test_cli_lines_are_sorted(tmp_path, monkeypatch):

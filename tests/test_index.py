@@ -128,3 +128,34 @@ def test_candidates_of_with_no_corpus_or_no_query():
     none = np.zeros(0, dtype=np.int64)
     assert candidates_of(sig.hashvalues, sig.sizes, empty, none, tiers).tolist() == [[0, 1]]
     assert candidates_of(empty, none, sig.hashvalues, sig.sizes, tiers).shape == (0, 2)
+
+
+@pytest.mark.parametrize("max_bucket", [2, 4, 64])
+def test_bucket_pairs_of_whole_buckets_taken_apart_are_the_bands_pairs(max_bucket):
+    """What the Ray engine relies on: a band's pairs are the union of its buckets' pairs,
+    whichever way whole buckets are spread over tasks (each part's positions in id order)."""
+    from dedup.index import MAX_EXTRA_ROWS, band_keys, band_tables, bucket_pairs, extra_rows
+
+    rng = np.random.default_rng(4)
+    base = rng.integers(0, 2**32, size=(6, 32), dtype=np.uint64).astype(np.uint32)
+    sig = base[rng.integers(0, 6, size=300)]  # six families of identical signatures: big buckets
+    sig[:, 8:] = np.where(rng.random((300, 24)) < 0.3, rng.integers(0, 4, (300, 24)), sig[:, 8:]).astype(np.uint32)
+    rows = np.ascontiguousarray(sig.T)
+    tiers = plan(num_perm=32, threshold=0.5, containment=0.75)
+    for _, start, r in band_tables(tiers)[:6]:
+        keys = band_keys(rows, start, r)
+        following = extra_rows(start, r, 32)
+        assert len(following) == MAX_EXTRA_ROWS
+        whole = {
+            (int(a), int(b))
+            for x, y in bucket_pairs(keys, lambda e, g: rows[following[e], g], max_bucket=max_bucket)
+            for a, b in zip(x, y)
+        }
+        part = (keys.astype(np.uint64) * np.uint64(2654435761) % np.uint64(3)).astype(int)
+        pieces = set()
+        for p in range(3):
+            members = np.flatnonzero(part == p)
+            ex = rows[following][:, members].T
+            for x, y in bucket_pairs(keys[members], lambda e, g, ex=ex: ex[g, e], max_bucket=max_bucket):
+                pieces.update(zip(members[x].tolist(), members[y].tolist()))
+        assert pieces == whole and all(a < b for a, b in whole)

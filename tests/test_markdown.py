@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 
 from dedup.document import parse_text
 from dedup.render.markdown import code, escape, pair_markdown, to_markdown
+from dedup.render.view import printable
 from tests.fixtures import A_ONLY, B_ONLY, edited_pair, seed_report
 
 # GitHub Flavored Markdown as far as it matters here: CommonMark, tables, strikethrough.
@@ -111,3 +112,9 @@ def test_no_pairs():
     data, docs = seed_report()
     data["pairs"], data["clusters"] = [], []
     assert to_markdown(data, docs).endswith("No near-duplicates found.\n")
+
+
+@pytest.mark.parametrize("text", ["esc \x1b]0;title\x07 and \x1b[2J", "C1 \x9b31m", "nul \x00 del \x7f"])
+def test_control_characters_are_shown_escaped(text):
+    assert escape(text) == escape(printable(text)) and not re.search(r"[\x00-\x1f\x7f-\x9f]", escape(text))
+    assert "\\\\x1b" in escape("\x1b") and "\\x1b" in code("\x1b") and "\\xff" in code("a\udcff")

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from dedup.document import parse_text
 from dedup.render.terminal import ROLE_STYLES, render_group, render_pair
-from dedup.render.view import ROLES
+from dedup.render.view import ROLES, printable
 from tests.fixtures import A_ONLY, B_ONLY, edited_pair, seed_report
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -104,3 +104,38 @@ def test_pairs_without_a_diff_and_reports_without_pairs():
     assert "(no paragraph diff in this report)" in text and "Legend" not in text
     data["pairs"], data["clusters"] = [], []
     assert "No near-duplicates found." in show(render_group(data, docs, plain=True))
+
+
+# Ids are file names and paragraphs are scraped text: neither may style the output, make a
+# link, crash the renderer with bad markup, or send escape sequences to the terminal.
+HOSTILE_IDS = ["a[/]b.txt", "[link=http://127.0.0.1:9/x]click[/link].txt", "[bold red]loud.txt",
+               "new\nline.txt", "esc\x1b]0;title\x07.txt", "bad\udcff\udcfe.txt"]
+
+
+def hostile_pair(a_id: str, b_id: str):
+    text = "Shared words of one article here.\n\nOnly A: \x1b[2J\x1b]52;c;cHduZWQ=\x07 [bold]x[/] \x9b31m end."
+    a = parse_text(text, id=a_id)
+    b = parse_text(text.split("\n\n")[0], id=b_id)
+    span = lambda d, i: {"index": i, "start": d.paragraphs[i].start, "end": d.paragraphs[i].end}  # noqa: E731
+    pair = {"a": a_id, "b": b_id, "jaccard": 0.5, "containment_a_in_b": 0.5, "containment_b_in_a": 1.0,
+            "shared": 3, "diff": [
+                {"op": "equal", "role": "body", "score": 100, "a": span(a, 0), "b": span(b, 0), "evidence": ""},
+                {"op": "delete", "role": "other", "score": 0, "a": span(a, 1), "b": None, "evidence": ""},
+            ]}
+    return pair, a, b
+
+
+def test_ids_and_text_are_never_markup_nor_escape_sequences():
+    for k in range(0, len(HOSTILE_IDS), 2):
+        a_id, b_id = HOSTILE_IDS[k], HOSTILE_IDS[k + 1]
+        pair, a, b = hostile_pair(a_id, b_id)
+        data = {"documents": [{"id": a_id}, {"id": b_id}], "skipped": [], "pairs": [pair],
+                "clusters": [{"members": [a_id, b_id], "canonical": a_id, "reason": "r"}]}
+        for plain in (True, False):
+            for renderable in (render_group(data, {a_id: a, b_id: b}, plain=plain), render_pair(pair, a, b, plain=plain)):
+                out = show(renderable, color=not plain, width=200)
+                assert not re.search(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]", ANSI.sub("", out).replace("\n", "")), out
+                assert "\x1b]" not in out and "\x1b[2J" not in out  # only SGR colour codes
+                for ident in (a_id, b_id):
+                    assert printable(ident) in ANSI.sub("", out)  # shown, literally
+                assert "[bold]x[/]" in ANSI.sub("", out) and "\\x1b[2J" in out and "\\x9b31m" in out

@@ -13,12 +13,16 @@ Ids are sorted, ``a < b`` in every pair, every list is sorted.
 
 from __future__ import annotations
 
+import io
 import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import TextIO
 from dataclasses import asdict, is_dataclass
 
 from dedup.pipeline import Report
 
-__all__ = ["VERSION", "dumps", "pair_dict", "report_dict", "to_json"]
+__all__ = ["VERSION", "dumps", "escape_unsafe", "pair_dict", "report_dict", "to_json", "write_json"]
 
 VERSION = 1
 
@@ -44,40 +48,96 @@ def pair_dict(pair) -> dict:
     }
 
 
-def report_dict(report: Report) -> dict:
+def _sections(report: Report) -> dict[str, Iterable]:
+    """The report's top-level keys; the lists as generators, so a writer can stream them."""
     return {
         "version": VERSION,
         "config": report.config.as_dict(),
-        "documents": [
+        "documents": (
             {"id": d.id, "paragraphs": d.paragraphs, "chars": d.chars, "shingles": d.shingles}
             for d in report.documents
-        ],
-        "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
-        "clusters": [
+        ),
+        "skipped": ({"path": s.path, "reason": s.reason} for s in report.skipped),
+        "clusters": (
             {"members": list(c.members), "canonical": c.canonical, "reason": c.reason} for c in report.clusters
-        ],
-        "pairs": [pair_dict(p) for p in report.pairs],
+        ),
+        "pairs": (pair_dict(p) for p in report.pairs),
     }
 
 
-_compact = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": ")).encode
+def report_dict(report: Report) -> dict:
+    return {k: list(v) if isinstance(v, Iterator) else v for k, v in _sections(report).items()}
+
+
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def _compact(obj) -> str:
+    """One value on one line: every piece of JSON text written goes through here."""
+    return escape_unsafe(_encode(obj))
 
 
 def dumps(obj) -> str:
     """The house JSON style: sorted keys, UTF-8 text, two-space indent.
 
-    A list of objects has one per line, and an object holding such a list is spread
-    over lines too, two spaces a level; everything else (a document's figures, a
-    cluster, a diff row) stays on one line. Same data as ``json.dumps(obj, indent=2,
-    sort_keys=True)``, laid out for grep and diff, and written by the C encoder:
-    ``indent=`` makes the json module fall back to pure Python, which takes seconds
-    on a report of 100,000 documents.
+    The top-level object is spread over lines; below it, a list of objects has one per
+    line, and an object holding such a list is spread too, two spaces a level; all else
+    (a document's figures, a cluster, a diff row) stays on one line. The same data as
+    ``json.dumps(obj, indent=2, sort_keys=True)``, laid out for grep and diff, and
+    written by the C encoder: ``indent=`` makes the json module fall back to pure
+    Python, which takes seconds on a report of 100,000 documents.
     """
     if is_dataclass(obj):
         obj = asdict(obj)
-    out: list[str] = []
-    _write(obj, 0, out)
-    return "".join(out)
+    out = io.StringIO()
+    _write_top(obj, out)
+    return out.getvalue()
+
+
+def write_json(report: Report, fh: TextIO) -> None:
+    """Write :func:`to_json` of ``report`` to ``fh`` a document or a pair at a time.
+
+    Nothing but the report itself is held: a report with its diff rows can take more
+    memory as dicts and as one string than the run that made it.
+    """
+    _write_top(_sections(report), fh)
+
+
+def _write_top(obj, fh: TextIO) -> None:
+    if not isinstance(obj, dict) or not obj:
+        fh.write(_compact(obj) + "\n")
+        return
+    fh.write("{\n")
+    keys = sorted(obj)
+    for k, key in enumerate(keys):
+        fh.write(f"  {_compact(key)}: ")
+        value = obj[key]
+        if isinstance(value, Iterator):
+            first = True
+            for item in value:
+                out: list[str] = ["[\n    " if first else ",\n    "]
+                _write(item, 2, out)
+                fh.write("".join(out))
+                first = False
+            fh.write("[]" if first else "\n  ]")
+        else:
+            out = []
+            _write(value, 1, out)
+            fh.write("".join(out))
+        fh.write(",\n" if k < len(keys) - 1 else "\n")
+    fh.write("}")
+
+
+# Left as they are by ensure_ascii=False, and only ever inside strings: DEL and C1 controls (a
+# terminal acts on them), U+2028/U+2029 (line breaks to JavaScript), lone surrogates (bytes of
+# a file name that are not UTF-8: as \udcXX the output stays valid UTF-8, and Python's
+# json.loads gives the name back for os.fsencode).
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def escape_unsafe(text: str) -> str:
+    """JSON text with those characters as ``\\u`` escapes: the same data, safe to print."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text) if _UNSAFE.search(text) else text
 
 
 def _spread(obj) -> bool:
@@ -108,4 +168,6 @@ def _write(obj, level: int, out: list[str]) -> None:
 
 
 def to_json(report: Report) -> str:
-    return dumps(report_dict(report))
+    out = io.StringIO()
+    write_json(report, out)
+    return out.getvalue()

@@ -2,7 +2,8 @@
 
 Document text never becomes Markdown or HTML syntax: ``<``, ``>`` and ``&`` become entities,
 every other character Markdown gives a meaning to is escaped with a backslash, line breaks
-become spaces, and ids are shown in code spans. Edited words are ``~~deleted~~ **inserted**``.
+become spaces, control characters become visible escapes (``\\x1b``), and ids are shown in
+code spans. Edited words are ``~~deleted~~ **inserted**``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dedup.render.view import (
     cluster_numbers,
     elide,
     pair_view,
+    printable,
     role_label,
     roles_in,
     same_summary,
@@ -42,7 +44,7 @@ _LINE_START = re.compile(r"^(\d+)([.)])|^([+\-=])")
 
 def escape(text: str) -> str:
     """Text as literal inline Markdown on one line (safe in a table cell and at a line start)."""
-    text = _SPACE.sub(" ", text).strip()
+    text = printable(_SPACE.sub(" ", text).strip())
     text = _SPECIAL.sub(r"\\\1", text)
     text = "".join(_ENTITIES.get(c, c) for c in text)
     return _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
@@ -50,7 +52,7 @@ def escape(text: str) -> str:
 
 def code(text: str) -> str:
     """An inline code span that holds ``text`` literally, whatever backticks it contains."""
-    text = _SPACE.sub(" ", text).strip().replace("|", "\\|")  # a pipe ends a table cell even in code
+    text = printable(_SPACE.sub(" ", text).strip()).replace("|", "\\|")  # a pipe ends a table cell even in code
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""

@@ -5,6 +5,10 @@ line with its op mark (``-`` only in A, ``+`` only in B, ``~`` edited, ``>`` mov
 is (``A3``, ``B12``, ``A4/B5``), its role in the role's colour, and its text. ``plain=True``
 (for ``NO_COLOR`` and output that is not a terminal) marks word-level edits with
 ``[-old-]{+new+}`` instead of colour, so nothing is lost without colour.
+
+Ids and document text are shown as text only: never parsed as rich markup, and with their
+control characters escaped (:func:`dedup.render.view.printable`), so that no file name or
+paragraph can style the output, make a link, or send escape sequences to the terminal.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from dedup.render.view import (
     elide,
     flat,
     pair_view,
+    printable,
     role_label,
     roles_in,
     same_summary,
@@ -100,9 +105,9 @@ def _word_diff(row: Row, plain: bool) -> Text:
             out.append(" ")
         if w.op == "equal":
             # keep context after the previous edit (head) and before the next one (tail)
-            out.append(elide(w.a or w.b, head=k > 0, tail=k < last))
+            out.append(printable(elide(w.a or w.b, head=k > 0, tail=k < last)))
             continue
-        old, new = flat(w.a), flat(w.b)
+        old, new = printable(flat(w.a)), printable(flat(w.b))
         if old and w.op in ("delete", "replace"):
             out.append(f"[-{old}-]" if plain else old, style=None if plain else DELETED)
         if old and new and w.op == "replace":
@@ -116,15 +121,16 @@ def _text(row: Row, plain: bool) -> Text:
     if row.op == "replace" and row.words:
         return _word_diff(row, plain)
     if row.op == "replace" and row.a and row.b and row.a.text is not None and row.b.text is not None:
+        old, new = printable(clip(row.a.text)), printable(clip(row.b.text))
         out = Text()
-        out.append(f"[-{clip(row.a.text)}-]" if plain else clip(row.a.text), style=None if plain else DELETED)
+        out.append(f"[-{old}-]" if plain else old, style=None if plain else DELETED)
         out.append(" ")
-        out.append(f"{{+{clip(row.b.text)}+}}" if plain else clip(row.b.text), style=None if plain else INSERTED)
+        out.append(f"{{+{new}+}}" if plain else new, style=None if plain else INSERTED)
         return out
     side = row.b if row.op in ("insert", "move") else (row.a or row.b)
     if side is None or side.text is None:
         return Text(f"(characters {side.start}-{side.end})" if side else "", style="dim")
-    return Text(clip(side.text))
+    return Text(printable(clip(side.text)))
 
 
 def _figures(view: PairView) -> str:
@@ -139,8 +145,8 @@ def _pair(view: PairView, *, plain: bool, title: str) -> Iterator[RenderableType
     head = Table.grid(padding=(0, 1))
     head.add_column(no_wrap=True)
     head.add_column(overflow="fold")
-    head.add_row(Text("A", style="bold"), view.a)
-    head.add_row(Text("B", style="bold"), view.b)
+    head.add_row(Text("A", style="bold"), Text(printable(view.a)))  # Text: an id is never rich markup
+    head.add_row(Text("B", style="bold"), Text(printable(view.b)))
     yield Padding(head, (0, 0, 0, 2))
     counts = view.counts()
     yield Padding(Text(_figures(view) + (f"; {counts}" if counts else "")), (0, 0, 0, 2))
@@ -171,7 +177,7 @@ def render_pair(
     """One pair of the JSON contract (``pair_dict``), with its legend: for ``dedup diff A B``."""
     view = pair_view(pair, a, b)
     ops = [op for op in OPS if any(r.op == op for r in view.rows)]
-    parts: list[RenderableType] = list(_pair(view, plain=plain, title=f"{view.a} ↔ {view.b}"))
+    parts: list[RenderableType] = list(_pair(view, plain=plain, title=f"{printable(view.a)} ↔ {printable(view.b)}"))
     if view.rows:
         parts.append(Text())
         parts.append(legend(roles_in([view]), ops, plain=plain))
@@ -194,11 +200,11 @@ def render_report(
         table = Table.grid(padding=(0, 1))
         table.add_column(no_wrap=True)
         table.add_column(overflow="fold")
-        table.add_row("canonical", Text(c["canonical"], style="bold"))
-        table.add_row("", Text(c["reason"], style="dim"))
+        table.add_row("canonical", Text(printable(c["canonical"]), style="bold"))
+        table.add_row("", Text(printable(c["reason"]), style="dim"))
         for m in c["members"]:
             if m != c["canonical"]:
-                table.add_row("also", m)
+                table.add_row("also", Text(printable(m)))
         yield Padding(table, (0, 0, 0, 2))
     if not data["pairs"]:
         yield Text()

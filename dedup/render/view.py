@@ -34,6 +34,7 @@ __all__ = [
     "elide",
     "flat",
     "pair_view",
+    "printable",
     "role_label",
     "roles_in",
     "same_summary",
@@ -255,6 +256,31 @@ def role_label(role: str) -> str:
 
 
 _SPACE = re.compile(r"\s+")
+# What must not reach a terminal as it is: C0 and C1 control characters (ESC starts the
+# sequences that move the cursor, set the title or write the clipboard), DEL, the line and
+# paragraph separators, and lone surrogates (the undecodable bytes of a file name).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match) -> str:
+    c = m[0]
+    code = ord(c)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape): show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    return _ESCAPES.get(c) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line with nothing a terminal would act on: controls become escapes.
+
+    >>> printable("new\\nline \\x1b]0;title\\x07 caf\\udcc3")
+    'new\\\\nline \\\\x1b]0;title\\\\x07 caf\\\\xc3'
+
+    Ids (file names) and document text go through it before the terminal and Markdown
+    renderers show them; ordinary text comes out unchanged.
+    """
+    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
 
 
 def flat(text: str) -> str:

@@ -1,0 +1,116 @@
+"""Parquet files of documents, one per row, read as JSONL records are (Ray engine only; needs pyarrow).
+
+A row's ``text_field`` column holds its text and its ``id_field`` column, when the file
+has one, its key; without one (or where it is null) the key is the row's number in the
+file, from 1, as a JSONL record's is its line number. The document id is ``path#key``.
+Files are read a row group at a time: a row group is one task of the Ray engine, as an
+8 MiB span is for JSONL, and a repeated key inside one row group is reported as a JSONL
+duplicate is (``duplicate 'id' 'x'``). ``offset`` is the row's index in the file and
+``line`` its number, so :func:`load_row` reads it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dedup.document import MAX_BYTES, Document, Skipped, Source, parse_text
+from dedup.errors import DocumentError
+
+__all__ = ["FORMAT", "SUFFIX", "load_row", "load_row_group", "row_groups"]
+
+SUFFIX = ".parquet"
+FORMAT = "parquet"
+
+
+def _open(source: Source):
+    import pyarrow.parquet as pq  # noqa: PLC0415 - only the ray extra installs pyarrow
+
+    return pq.ParquetFile(source.path)
+
+
+def row_groups(source: Source) -> list[tuple[int, int]] | Skipped:
+    """``(row group, first row)`` of every row group of the file, or why it cannot be read."""
+    try:
+        meta = _open(source).metadata
+    except Exception as err:  # noqa: BLE001 - pyarrow raises several types for a bad file
+        return Skipped(source.id, f"not a Parquet file ({_reason(err)})")
+    out, first = [], 0
+    for g in range(meta.num_row_groups):
+        out.append((g, first))
+        first += meta.row_group(g).num_rows
+    return out
+
+
+def _reason(err: Exception) -> str:
+    if isinstance(err, OSError) and err.strerror:
+        return err.strerror.lower()
+    return str(err).splitlines()[0][:80] if str(err) else type(err).__name__
+
+
+def load_row_group(
+    source: Source,
+    group: int,
+    first_row: int,
+    *,
+    max_bytes: int = MAX_BYTES,
+    text_field: str = "text",
+    id_field: str = "id",
+    rows: tuple[int, int] | None = None,
+) -> Iterator[tuple[int, int, Document | Skipped]]:
+    """``(row index, row number, item)`` for the rows of one row group (or ``rows`` of it)."""
+    try:
+        pf = _open(source)
+        names = pf.schema_arrow.names
+        if text_field not in names:
+            yield first_row, first_row + 1, Skipped(source.id, f"no {text_field!r} column (see --text-field)")
+            return
+        columns = [text_field] + ([id_field] if id_field in names and id_field != text_field else [])
+        table = pf.read_row_group(group, columns=columns)
+    except Exception as err:  # noqa: BLE001
+        yield first_row, first_row + 1, Skipped(source.id, f"cannot read row group {group} ({_reason(err)})")
+        return
+    if rows is not None:
+        table = table.slice(rows[0], rows[1] - rows[0])
+        first_row += rows[0]
+    texts = table.column(text_field).to_pylist()
+    keys = table.column(id_field).to_pylist() if id_field in table.column_names else [None] * len(texts)
+    seen: set[str] = set()
+    for k, (text, key) in enumerate(zip(texts, keys)):
+        index, number = first_row + k, first_row + k + 1
+        where = f"{source.id}:{number}"
+        if not isinstance(text, str):
+            missing = "no" if text is None else "a non-string"
+            yield index, number, Skipped(where, f"{missing} {text_field!r} field (see --text-field)")
+            continue
+        if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+            yield index, number, Skipped(where, f"record too large (over the {max_bytes} bytes limit, see --max-bytes)")
+            continue
+        key = str(number) if key is None or isinstance(key, (dict, list)) else str(key)
+        ident = f"{source.id}#{key}"
+        if ident in seen:
+            yield index, number, Skipped(where, f"duplicate {id_field!r} {key!r}")
+            continue
+        seen.add(ident)
+        try:
+            yield index, number, parse_text(text, id=ident, path=source.path, format=FORMAT, encoding="utf-8")
+        except DocumentError as err:
+            yield index, number, Skipped(ident, err.reason)
+
+
+def load_row(
+    source: Source, row: int, *, max_bytes: int = MAX_BYTES, text_field: str = "text", id_field: str = "id"
+) -> Document | Skipped:
+    """Read again the row at index ``row`` of the file (see :func:`load_row_group`)."""
+    groups = row_groups(source)
+    if isinstance(groups, Skipped):
+        return groups
+    meta = _open(source).metadata
+    for g, first in groups:
+        n = meta.row_group(g).num_rows
+        if first <= row < first + n:
+            items = load_row_group(
+                source, g, first, max_bytes=max_bytes, text_field=text_field, id_field=id_field,
+                rows=(row - first, row - first + 1),
+            )
+            return next(iter(items))[2]
+    return Skipped(source.id, f"no row {row} any more (changed while reading?)")

@@ -1,0 +1,288 @@
+"""Faults around ``dedup check``'s index: kill -9 mid-index, two runs at once, a full disk,
+a read-only cache directory. The index is never left corrupt, and every run that finishes
+gives the findings a clean run gives.
+
+Where a run must be stopped at a given point, ``DEDUP_TEST_PAUSE_AFTER=N`` (read in cli.py)
+makes it pause once N contents are indexed and committed: it says so on stderr and waits
+for its stdin to close. No sleeps, no timing. The store-level faults (a kill inside a
+transaction, concurrent writers, damaged files) are in tests/test_store.py and
+tests/test_hook.py; these run the real command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from dedup.cli import PAUSE_ENV
+from tests.helpers import GIT_ENV, NOBODY, ROOT, make_repo, prose, unprivileged, write
+
+# A near-duplicate of corpus document 7 (one paragraph dropped, one added), checked in every test.
+NEW = "\n\n".join(prose(7, paragraphs=6).split("\n\n")[1:]) + "\n\n" + prose(10_000, paragraphs=1)
+
+
+def finding(path: str, other: str = "doc0007.txt") -> str:
+    return f"{path}: near-duplicate of {other} (jaccard 0.71, containment 0.83)\n"
+
+
+def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in GIT_ENV and k != PAUSE_ENV}
+    return env | {"PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path / "xdg")} | extra
+
+
+def dedup(*args: str, cwd: Path, env: dict[str, str], **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "dedup", *args], cwd=cwd, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def paused(proc: subprocess.Popen) -> str:
+    """Block until the run says it paused (the test hook); returns that line."""
+    line = proc.stderr.readline()
+    assert "paused after indexing" in line, line + proc.stderr.read()
+    return line
+
+
+def finish(proc: subprocess.Popen) -> tuple[int, str, str]:
+    if proc.stdin is not None and proc.stdin.closed:
+        proc.stdin = None  # closed by the test to let a paused run go on
+    out, err = proc.communicate()
+    return proc.returncode, out, err
+
+
+def integrity(index: Path) -> tuple[str, int]:
+    conn = sqlite3.connect(index)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0], conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def corpus(n: int) -> dict[str, str]:
+    return {f"doc{k:04d}.txt": prose(k, paragraphs=6) for k in range(n)}
+
+
+# --------------------------------------------------------------------------- kill -9
+
+
+@pytest.mark.slow
+def test_kill_9_during_indexing_leaves_an_index_the_next_run_recovers(tmp_path):
+    """A cold index of 1,300 documents (three transactions of 512) killed after the first one."""
+    repo = make_repo(tmp_path / "repo", corpus(1300))
+    write(repo, {"new.txt": NEW})
+    env = environment(tmp_path)
+    index = repo / ".git" / "dedup" / "index.sqlite"
+    run = dedup("check", "new.txt", cwd=repo, env=env | {PAUSE_ENV: "512"})
+    assert "indexing 512 of 1301" in paused(run)
+    run.send_signal(signal.SIGKILL)
+    assert finish(run)[0] == -signal.SIGKILL
+    assert index.exists() and Path(str(index) + "-wal").exists()  # killed with its write-ahead log open
+    copy = tmp_path / "copy"  # look at a copy: opening the index would recover it before the next run does
+    copy.mkdir()
+    for f in index.parent.iterdir():
+        shutil.copy(f, copy / f.name)
+    assert integrity(copy / index.name) == ("ok", 512)  # the first transaction is there, whole
+
+    recovered = finish(dedup("check", "new.txt", cwd=repo, env=env))
+    clean = finish(dedup("check", "new.txt", "--index", str(tmp_path / "clean.sqlite"), cwd=repo, env=env))
+    assert recovered == clean == (1, finding("new.txt"), "")
+    assert integrity(index) == ("ok", 1301)
+    assert integrity(tmp_path / "clean.sqlite") == ("ok", 1301)
+    # the recovering run kept the first run's 512 and read only the rest: pause a third run at once
+    third = dedup("check", "new.txt", cwd=repo, env=env | {PAUSE_ENV: "0"})
+    assert finish(third) == (1, finding("new.txt"), "")  # nothing left to index: never paused
+
+
+# --------------------------------------------------------------------------- two runs at once
+
+
+def test_two_checks_at_once_on_one_index_both_finish_right(tmp_path):
+    """The second run starts while the first holds a half-built index (paused between two
+    transactions); then both go on together, writing the same rows and the stat cache."""
+    folder = tmp_path / "corpus"
+    write(folder, corpus(700))
+    write(tmp_path, {"new-a.txt": NEW, "new-b.txt": NEW + "\n\nAnd one more."})
+    env = environment(tmp_path)
+    index = tmp_path / "shared" / "index.sqlite"
+    first = dedup("check", str(tmp_path / "new-a.txt"), "--against", str(folder), "--index", str(index),
+                  cwd=tmp_path, env=env | {PAUSE_ENV: "512"})
+    paused(first)
+    second = dedup("check", str(tmp_path / "new-b.txt"), "--against", str(folder), "--index", str(index),
+                   cwd=tmp_path, env=env)
+    first.stdin.close()  # both run now
+    a, b = finish(first), finish(second)
+    assert a == (1, finding((tmp_path / "new-a.txt").as_posix()), "")
+    assert b[0] == 1 and b[1].startswith(f"{(tmp_path / 'new-b.txt').as_posix()}: near-duplicate of doc0007.txt") and not b[2]
+    assert integrity(index) == ("ok", 702)
+    again = finish(dedup("check", str(tmp_path / "new-a.txt"), "--against", str(folder), "--index", str(index),
+                         cwd=tmp_path, env=env))
+    assert again == a
+
+
+# --------------------------------------------------------------------------- a full disk, a read-only cache
+
+
+# Runs under `unshare -m` (a mount namespace of its own, so no mount outlives the test): mounts a
+# small tmpfs, runs the steps it is given, and prints what each gave as JSON.
+_NAMESPACE = r"""
+import hashlib, json, os, sqlite3, subprocess, sys
+steps, out = json.loads(sys.argv[1]), []
+for step in steps:
+    kind, args = step[0], step[1:]
+    if kind == "mount":
+        subprocess.run(["mount", "-t", "tmpfs", "-o", args[1], "tmpfs", args[0]], check=True)
+    elif kind == "remount":
+        subprocess.run(["mount", "-o", "remount," + args[1], args[0]], check=True)
+    elif kind == "run":
+        done = subprocess.run([sys.executable, "-m", "dedup", *args], capture_output=True, text=True)
+        out.append([done.returncode, done.stdout, done.stderr])
+    elif kind == "index":
+        files = sorted(f for f in os.listdir(os.path.dirname(args[0])))
+        digest = hashlib.sha256(b"".join(open(os.path.join(os.path.dirname(args[0]), f), "rb").read() for f in files))
+        # With a write-ahead log left behind, open it as the next run would (recovering the log);
+        # else as immutable, which writes nothing, not even a -shm file.
+        wal = os.path.exists(args[0] + "-wal")
+        conn = sqlite3.connect(args[0] if wal else f"file:{args[0]}?immutable=1", uri=not wal)
+        check = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        rows = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        conn.close()  # an open file would keep the file system from turning read-only
+        out.append([check, rows, files, digest.hexdigest()])
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def namespace():
+    """How to run steps in a mount namespace of our own with a tmpfs, or skip saying why."""
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("unshare"):
+        pytest.skip("mounting a small tmpfs needs root and unshare(1)")
+    probe = subprocess.run(["unshare", "-m", "--propagation", "private", "mount", "-t", "tmpfs", "tmpfs", "/mnt"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs in a new mount namespace here: {probe.stderr.strip()}")
+
+    def run(steps: list, env: dict[str, str]) -> list:
+        done = subprocess.run(["unshare", "-m", "--propagation", "private", sys.executable, "-c", _NAMESPACE,
+                               json.dumps(steps)], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    return run
+
+
+def check_args(tmp_path: Path, index: Path) -> list[str]:
+    return ["check", str(tmp_path / "new.txt"), "--against", str(tmp_path / "corpus"), "--index", str(index)]
+
+
+def full_disk_warning(index: Path, reason: str = "database or disk is full") -> str:
+    return f"dedup: warning: cannot use the index {index} ({reason}): going on without keeping it\n"
+
+
+def test_a_full_disk_gives_one_warning_the_right_findings_and_an_intact_index(tmp_path, namespace):
+    write(tmp_path / "corpus", corpus(400))
+    write(tmp_path, {"new.txt": NEW})
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    index = mnt / "dedup" / "index.sqlite"
+    expected = finding((tmp_path / "new.txt").as_posix())
+    full, after_full, roomy, after_roomy = namespace([
+        ["mount", str(mnt), "size=256k"],  # the index of 401 documents needs about 2 MB
+        ["run", *check_args(tmp_path, index)],
+        ["index", str(index)],
+        ["remount", str(mnt), "size=64m"],
+        ["run", *check_args(tmp_path, index)],
+        ["index", str(index)],
+    ], environment(tmp_path))
+    assert full == [1, expected, full_disk_warning(index)]
+    assert after_full[:2] == ["ok", 0]  # nothing half-written: the failed transaction was rolled back
+    assert roomy == [1, expected, ""]
+    assert after_roomy[:2] == ["ok", 401]
+
+
+def test_a_read_only_cache_directory_runs_without_keeping_the_index_and_leaves_it_alone(tmp_path, namespace):
+    write(tmp_path / "corpus", corpus(60))
+    write(tmp_path, {"new.txt": NEW, "other.txt": NEW + "\n\n" + prose(10_001, paragraphs=2)})
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    index = mnt / "dedup" / "index.sqlite"
+    expected = finding((tmp_path / "new.txt").as_posix())
+    env = environment(tmp_path, XDG_CACHE_HOME=str(mnt / "cache"))
+    other = ["check", str(tmp_path / "other.txt"), "--against", str(tmp_path / "corpus"), "--index", str(index)]
+    built, before, known, unknown, default, after = namespace([
+        ["mount", str(mnt), "size=16m"],
+        ["run", *check_args(tmp_path, index)],  # an index exists ...
+        ["index", str(index)],
+        ["remount", str(mnt), "ro"],  # ... then its file system turns read-only:
+        ["run", *check_args(tmp_path, index)],  # everything known
+        ["run", *other],  # a new content to keep
+        ["run", "check", str(tmp_path / "new.txt"), "--against", str(tmp_path / "corpus")],  # $XDG_CACHE_HOME/dedup
+        ["index", str(index)],
+    ], env)
+    assert built == [1, expected, ""] and before[:2] == ["ok", 61]
+    # SQLite cannot open a WAL database where it cannot make its -shm file: the run goes on in memory
+    assert known == [1, expected, full_disk_warning(index, "unable to open database file")]
+    assert unknown == [1, finding((tmp_path / "other.txt").as_posix()).replace("0.71", "0.55"),
+                       full_disk_warning(index, "unable to open database file")]
+    assert default == [1, expected, full_disk_warning(mnt / "cache" / "dedup" / "index.sqlite", "read-only file system")]
+    assert after == before  # not a byte changed
+
+
+def test_a_cache_directory_the_user_cannot_write(tmp_path):
+    """The same without mounts: run as nobody, whose cache folder is read-only to it."""
+    found = unprivileged()
+    if found is None:
+        pytest.skip("no Python interpreter the unprivileged user can run was found (root writes everywhere)")
+    python, env = found
+    world = Path(tempfile.mkdtemp(prefix="dedup-faults-"))
+    world.chmod(0o755)
+    try:
+        write(world / "corpus", corpus(30))
+        write(world, {"new.txt": NEW})
+        (world / "cache").mkdir(mode=0o555)
+        for p in [world, *world.rglob("*")]:
+            p.chmod(0o555 if p.is_dir() else 0o444)
+        done = subprocess.run([python, "-m", "dedup", "check", str(world / "new.txt"), "--against", str(world / "corpus")],
+                              env=env | {"XDG_CACHE_HOME": str(world / "cache")}, cwd=world, capture_output=True,
+                              text=True, user=NOBODY, group=NOBODY, extra_groups=[])
+        index = world / "cache" / "dedup" / "index.sqlite"
+        assert (done.returncode, done.stdout) == (1, finding((world / "new.txt").as_posix())), done.stderr
+        assert done.stderr == full_disk_warning(index, "permission denied")
+        assert list((world / "cache").iterdir()) == []
+        # a folder it cannot even reach is a one-line I/O error (exit 2), not an internal error
+        hidden = tmp_path / "corpus"  # pytest's tmp_path is private to root
+        done = subprocess.run([python, "-m", "dedup", "check", str(world / "new.txt"), "--against", str(hidden)],
+                              env=env | {"XDG_CACHE_HOME": str(world / "cache")}, cwd=world, capture_output=True,
+                              text=True, user=NOBODY, group=NOBODY, extra_groups=[])
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", f"dedup: --against: {hidden}: permission denied\n")
+    finally:
+        for p in [world, *world.rglob("*")]:
+            p.chmod(0o755)
+        shutil.rmtree(world)
+
+
+def test_a_file_size_limit_mid_index_is_one_warning_and_an_intact_index(tmp_path):
+    """Without a tmpfs: RLIMIT_FSIZE makes the index's writes fail (EFBIG) past 96 KiB, as a full disk would."""
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills the writer
+        resource.setrlimit(resource.RLIMIT_FSIZE, (96 * 1024, 96 * 1024))
+
+    write(tmp_path / "corpus", corpus(400))
+    write(tmp_path, {"new.txt": NEW})
+    index = tmp_path / "cache" / "index.sqlite"
+    env = environment(tmp_path)
+    code, out, err = finish(dedup(*check_args(tmp_path, index), cwd=tmp_path, env=env, preexec_fn=limit))
+    assert (code, out) == (1, finding((tmp_path / "new.txt").as_posix()))
+    assert err in (full_disk_warning(index), full_disk_warning(index, "disk I/O error")), err  # EFBIG: SQLITE_IOERR
+    assert integrity(index) == ("ok", 0)
+    assert finish(dedup(*check_args(tmp_path, index), cwd=tmp_path, env=env)) == (code, out, "")
+    assert integrity(index) == ("ok", 401)

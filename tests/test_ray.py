@@ -1,0 +1,198 @@
+"""The Ray engine (dedup.engine_ray) gives the local engine's answer: byte-identical JSON reports.
+
+One local Ray (2 CPUs, no dashboard) serves the whole module. Without Ray installed the
+module is skipped, except in CI (``CI`` set), where that is a failure: CI installs the
+``ray`` extra (``make test``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+try:
+    import ray
+except ImportError:
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("Ray is not installed: pip install 'article-dedup[ray]'", allow_module_level=True)
+
+from typer.testing import CliRunner
+
+from dedup import cluster as cluster_stage
+from dedup.cli import app
+from dedup.engine_ray import SHUFFLE, run_ray, write_ray
+from dedup.pipeline import Config, run
+from dedup.render.json import to_json
+from tests.helpers import ROOT, SEEDS, prose
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import corpus  # noqa: E402
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray():
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    ray.data.DataContext.get_current().shuffle_strategy = SHUFFLE  # as run_ray sets it, for ray_components
+    yield
+    ray.shutdown()
+
+
+def same(paths: list[str], config: Config, **kwargs) -> str:
+    """Run both engines; assert byte-identical JSON reports; return it."""
+    local = to_json(run(paths, config))
+    distributed = to_json(run_ray(paths, config, **kwargs))
+    assert distributed == local
+    return local
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """A generated corpus as one JSONL file, with records the local engine skips or repeats."""
+    out = tmp_path_factory.mktemp("generated")
+    assert corpus.main(["--docs", "400", "--jsonl", str(out / "corpus.jsonl"), "--seed", "11"]) == 0
+    lines = (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    near_identical = prose(7, paragraphs=10)  # many copies: one oversized bucket, chained
+    extra = [json.dumps({"id": f"copy{k}", "text": near_identical + f"\n\nEnd {k}."}) for k in range(12)]
+    extra += [
+        "not json",
+        json.dumps({"id": "no-text"}),
+        json.dumps({"id": "blank", "text": "   "}),
+        json.dumps({"id": "punct", "text": "... !!!"}),
+        lines[3],  # a repeated id in the same span
+    ]
+    rng = random.Random(5)
+    lines = lines + extra
+    rng.shuffle(lines)
+    (out / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def test_seeds_through_the_cli_with_diffs():
+    runner = CliRunner()
+    local = runner.invoke(app, ["report", str(SEEDS), "-f", "json"])
+    distributed = runner.invoke(app, ["report", str(SEEDS), "-f", "json", "--engine", "ray", "-j", "2"])
+    assert local.exit_code == 0 and distributed.exit_code == 0, distributed.output
+    assert distributed.stdout == local.stdout
+    assert json.loads(local.stdout)["pairs"][0]["diff"]  # the diffs are there, and equal
+
+
+def test_generated_corpus_split_buckets_skips_and_distributed_components(generated):
+    # max_bucket=4 splits and chains buckets; driver_edges=0 runs components on Ray
+    report = json.loads(same([str(generated / "corpus.jsonl")], Config(diff=False, max_bucket=4), driver_edges=0))
+    assert len(report["clusters"]) > 20
+    assert any(len(c["members"]) >= 12 for c in report["clusters"])  # the chained copies
+    reasons = {s["reason"] for s in report["skipped"]}
+    assert any(r.startswith("duplicate") for r in reasons) and any(r.startswith("invalid JSON") for r in reasons)
+
+
+def test_dev_set(dev_data):
+    report = json.loads(same([str(dev_data / "docs")], Config(diff=False)))
+    assert report["pairs"]
+
+
+def test_parquet_in_and_out(generated, tmp_path):
+    """Parquet input gives the JSONL answer (ids aside); write_ray's tables hold the report's rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    records = [json.loads(line) for line in (generated / "corpus.jsonl").read_text().splitlines() if line[0] == "{"]
+    records = [r for r in records if isinstance(r.get("text"), str)][:200]
+    for r in records:
+        r["id"] = str(r["id"])
+    (tmp_path / "in").mkdir()
+    pq.write_table(pa.Table.from_pylist(records), tmp_path / "in" / "docs.parquet", row_group_size=64)
+    (tmp_path / "jsonl").mkdir()
+    (tmp_path / "jsonl" / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    expected = run([str(tmp_path / "jsonl")], Config(diff=False))
+
+    written = write_ray([str(tmp_path / "in")], tmp_path / "out", Config(workers=2))
+    assert (written.documents, written.pairs, written.clusters) == (
+        len(expected.documents), len(expected.pairs), len(expected.clusters)
+    )
+
+    def table(name):
+        return pq.read_table(tmp_path / "out" / name).to_pylist()
+
+    rename = lambda ident: ident.replace("docs.parquet#", "docs.jsonl#")  # noqa: E731
+    assert sorted(rename(d["id"]) for d in table("documents")) == [d.id for d in expected.documents]
+    assert sorted((rename(p["a"]), rename(p["b"]), p["jaccard"], p["shared"]) for p in table("pairs")) == [
+        (p.a, p.b, p.jaccard, p.shared) for p in expected.pairs
+    ]
+    assert sorted(([rename(m) for m in c["members"]], rename(c["canonical"])) for c in table("clusters")) == [
+        (list(c.members), c.canonical) for c in expected.clusters
+    ]
+    config = json.loads((tmp_path / "out" / "config.json").read_text())
+    assert config["counts"]["pairs"] == written.pairs and config["config"]["diff"] is False
+    with pytest.raises(Exception, match="not an empty folder"):
+        write_ray([str(tmp_path / "in")], tmp_path / "out", Config(workers=2))
+
+
+@pytest.mark.parametrize(
+    "edges",
+    [
+        [(k, k + 1) for k in range(60)],  # a long chain: one round per step for label propagation
+        [(60 - k, 59 - k) for k in range(60)] + [(100, 101)],  # the same chain given backwards, and a pair
+        "random",
+    ],
+    ids=["chain", "backwards-chain", "random"],
+)
+def test_distributed_components_equal_union_find(edges):
+    from dedup import ray_components
+
+    if edges == "random":
+        rng = random.Random(3)
+        edges = sorted({tuple(sorted(rng.sample(range(400), 2))) for _ in range(150)})
+    matches = [(min(a, b), max(a, b)) for a, b in edges]
+    ids = [f"doc{k:04}" for k in range(max(max(e) for e in matches) + 1)]
+    rng = np.random.default_rng(1)
+    figures = [(int(x), int(y), int(s)) for x, y, s in rng.integers(50, 100, size=(len(matches), 3))]
+    rows = [
+        {"a": a, "b": b, "id_a": ids[a], "id_b": ids[b], "size_a": sa + s, "size_b": sb + s, "shared": s}
+        for (a, b), (sa, sb, s) in zip(matches, figures)
+    ]
+    # the same document has one size in every pair
+    size = {}
+    for r in rows:
+        r["size_a"] = size.setdefault(r["a"], r["size_a"])
+        r["size_b"] = size.setdefault(r["b"], r["size_b"])
+        r["shared"] = min(r["shared"], r["size_a"], r["size_b"])
+    got = ray_components.collect(ray_components.clusters(ray.data.from_items(rows), partitions=3))
+    expected = cluster_stage.clusters(
+        len(ids),
+        [cluster_stage.Match(r["a"], r["b"], r["size_a"], r["size_b"], r["shared"]) for r in rows],
+        ids,
+    )
+    assert [(c[0], c[2], c[4]) for c in got] == [(c.members, c.canonical, c.reason) for c in expected]
+    assert [c[1] for c in got] == [tuple(ids[m] for m in c.members) for c in expected]
+
+
+def test_cli_parquet_needs_the_ray_engine_and_a_folder(tmp_path):
+    result = CliRunner().invoke(app, ["report", str(SEEDS), "-f", "parquet", "-o", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "--engine ray" in result.output
+
+
+def test_local_commands_do_not_import_ray(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from dedup.cli import app\n"
+        f"r = CliRunner().invoke(app, ['report', {str(tmp_path / 'docs')!r}, '-f', 'json'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        f"r = CliRunner().invoke(app, ['check', '--against', {str(tmp_path / 'docs')!r}, "
+        f"'--index', {str(tmp_path / 'i.sqlite')!r}])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "assert 'ray' not in sys.modules and 'pyarrow' not in sys.modules, 'ray imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
