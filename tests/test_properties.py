@@ -8,9 +8,9 @@ aligner's internals become:
   of a decoded text that is not white space lies in exactly one paragraph;
 - offsets always slice the original text back to the paragraph (and a row's span back to
   its paragraph, or to a piece of it);
-- every paragraph of both documents lands in exactly one diff row (xfail for now: a
-  paragraph the other version splits gets one row per piece, being changed on `classify`),
-  and in at least one row, its pieces tiling it, today;
+- every paragraph of both documents lands in exactly one diff row, whose span is the whole
+  paragraph (a paragraph the other version splits is paired with one piece; the other
+  pieces are rows of their own);
 - a document against itself is all ``equal``, one row per paragraph;
 - swapping A and B mirrors the diff (insert <-> delete, same pairs, same roles);
 - every row's role is one of the contract's roles, and an edited row's word diff spells out
@@ -206,11 +206,6 @@ def test_every_paragraph_is_in_a_row_and_spans_slice_back(pair):
             assert "".join(w.b for w in r.words) == b.text[r.b.start : r.b.end]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="a paragraph that the other version splits is in one row per piece (dedup.classify docs); "
-    "being changed on the classify branch, where this turns green",
-)
 @PROPERTY
 @given(versions())
 def test_every_paragraph_of_both_documents_lands_in_exactly_one_row(pair):
