@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Cluster", "Match", "canonical", "clusters", "overlap", "verify"]
+__all__ = ["Cluster", "Match", "canonical", "clusters", "components", "overlap", "passing", "verify"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,40 +88,100 @@ def verify(
     return kept
 
 
+def passing(
+    pairs: np.ndarray,
+    size_a: np.ndarray,
+    size_b: np.ndarray,
+    shared: np.ndarray,
+    *,
+    threshold: float = 0.5,
+    containment: float | None = 0.75,
+) -> list[Match]:
+    """:func:`verify`'s rule applied to counts already made (e.g. by worker processes).
+
+    ``pairs`` is ``(n, 2)`` with ``a < b``; the other arrays hold each pair's set sizes
+    and intersection size. The figures are the same float divisions :class:`Match` makes.
+    """
+    sa, sb, sh = (np.asarray(x, dtype=np.int64) for x in (size_a, size_b, shared))
+    union = (sa + sb - sh).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = np.where(union > 0, sh / union, 0.0)
+        most = np.maximum(np.where(sa > 0, sh / sa, 0.0), np.where(sb > 0, sh / sb, 0.0))
+    keep = (sh > 0) & (jaccard >= threshold)
+    if containment is not None:
+        keep |= (sh > 0) & (most >= containment)
+    rows = np.flatnonzero(keep)
+    return [
+        Match(a, b, x, y, z)
+        for a, b, x, y, z in zip(
+            pairs[rows, 0].tolist(), pairs[rows, 1].tolist(), sa[rows].tolist(), sb[rows].tolist(), sh[rows].tolist()
+        )
+    ]
+
+
+def components(n: int, pairs: np.ndarray) -> np.ndarray:
+    """Connected components of ``n`` nodes joined by ``pairs``: each node's smallest member.
+
+    Vectorised minimum-label propagation with pointer jumping (no Python loop over
+    edges): a handful of rounds for the short chains that candidate graphs have.
+    """
+    label = np.arange(n, dtype=np.int64)
+    if not len(pairs):
+        return label
+    a, b = pairs[:, 0], pairs[:, 1]
+    while True:
+        low = np.minimum(label[a], label[b])
+        new = label.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        while True:  # pointer jumping: follow labels to their root
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
 def clusters(n: int, matches: Sequence[Match], ids: Sequence[str]) -> list[Cluster]:
     """Connected components of the matches (size >= 2), each with its canonical member.
 
     Clusters come sorted by their first member; members are sorted. The canonical
     member is the one with the most text shared with another version and the least of
-    its own (see :func:`canonical`).
+    its own (see :func:`canonical`). Vectorised: :func:`components`, then one sort.
     """
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for m in matches:
-        ra, rb = find(m.a), find(m.b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, set[int]] = {}
-    best: dict[int, int] = {}  # the most shingles each document shares with one other version
-    size: dict[int, int] = {}
-    for m in matches:
-        groups.setdefault(find(m.a), set()).update((m.a, m.b))
-        for x, sx in ((m.a, m.size_a), (m.b, m.size_b)):
-            best[x] = max(best.get(x, 0), m.shared)
-            size[x] = sx
+    if not matches:
+        return []
+    a = np.fromiter((m.a for m in matches), dtype=np.int64, count=len(matches))
+    b = np.fromiter((m.b for m in matches), dtype=np.int64, count=len(matches))
+    shared = np.fromiter((m.shared for m in matches), dtype=np.int64, count=len(matches))
+    label = components(n, np.stack([a, b], axis=1))
+    best = np.zeros(n, dtype=np.int64)  # the most shingles each document shares with one other version
+    np.maximum.at(best, a, shared)
+    np.maximum.at(best, b, shared)
+    size = np.zeros(n, dtype=np.int64)
+    size[a] = np.fromiter((m.size_a for m in matches), dtype=np.int64, count=len(matches))
+    size[b] = np.fromiter((m.size_b for m in matches), dtype=np.int64, count=len(matches))
+    nodes = np.unique(np.concatenate([a, b]))
+    nodes = nodes[np.lexsort((nodes, label[nodes]))]  # by cluster (its smallest member), then member
+    first = np.flatnonzero(np.concatenate(([True], label[nodes][1:] != label[nodes][:-1])))
+    score = 2 * best[nodes] - size[nodes]
+    top = np.maximum.reduceat(score, first)
+    ends = np.append(first[1:], len(nodes)).tolist()
+    members = nodes.tolist()
+    tied = (score == np.repeat(top, np.diff(np.append(first, len(nodes))))).tolist()
     out = []
-    for members in groups.values():
-        ordered = tuple(sorted(members))
-        chosen, reason = canonical(ordered, {x: best[x] for x in ordered}, {x: size[x] for x in ordered}, ids)
-        out.append(Cluster(ordered, chosen, reason))
-    out.sort(key=lambda c: c.members)
+    for s, e in zip(first.tolist(), ends):
+        ordered = tuple(members[s:e])
+        contenders = [x for x, t in zip(ordered, tied[s:e]) if t]
+        chosen = contenders[0] if len(contenders) == 1 else min(contenders, key=ids.__getitem__)
+        out.append(Cluster(ordered, chosen, _reason(int(best[chosen]), int(size[chosen]))))
     return out
+
+
+def _reason(shared: int, size: int) -> str:
+    return f"most text shared with another version ({shared} shingles) and least of its own ({size - shared})"
 
 
 def canonical(
@@ -136,4 +196,4 @@ def canonical(
     shingles; ties go to the smaller id. Linear in the pairs: no shingle set is read.
     """
     i = min(members, key=lambda x: (-(2 * shared[x] - size[x]), ids[x]))
-    return i, f"most text shared with another version ({shared[i]} shingles) and least of its own ({size[i] - shared[i]})"
+    return i, _reason(shared[i], size[i])

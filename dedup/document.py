@@ -718,25 +718,34 @@ _OTHER_BREAKS = ("\u2028", "\u2029", "\x0b", "\x0c", "\x85")
 _STRIP = "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "\u200b\ufeff"
 
 
+# A block: a run of lines that hold something besides white space (the fast path's unit).
+_CONTENT = r"[^\n]*[^\s\u200b\ufeff][^\n]*"
+_BLOCK = re.compile(rf"(?m)^{_CONTENT}(?:\n{_CONTENT})*")
+
+
 def _split_fast(text: str) -> tuple[Paragraph, ...]:
-    """split_paragraphs for text whose only line breaks are LF and CRLF (CR is stripped as space)."""
+    """split_paragraphs for text whose only line breaks are LF and CRLF (CR is stripped as space).
+
+    Blocks (runs of non-blank lines) are found by one regular expression; a block of one
+    line, the common case, is a paragraph without looking at its lines.
+    """
     paragraphs: list[Paragraph] = []
-    block: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        content = line.strip(_STRIP)
-        if content:
-            start = pos + len(line) - len(line.lstrip(_STRIP))
-            block.append((start, start + len(content)))
-        elif block:
-            if len(block) == 1:  # most blocks are one line: no need to look at line breaks
-                start, end = block[0]
-                paragraphs.append(Paragraph(len(paragraphs), start, end, text[start:end]))
-            else:
-                _add_block(text, block, paragraphs)
-            block = []
-        pos += len(line) + 1
-    if block:
+    append = paragraphs.append
+    for m in _BLOCK.finditer(text):
+        raw = m.group()
+        start = m.start() + len(raw) - len(raw.lstrip(_STRIP))
+        content = raw.strip(_STRIP)
+        if "\n" not in content:
+            append(Paragraph(len(paragraphs), start, start + len(content), content))
+            continue
+        block: list[tuple[int, int]] = []
+        pos = m.start()
+        for line in raw.split("\n"):
+            stripped = line.strip(_STRIP)
+            if stripped:
+                s = pos + len(line) - len(line.lstrip(_STRIP))
+                block.append((s, s + len(stripped)))
+            pos += len(line) + 1
         _add_block(text, block, paragraphs)
     return tuple(paragraphs)
 

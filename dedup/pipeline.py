@@ -17,11 +17,12 @@ that a process pool maps in order, so the output does not depend on ``workers``.
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 import os
 import tempfile
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -269,8 +270,31 @@ def _tasks(sources: Sequence[Source]) -> list[_Task]:
 _STATE: dict = {}
 
 
+#: Generation thresholds of the cyclic garbage collector while a run makes its many small
+#: records (see _few_collections).
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Run with the cyclic collector seldom triggered, then restore its thresholds.
+
+    A run allocates millions of small acyclic records (paragraphs, document rows,
+    matches); with the default thresholds (700, 10, 10) the collector keeps rescanning
+    everything alive, which costs 10-20% of a worker's time (measured in
+    benchmarks/README.md). Garbage is still collected, only less often.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def _init(config: Config, keep: bool = False, spill: str | None = None) -> None:
     """Worker state. ``keep``: return the shingle sets; ``spill``: as files in this folder."""
+    gc.set_threshold(*GC_THRESHOLDS)  # a worker process is ours: see _few_collections
     _STATE["config"] = config
     _STATE["keep"] = keep
     _STATE["spill"] = spill
@@ -396,14 +420,6 @@ def _reread_all(chunk: Sequence[_Where]) -> list[Document | None]:
         for k, item in zip(group, load_many(chunk[group[0]].source, places, **kwargs)):
             docs[k] = item if isinstance(item, Document) else None
     return docs
-
-
-def _fingerprints(chunk: Sequence[_Where]) -> list[np.ndarray | None]:
-    """Shingle sets of documents read again (None for one that cannot be read now)."""
-    config = _STATE["config"]
-    docs = _reread_all(chunk)
-    flat, offsets = fingerprint_batch([d.text if d else "" for d in docs], size=config.shingle_size)
-    return [flat[offsets[k] : offsets[k + 1]].copy() if d else None for k, d in enumerate(docs)]
 
 
 def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list[tuple]:
@@ -552,14 +568,78 @@ def _sign_all(ex: _Executor, tasks: list[_Task], config: Config, keep: bool, ski
     )
 
 
-def _reread_fingerprints(ex: _Executor, corpus: _Corpus, rows: list[int], note) -> dict[int, np.ndarray | None]:
-    """The shingle sets of ``rows``, from their documents read again (None: unreadable now)."""
-    fps: dict[int, np.ndarray | None] = {}
-    chunks = _chunks(rows, ROWS_PER_TASK)
-    for chunk, got in zip(chunks, ex.map(_fingerprints, [[corpus.where[r] for r in c] for c in chunks])):
-        fps.update(zip(chunk, got))
-        note("verify", len(fps), len(rows))
-    return fps
+def _overlaps(job: tuple[Sequence[_Where], np.ndarray]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Read a group of documents again and intersect the shingle sets of its candidate pairs.
+
+    ``job`` is the documents' places and the pairs as positions among them. Returns each
+    pair's intersection size, each document's set size, and the documents that cannot
+    be read now. Only counts travel back, not the shingle sets.
+    """
+    places, pairs = job
+    docs = _reread_all(places)
+    flat, offsets = fingerprint_batch([d.text if d else "" for d in docs], size=_STATE["config"].shingle_size)
+    shared = np.zeros(len(pairs), dtype=np.int64)
+    for k, (i, j) in enumerate(pairs.tolist()):
+        shared[k] = cluster_stage.overlap(flat[offsets[i] : offsets[i + 1]], flat[offsets[j] : offsets[j + 1]])
+    return shared, np.diff(offsets), [k for k, d in enumerate(docs) if d is None]
+
+
+def _sorted_unique(x: np.ndarray) -> np.ndarray:
+    x = np.sort(x)
+    return x[np.concatenate(([True], x[1:] != x[:-1]))] if len(x) else x
+
+
+#: Candidate pairs verified by one worker task, when their documents are read again.
+PAIRS_PER_TASK = 512
+#: A connected group of candidates larger than this is cut (its documents then read once per piece).
+MAX_PAIRS_PER_TASK = 8 * PAIRS_PER_TASK
+
+
+def _verify_by_rereading(
+    ex: _Executor, corpus: _Corpus, cands: np.ndarray, config: Config, skipped: list[Skipped], note
+) -> list[cluster_stage.Match]:
+    """Verify candidates whose shingle sets were not kept: workers read the documents again.
+
+    Pairs are grouped by connected component of the candidate graph, so that a task
+    reads the versions of an article together and each document is read about once;
+    tasks then return only the intersection counts.
+    """
+    if not len(cands):
+        return []
+    label = cluster_stage.components(len(corpus.infos), cands)
+    order = np.argsort(label[cands[:, 0]], kind="stable")
+    cands = cands[order]
+    comp = label[cands[:, 0]]
+    starts = np.flatnonzero(np.concatenate(([True], comp[1:] != comp[:-1])))
+    total = len(cands)
+    at = np.searchsorted(starts, np.arange(PAIRS_PER_TASK, total, PAIRS_PER_TASK))  # the next group's start
+    cuts = starts[at[at < len(starts)]]
+    cuts = np.unique(np.concatenate(([0], cuts, np.arange(0, total, MAX_PAIRS_PER_TASK), [total])))
+    spans = list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
+    groups = [_sorted_unique(cands[lo:hi].ravel()) for lo, hi in spans]
+    jobs = [
+        ([corpus.where[r] for r in rows.tolist()], np.searchsorted(rows, cands[lo:hi]))
+        for rows, (lo, hi) in zip(groups, spans)
+    ]
+    shared = np.zeros(total, dtype=np.int64)
+    size_a = np.zeros(total, dtype=np.int64)
+    size_b = np.zeros(total, dtype=np.int64)
+    alive = np.ones(total, dtype=bool)
+    gone: set[int] = set()
+    for (lo, hi), rows, (_, local), (counts, sizes, lost) in zip(spans, groups, jobs, ex.map(_overlaps, jobs)):
+        shared[lo:hi] = counts
+        size_a[lo:hi] = sizes[local[:, 0]]
+        size_b[lo:hi] = sizes[local[:, 1]]
+        if lost:
+            gone.update(rows[lost].tolist())
+        note("verify", hi, total)
+    if gone:
+        skipped.extend(Skipped(corpus.ids[r], "changed or vanished while reading") for r in sorted(gone))
+        dead = np.fromiter(gone, dtype=np.int64)
+        alive = ~(np.isin(cands[:, 0], dead) | np.isin(cands[:, 1], dead))
+    back = np.lexsort((cands[alive, 1], cands[alive, 0]))
+    keep = [x[alive][back] for x in (cands, size_a, size_b, shared)]
+    return cluster_stage.passing(*keep, threshold=config.threshold, containment=config.containment)
 
 
 def run(paths: Sequence[str], config: Config | None = None, *, progress: Progress | None = None) -> Report:
@@ -567,7 +647,11 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
 
     Raises ValueError for bad knobs; bad documents become ``Report.skipped``.
     """
-    config = config or Config()
+    with _few_collections():
+        return _run(paths, config or Config(), progress)
+
+
+def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Report:
     note = progress or (lambda stage, done, total: None)
     sources, found_skipped = find_sources(paths)
     skipped = list(found_skipped)
@@ -597,18 +681,14 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
         corpus.hashvalues = corpus.hashvalues[:0]
 
         if corpus.fingerprints is not None:
-            fps = corpus.fingerprints
-        else:  # read the candidates' documents again for their exact shingle sets
-            fps = _reread_fingerprints(ex, corpus, np.unique(cands).tolist(), note)
-            gone = {r for r, f in fps.items() if f is None}
-            if gone:
-                skipped.extend(Skipped(ids[r], "changed or vanished while reading") for r in sorted(gone))
-                cands = np.array([p for p in cands.tolist() if not gone.intersection(p)]).reshape(-1, 2)
-        matches = cluster_stage.verify(cands, fps.__getitem__, threshold=config.threshold, containment=config.containment)
-        note("verify", len(cands), len(cands))
+            matches = cluster_stage.verify(
+                cands, corpus.fingerprints.__getitem__, threshold=config.threshold, containment=config.containment
+            )
+            note("verify", len(cands), len(cands))
+            corpus.fingerprints = None
+        else:  # the workers read the candidates' documents again for their exact shingle sets
+            matches = _verify_by_rereading(ex, corpus, cands, config, skipped, note)
         groups = cluster_stage.clusters(len(ids), matches, ids)
-        del fps
-        corpus.fingerprints = None
 
         diffs: list[tuple] = [()] * len(matches)
         if config.diff and matches:
@@ -624,7 +704,7 @@ def run(paths: Sequence[str], config: Config | None = None, *, progress: Progres
         paired = PairedDocuments({ids[r]: corpus.where[r] for m in matches for r in (m.a, m.b)}, config)
     pairs = [
         PairInfo(
-            ids[m.a], ids[m.b], _round(m.jaccard), _round(m.containment_a_in_b), _round(m.containment_b_in_a), m.shared, d
+            ids[m.a], ids[m.b], round(m.jaccard, 6), round(m.containment_a_in_b, 6), round(m.containment_b_in_a, 6), m.shared, d
         )
         for m, d in zip(matches, diffs)
     ]

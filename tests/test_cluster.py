@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.cluster import Match, clusters, overlap, verify
+from dedup.cluster import Match, canonical, clusters, components, overlap, passing, verify
 
 sets = st.sets(st.integers(min_value=0, max_value=2**64 - 1), max_size=60)
 
@@ -58,3 +58,71 @@ def test_clusters_are_components_with_a_canonical_member():
 def test_canonical_ties_go_to_the_smaller_id():
     out = clusters(2, [Match(0, 1, 100, 100, 90)], ids=["b.txt", "a.txt"])
     assert out[0].canonical == 1
+
+
+@given(st.integers(1, 40).flatmap(lambda n: st.tuples(st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=60))))
+def test_components_label_each_node_with_the_smallest_node_it_reaches(case):
+    n, edges = case
+    pairs = np.array([sorted(e) for e in edges], dtype=np.int64).reshape(-1, 2)
+    parent = list(range(n))
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs.tolist():
+        ra, rb = find(a), find(b)
+        parent[max(ra, rb)] = min(ra, rb)
+    smallest = {}
+    for x in range(n):
+        smallest.setdefault(find(x), x)
+    assert components(n, pairs).tolist() == [smallest[find(x)] for x in range(n)]
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 30)), max_size=40))
+def test_passing_keeps_what_verify_keeps(rows):
+    """The vectorised rule (counts made by workers) and verify (sets at hand) agree, figures included."""
+    sets, pairs, sa, sb, sh = [], [], [], [], []
+    for k, (only_a, only_b, common) in enumerate(rows):
+        both = np.arange(common, dtype=np.uint64)
+        a = np.sort(np.concatenate([both, 1000 + np.arange(only_a, dtype=np.uint64)]))
+        b = np.sort(np.concatenate([both, 2000 + np.arange(only_b, dtype=np.uint64)]))
+        sets += [a, b]
+        pairs.append((2 * k, 2 * k + 1))
+        sa.append(len(a)), sb.append(len(b)), sh.append(common)
+    pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    for threshold, containment in ((0.5, 0.75), (0.3, None), (0.9, 0.5)):
+        expected = verify(pairs, sets.__getitem__, threshold=threshold, containment=containment)
+        got = passing(pairs, sa, sb, sh, threshold=threshold, containment=containment)
+        assert got == expected
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 14), st.integers(0, 14), st.integers(1, 50), st.integers(1, 50), st.integers(1, 50)),
+        max_size=30,
+    ),
+    st.permutations([f"d{k:02d}" for k in range(15)]),
+)
+def test_clusters_are_the_components_with_the_canonical_rule(raw, ids):
+    """The vectorised clusters() against the plain definition: components, canonical() on each."""
+    sizes = {}
+    matches = []
+    for a, b, sa, sb, sh in raw:
+        if a == b:
+            continue
+        a, b = min(a, b), max(a, b)
+        sa, sb = sizes.setdefault(a, sa), sizes.setdefault(b, sb)
+        matches.append(Match(a, b, sa, sb, min(sh, sa, sb)))
+    groups = {}
+    label = components(15, np.array([(m.a, m.b) for m in matches], dtype=np.int64).reshape(-1, 2)).tolist()
+    for m in matches:
+        groups.setdefault(label[m.a], set()).update((m.a, m.b))
+    expected = []
+    for key in sorted(groups):
+        members = tuple(sorted(groups[key]))
+        best = {x: max(m.shared for m in matches if x in (m.a, m.b)) for x in members}
+        chosen, reason = canonical(members, best, {x: sizes[x] for x in members}, ids)
+        expected.append((members, chosen, reason))
+    assert [(c.members, c.canonical, c.reason) for c in clusters(15, matches, ids)] == expected

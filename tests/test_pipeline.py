@@ -181,3 +181,26 @@ def test_same_report_when_shingle_sets_do_not_fit_in_memory(tmp_path, monkeypatc
     reread = to_json(run([str(tmp_path)], Config(fingerprint_memory=0)))
     assert kept == reread
     assert '"jaccard": 1.0' in kept
+
+
+def test_documents_read_again_by_two_workers_give_the_same_report(tmp_path, monkeypatch):
+    """The re-reading path with a process pool, candidate groups cut across many tasks, JSONL."""
+    import json
+
+    import dedup.pipeline as pipeline
+    from dedup.render.json import to_json
+
+    monkeypatch.setattr(pipeline, "PAIRS_PER_TASK", 2)
+    monkeypatch.setattr(pipeline, "MAX_PAIRS_PER_TASK", 3)
+    monkeypatch.setattr(pipeline, "JSONL_SPAN", 2048)
+    lines = []
+    for k in range(6):  # six articles, five versions each: groups of 10 candidate pairs
+        body = prose(k)
+        for v in range(5):
+            extra = "\n\n".join(f"Version {v} line {i} of article {k}." for i in range(v))
+            lines.append(json.dumps({"id": f"a{k}v{v}", "text": body + ("\n\n" + extra if extra else "")}))
+    (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n")
+    kept = to_json(run([str(tmp_path)], Config(workers=1)))
+    reread = to_json(run([str(tmp_path)], Config(workers=2, fingerprint_memory=0)))
+    assert kept == reread
+    assert json.loads(kept)["pairs"] and len(json.loads(kept)["clusters"]) == 6
