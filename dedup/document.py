@@ -715,7 +715,10 @@ def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
 # Line terminators other than LF and CRLF: texts holding one take the line-by-line path.
 _OTHER_BREAKS = ("\u2028", "\u2029", "\x0b", "\x0c", "\x85")
 # What surrounds a line's content: Unicode whitespace, zero-width spaces and byte order marks.
-_STRIP = "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "\u200b\ufeff"
+_STRIP = (  # every character for which str.isspace() is true (tests/test_document.py checks it)
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+) + "\u200b\ufeff"
 
 
 # A block: a run of lines that hold something besides white space (the fast path's unit).

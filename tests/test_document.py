@@ -453,3 +453,10 @@ def test_fast_split_agrees_with_the_line_by_line_split(text):
     assert _split_fast(text) == _split_lines(text)
     for p in _split_fast(text):
         assert text[p.start : p.end] == p.text
+
+
+def test_the_strip_set_is_every_space_character_plus_zero_width_space_and_bom():
+    from dedup.document import _STRIP
+
+    spaces = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert _STRIP == spaces + "\u200b\ufeff"
