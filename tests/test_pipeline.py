@@ -204,3 +204,14 @@ def test_documents_read_again_by_two_workers_give_the_same_report(tmp_path, monk
     reread = to_json(run([str(tmp_path)], Config(workers=2, fingerprint_memory=0)))
     assert kept == reread
     assert json.loads(kept)["pairs"] and len(json.loads(kept)["clusters"]) == 6
+
+
+def test_the_seeds_are_the_users_documents_byte_for_byte():
+    """seeds/ holds ../shared/seeds/ unchanged (skipped where ../shared is not beside the project)."""
+    shared = SEEDS.parent.parent / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("../shared/seeds is not here")
+    theirs = sorted(p.name for p in shared.iterdir())
+    assert sorted(p.name for p in SEEDS.iterdir()) == theirs
+    for name in theirs:
+        assert (SEEDS / name).read_bytes() == (shared / name).read_bytes()
