@@ -77,7 +77,7 @@ from rapidfuzz.utils import default_process
 
 from dedup import phrases
 from dedup.align import MAX_CELLS, Alignment, Op, WordEdit, _record_maker, align, word_diff
-from dedup.document import Document
+from dedup.document import Document, paragraph_numbers
 from dedup.stats import KeyCounts, ParagraphStats, paragraph_key, paragraph_keys, paragraph_stats
 
 __all__ = [
@@ -801,21 +801,7 @@ def diff(
 
 def _split_note(side: str, host: int, pieces: list[int], other: str) -> str:
     """``A5 is B3-B5 in B``: a paragraph and the paragraphs the other version splits it into."""
-    return f"{side}{host + 1} is {_numbers(other, pieces)} in {other}"
-
-
-def _numbers(side: str, indexes: list[int]) -> str:
-    """``B3-B5, B9``: paragraph names for people, runs collapsed."""
-    nums = sorted({i + 1 for i in indexes})
-    parts: list[str] = []
-    k = 0
-    while k < len(nums):
-        j = k
-        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
-            j += 1
-        parts.append(f"{side}{nums[k]}" if j == k else f"{side}{nums[k]}-{side}{nums[j]}")
-        k = j + 1
-    return ", ".join(parts)
+    return f"{side}{host + 1} is {paragraph_numbers(pieces, other)} in {other}"
 
 
 def _joint(x: Label, y: Label) -> Label:

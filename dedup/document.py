@@ -42,6 +42,7 @@ __all__ = [
     "load_many",
     "load_span",
     "parse_html",
+    "paragraph_numbers",
     "parse_text",
     "read",
     "split_paragraphs",
@@ -109,6 +110,20 @@ class Source:
     id: str
     format: str
     size: int = 0
+
+
+def paragraph_numbers(indexes, side: str = "") -> str:
+    """Paragraph names for people, 1-based, runs collapsed: ``B3-B5, B9`` (``3-5, 9`` without a side)."""
+    nums = sorted({i + 1 for i in indexes})
+    parts: list[str] = []
+    k = 0
+    while k < len(nums):
+        j = k
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        parts.append(f"{side}{nums[k]}" if j == k else f"{side}{nums[k]}-{side}{nums[j]}")
+        k = j + 1
+    return ", ".join(parts)
 
 
 # --------------------------------------------------------------------------- paths

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from dedup.document import Document
+from dedup.document import Document, paragraph_numbers
 
 __all__ = [
     "OPS",
@@ -195,16 +195,7 @@ def blocks(rows: Iterable[Row]) -> Iterator[Row | Same]:
 
 def span(indices: Sequence[int]) -> str:
     """Paragraph numbers for people (1-based): ``4``, ``4-6``, ``4-6, 9``."""
-    nums = sorted({i + 1 for i in indices})
-    parts: list[str] = []
-    k = 0
-    while k < len(nums):
-        j = k
-        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
-            j += 1
-        parts.append(str(nums[k]) if j == k else f"{nums[k]}-{nums[j]}")
-        k = j + 1
-    return ", ".join(parts)
+    return paragraph_numbers(indices)
 
 
 def where(row: Row) -> str:
