@@ -345,12 +345,21 @@ def load_span(
 
 
 def load_bytes(
-    data: bytes, source: Source, *, max_bytes: int = MAX_BYTES, text_field: str = "text", id_field: str = "id"
+    data: bytes,
+    source: Source,
+    *,
+    max_bytes: int = MAX_BYTES,
+    text_field: str = "text",
+    id_field: str = "id",
+    paragraphs: bool = True,
 ) -> Iterator[Document | Skipped]:
     """Parse contents already read (a git blob, say) as :func:`load` parses ``source``.
 
     ``source.path`` is not opened; it is only recorded in the Documents. The same bytes
     always give the same Documents, so callers may cache the result under a hash of ``data``.
+    ``paragraphs=False`` is for callers that only need the text (``dedup check``): a plain
+    text or Markdown document then comes with no paragraphs, the same text, and the same
+    verdict on whether it has any.
     """
     if source.format == "jsonl":
         records = _jsonl_records(
@@ -359,10 +368,10 @@ def load_bytes(
         for _, _, item in records:
             yield item
         return
-    yield _parse_bytes(data, source, max_bytes=max_bytes)
+    yield _parse_bytes(data, source, max_bytes=max_bytes, paragraphs=paragraphs)
 
 
-def _parse_bytes(data: bytes, source: Source, *, max_bytes: int) -> Document | Skipped:
+def _parse_bytes(data: bytes, source: Source, *, max_bytes: int, paragraphs: bool = True) -> Document | Skipped:
     try:
         if len(data) > max_bytes:
             raise DocumentError(
@@ -371,6 +380,10 @@ def _parse_bytes(data: bytes, source: Source, *, max_bytes: int) -> Document | S
         text, encoding = decode(data, path=source.id)
         if source.format == "html":
             return parse_html(text, id=source.id, path=source.path, encoding=encoding)
+        if not paragraphs:
+            if not text.strip(_STRIP):  # exactly when split_paragraphs finds none: every line break is in _STRIP
+                raise DocumentError(source.id, "no text (only whitespace)" if text else "empty file")
+            return Document(source.id, text, (), source.path, source.format, encoding)
         return parse_text(text, id=source.id, path=source.path, format=source.format, encoding=encoding)
     except DocumentError as err:
         return Skipped(source.id, err.reason)

@@ -460,3 +460,20 @@ def test_the_strip_set_is_every_space_character_plus_zero_width_space_and_bom():
 
     spaces = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
     assert _STRIP == spaces + "\u200b\ufeff"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .\n\r\t\u2028\u00a0\u200b\ufeff\x0c\x85")), max_size=40))
+def test_text_only_loading_gives_the_same_text_and_verdict(text):
+    """dedup check reads without paragraphs: same text, same 'has no text' decision, same reason."""
+    from dedup.document import Source, load_bytes
+
+    source = Source("x.txt", "x.txt", "text")
+    data = text.encode("utf-8")
+    (full,) = load_bytes(data, source)
+    (bare,) = load_bytes(data, source, paragraphs=False)
+    assert type(full) is type(bare)
+    if isinstance(full, Document):
+        assert bare.text == full.text and bare.paragraphs == ()
+    else:
+        assert bare == full
