@@ -38,6 +38,7 @@ from dedup.document import (
     Document,
     Skipped,
     Source,
+    count_paragraphs,
     find_sources,
     jsonl_spans,
     load_at,
@@ -306,7 +307,9 @@ def _read_kwargs(config: Config) -> dict:
 
 def _items(task: _Task) -> Iterator[tuple[int, int, int, Document | Skipped]]:
     """``(source index in the task, offset, line, item)`` for everything the task reads."""
-    kwargs = _read_kwargs(_STATE["config"])
+    config = _STATE["config"]
+    # Detection alone needs each document's text and paragraph count, not its paragraphs.
+    kwargs = {**_read_kwargs(config), "paragraphs": config.diff}
     if task.span is not None:
         start, end, line = task.span
         for offset, lineno, item in load_span(task.sources[0], start=start, end=end, first_line=line, **kwargs):
@@ -372,7 +375,7 @@ def _sign(task: _Task) -> _Signed:
     kept_where = np.array([where[k] for k in keep], dtype=np.int64).reshape(-1, 3)
     return _Signed(
         ids=[docs[k].id for k in keep],
-        paragraphs=np.array([len(docs[k].paragraphs) for k in keep], dtype=np.int64),
+        paragraphs=np.array([len(docs[k].paragraphs) or count_paragraphs(docs[k].text) for k in keep], dtype=np.int64),
         chars=np.array([len(docs[k].text) for k in keep], dtype=np.int64),
         shingles=batch.sizes,
         source=kept_where[:, 0],

@@ -477,3 +477,31 @@ def test_text_only_loading_gives_the_same_text_and_verdict(text):
         assert bare.text == full.text and bare.paragraphs == ()
     else:
         assert bare == full
+
+
+@settings(max_examples=400)
+@given(st.one_of(_LINE_TEXT, st.text(alphabet=st.sampled_from(list("ab. \n\r\u2028\x0c\x85•-#AB")), max_size=120)))
+def test_count_paragraphs_is_the_number_split_paragraphs_finds(text):
+    """Detection counts paragraphs without making them: the count must be split_paragraphs' own."""
+    from dedup.document import count_paragraphs, split_paragraphs
+
+    for t in (text, text.replace("\r\n", "\n").replace("\r", "\r\n")):
+        assert count_paragraphs(t) == len(split_paragraphs(t))
+
+
+def test_a_run_without_diffs_reports_the_paragraph_counts_of_a_run_with_them(tmp_path):
+    """documents[].paragraphs does not depend on whether paragraphs were made (diff off counts them)."""
+    from dedup.pipeline import Config, run
+
+    (tmp_path / "wrapped.txt").write_text(
+        "Title line\n\nA hard-wrapped paragraph that goes on for a while and\nthen continues on the next line.\n\n"
+        "- one bullet\n- two bullet\n\nCaption of a photo.\nPhoto: Someone/AGENCY\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "menu.md").write_text("Home\nNews\nSport\n\n# Heading\nBody text here.\r\nMore.\r\n", encoding="utf-8")
+    (tmp_path / "page.html").write_text("<h1>T</h1><p>One two three.</p><ul><li>a</li><li>b</li></ul>")
+    (tmp_path / "docs.jsonl").write_text('{"id": "r", "text": "First.\\n\\nSecond\\nThird line"}\n', encoding="utf-8")
+    with_paras = run([str(tmp_path)], Config(diff=True)).documents
+    counted = run([str(tmp_path)], Config(diff=False)).documents
+    assert [(d.id, d.paragraphs) for d in counted] == [(d.id, d.paragraphs) for d in with_paras]
+    assert all(d.paragraphs > 0 for d in counted)
