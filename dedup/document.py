@@ -773,16 +773,18 @@ def _split_fast(text: str) -> tuple[Paragraph, ...]:
         if "\n" not in content:
             append(Paragraph(len(paragraphs), start, start + len(content), content))
             continue
-        block: list[tuple[int, int]] = []
-        pos = m.start()
-        for line in raw.split("\n"):
-            stripped = line.strip(_STRIP)
-            if stripped:
-                s = pos + len(line) - len(line.lstrip(_STRIP))
-                block.append((s, s + len(stripped)))
-            pos += len(line) + 1
-        _add_block(text, block, paragraphs)
+        _add_block(text, _block_lines(raw, m.start()), paragraphs)
     return tuple(paragraphs)
+
+
+def _block_lines(raw: str, pos: int) -> list[tuple[int, int]]:
+    """The stripped spans of the lines of a block found by _BLOCK at ``pos`` (each has content)."""
+    lines = []
+    for line in raw.split("\n"):
+        start = pos + len(line) - len(line.lstrip(_STRIP))
+        lines.append((start, start + len(line.strip(_STRIP))))
+        pos += len(line) + 1
+    return lines
 
 
 def _add_block(text: str, block: list[tuple[int, int]], paragraphs: list[Paragraph]) -> None:
@@ -891,14 +893,7 @@ def count_paragraphs(text: str) -> int:
         if "\n" not in raw:  # a block of one line is one paragraph
             n += 1
             continue
-        block: list[tuple[int, int]] = []
-        pos = m.start()
-        for line in raw.split("\n"):
-            stripped = line.strip(_STRIP)
-            start = pos + len(line) - len(line.lstrip(_STRIP))
-            block.append((start, start + len(stripped)))
-            pos += len(line) + 1
-        n += len(_split_block(text, block))
+        n += len(_split_block(text, _block_lines(raw, m.start())))
     return n
 
 
