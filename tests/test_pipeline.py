@@ -215,3 +215,19 @@ def test_the_seeds_are_the_users_documents_byte_for_byte():
     assert sorted(p.name for p in SEEDS.iterdir()) == theirs
     for name in theirs:
         assert (SEEDS / name).read_bytes() == (shared / name).read_bytes()
+
+
+def test_a_document_that_vanishes_before_verification_is_skipped_and_the_rest_verified(tmp_path):
+    """Read again for verification (past fingerprint_memory), a deleted file is named, not a crash."""
+    body = prose(3)
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(body + f"\n\nA line only in {name}.\n")
+
+    def delete_b(stage, done, total):
+        if stage == "candidates" and (tmp_path / "b.txt").exists():
+            (tmp_path / "b.txt").unlink()
+
+    report = run([str(tmp_path)], Config(fingerprint_memory=0, diff=False), progress=delete_b)
+    assert [(s.path, s.reason) for s in report.skipped] == [("b.txt", "changed or vanished while reading")]
+    assert [(p.a, p.b) for p in report.pairs] == [("a.txt", "c.txt")]
+    assert [c.members for c in report.clusters] == [("a.txt", "c.txt")]
