@@ -488,19 +488,7 @@ class PhraseTable:
                     found.update(ks)
             needs = self._lead_needs
             return tuple(k for k in sorted(found) if not needs[k] or _passes(needs[k], low, words))
-        found = set(self._always)
-        if words is None:
-            for w, ks in self._words.items():
-                if w in low:
-                    found.update(ks)
-        else:
-            for w in words & self._word_set:
-                found.update(self._words[w])
-        for v, ks in self._subs:
-            if v in low:
-                found.update(ks)
-        if self._digit and _DIGIT.search(low):
-            found.update(self._digit)
+        found = _prechecked(self, low, words)
         if not found:
             return ()
         return tuple(k for k in sorted(found) if not self._rest[k] or _passes(self._rest[k], low, words))
@@ -571,20 +559,7 @@ class PhraseRules:
         """For each table (empty for those not in ``tables``), :meth:`PhraseTable.candidates` of a text."""
         if leading:
             return self._lead_candidates(low, words, range(len(self.tables)) if tables is None else tables)
-        found: set[tuple[int, int]] = set(self._always)
-        if True:
-            if words is None:
-                for w, tks in self._words.items():
-                    if w in low:
-                        found.update(tks)
-            else:
-                for w in words & self._word_set:
-                    found.update(self._words[w])
-            for v, tks in self._subs:
-                if v in low:
-                    found.update(tks)
-            if self._digit and _DIGIT.search(low):
-                found.update(self._digit)
+        found: set[tuple[int, int]] = _prechecked(self, low, words)
         out: list[tuple[int, ...]] = [()] * len(self.tables)
         if not found:
             return out
@@ -619,6 +594,29 @@ class PhraseRules:
                 added.extend(k for k in more if not needs[k] or _passes(needs[k], low, words))
             out[t] = tuple(sorted({*ks, *added})) if added else ks
         return out
+
+
+def _prechecked(index: PhraseTable | PhraseRules, low: str, words: frozenset[str] | None) -> set:
+    """The entries whose pre-check this text passes (entries are ``k`` or ``(table, k)``).
+
+    ``index`` holds the pre-check as both classes build it: entries always tried, entries
+    keyed by a word the text must contain (looked up in ``words`` when given, else as
+    substrings), by a substring, or by a digit.
+    """
+    found = set(index._always)
+    if words is None:
+        for w, ks in index._words.items():
+            if w in low:
+                found.update(ks)
+    else:
+        for w in words & index._word_set:
+            found.update(index._words[w])
+    for v, ks in index._subs:
+        if v in low:
+            found.update(ks)
+    if index._digit and _DIGIT.search(low):
+        found.update(index._digit)
+    return found
 
 
 def compile_table(table: tuple[str, ...], *, ignore_case: bool = True) -> PhraseTable:
