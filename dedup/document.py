@@ -46,6 +46,7 @@ __all__ = [
     "paragraph_numbers",
     "parse_text",
     "read",
+    "record_document",
     "split_paragraphs",
     "too_large",
 ]
@@ -540,26 +541,51 @@ def _jsonl_records(
         if not isinstance(record, dict):
             yield here, lineno, Skipped(where, "not a JSON object")
             continue
-        text = record.get(text_field)
-        if not isinstance(text, str):
-            missing = "no" if text is None else "a non-string"
-            yield here, lineno, Skipped(where, f"{missing} {text_field!r} field (see --text-field)")
-            continue
-        key = record.get(id_field)
-        key = str(lineno) if key is None or isinstance(key, (dict, list)) else str(key)
-        ident = f"{source.id}#{key}"
-        if ident in seen_ids:
-            yield here, lineno, Skipped(where, f"duplicate {id_field!r} {key!r}")
-            continue
-        seen_ids.add(ident)
-        try:
-            yield here, lineno, parse_text(
-                text, id=ident, path=source.path, format="jsonl", encoding="utf-8", paragraphs=paragraphs
-            )
-        except DocumentError as err:
-            yield here, lineno, Skipped(ident, err.reason)
+        yield here, lineno, record_document(
+            source,
+            record.get(text_field),
+            record.get(id_field),
+            lineno,
+            seen_ids,
+            text_field=text_field,
+            id_field=id_field,
+            format="jsonl",
+            paragraphs=paragraphs,
+        )
     if start == 0 and not records and not fh.read(1):  # the whole file, and not one record in it
         yield 0, first_line, Skipped(source.id, "empty file" if offset == 0 else "no records (only blank lines)")
+
+
+def record_document(
+    source: Source,
+    text: object,
+    key: object,
+    number: int,
+    seen: set[str],
+    *,
+    text_field: str,
+    id_field: str,
+    format: str,
+    paragraphs: bool = True,
+) -> Document | Skipped:
+    """One record of a JSONL or Parquet file (record ``number``, 1-based) as a Document.
+
+    The text field must be a string; the id is ``file#<id field>``, or ``file#<number>``
+    without one; an id already in ``seen`` (which this adds to) is skipped as a duplicate.
+    """
+    where = f"{source.id}:{number}"
+    if not isinstance(text, str):
+        missing = "no" if text is None else "a non-string"
+        return Skipped(where, f"{missing} {text_field!r} field (see --text-field)")
+    key = str(number) if key is None or isinstance(key, (dict, list)) else str(key)
+    ident = f"{source.id}#{key}"
+    if ident in seen:
+        return Skipped(where, f"duplicate {id_field!r} {key!r}")
+    seen.add(ident)
+    try:
+        return parse_text(text, id=ident, path=source.path, format=format, encoding="utf-8", paragraphs=paragraphs)
+    except DocumentError as err:
+        return Skipped(ident, err.reason)
 
 
 def _json_reason(err: Exception) -> str:

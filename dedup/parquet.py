@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dedup.document import MAX_BYTES, Document, Skipped, Source, parse_text
-from dedup.errors import DocumentError
+from dedup.document import MAX_BYTES, Document, Skipped, Source, record_document
 
 __all__ = ["FORMAT", "SUFFIX", "load_row", "load_row_group", "row_groups"]
 
@@ -77,24 +76,13 @@ def load_row_group(
     seen: set[str] = set()
     for k, (text, key) in enumerate(zip(texts, keys)):
         index, number = first_row + k, first_row + k + 1
-        where = f"{source.id}:{number}"
-        if not isinstance(text, str):
-            missing = "no" if text is None else "a non-string"
-            yield index, number, Skipped(where, f"{missing} {text_field!r} field (see --text-field)")
-            continue
-        if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        if isinstance(text, str) and (len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes):
+            where = f"{source.id}:{number}"
             yield index, number, Skipped(where, f"record too large (over the {max_bytes} bytes limit, see --max-bytes)")
             continue
-        key = str(number) if key is None or isinstance(key, (dict, list)) else str(key)
-        ident = f"{source.id}#{key}"
-        if ident in seen:
-            yield index, number, Skipped(where, f"duplicate {id_field!r} {key!r}")
-            continue
-        seen.add(ident)
-        try:
-            yield index, number, parse_text(text, id=ident, path=source.path, format=FORMAT, encoding="utf-8")
-        except DocumentError as err:
-            yield index, number, Skipped(ident, err.reason)
+        yield index, number, record_document(
+            source, text, key, number, seen, text_field=text_field, id_field=id_field, format=FORMAT
+        )
 
 
 def load_row(
