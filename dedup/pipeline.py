@@ -60,6 +60,7 @@ __all__ = [
     "SignedBatch",
     "article_stats",
     "compare",
+    "partition_items",
     "read_pair",
     "run",
     "sign_documents",
@@ -359,17 +360,25 @@ def sign_documents(docs: Sequence[Document], config: Config) -> SignedBatch:
     )
 
 
-def _sign(task: _Task) -> _Signed:
-    config = _STATE["config"]
+def partition_items(
+    items: Iterable[tuple[int, int, int, Document | Skipped]],
+) -> tuple[list[Document], list[tuple[int, int, int]], list[Skipped]]:
+    """``(source, offset, line, item)`` as a task reads them -> documents, their places, skipped items."""
     docs: list[Document] = []
     where: list[tuple[int, int, int]] = []
     skipped: list[Skipped] = []
-    for i, offset, line, item in _items(task):
+    for i, offset, line, item in items:
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
             docs.append(item)
             where.append((i, offset, line))
+    return docs, where, skipped
+
+
+def _sign(task: _Task) -> _Signed:
+    config = _STATE["config"]
+    docs, where, skipped = partition_items(_items(task))
     batch = sign_documents(docs, config)
     keep, keys = batch.kept, batch.paragraph_keys
     skipped.extend(batch.skipped)

@@ -16,7 +16,7 @@ from dedup import cluster as cluster_stage
 from dedup import index as index_stage
 from dedup import parquet
 from dedup.document import SUFFIXES, Document, Skipped, Source, find_sources, jsonl_spans, load_span
-from dedup.pipeline import FILES_PER_TASK, JSONL_SPAN, Config, sign_documents
+from dedup.pipeline import FILES_PER_TASK, JSONL_SPAN, Config, partition_items, sign_documents
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -167,13 +167,7 @@ def _sign(batch: pa.Table, *, config: Config) -> pa.Table:
 
     out = []
     for task, number in zip(batch.to_pylist(), _np(batch, "task").tolist()):
-        docs, where, skipped = [], [], []
-        for src, offset, line, item in _items(task, config):
-            if isinstance(item, Skipped):
-                skipped.append(item)
-            else:
-                docs.append(item)
-                where.append((src, offset, line))
+        docs, where, skipped = partition_items(_items(task, config))
         signed = sign_documents(docs, config)
         skipped.extend(signed.skipped)
         keep = signed.kept.tolist()
