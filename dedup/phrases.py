@@ -377,7 +377,7 @@ class PhraseTable:
     """
 
     __slots__ = (
-        "_always", "_compiled", "_digit", "_lead", "_lead_all", "_lead_any", "_lead_by3", "_lead_of", "_lead_short",
+        "_always", "_compiled", "_digit", "_lead", "_lead_any", "_lead_by3", "_lead_short",
         "_lead_needs", "_lead_plain", "_lead_plain_pattern", "_lead_scan", "_needs", "_rest", "_subs", "_word_set",
         "_words", "patterns",
         "entries", "flags", "pattern",
@@ -396,12 +396,10 @@ class PhraseTable:
         lead_any: list[int] = []
         needs: list[tuple[frozenset[_Atom], ...]] = []
         rest: list[tuple] = []  # the needs an entry found through its index still has to pass
-        lead_of: list[tuple[str, ...] | None] = []
         scans: list[bool] = []
         for k, entry in enumerate(table):
             parsed = _flat(list(_parser.parse(entry, self.flags).data))
             starts = _lead(parsed)
-            lead_of.append(starts)
             scans.append(_scans(parsed))
             if starts is None:
                 lead_any.append(k)
@@ -431,9 +429,7 @@ class PhraseTable:
         self._digit = tuple(digit)
         self._always = tuple(always)
         self._lead = {x: tuple(ks) for x, ks in lead.items()}
-        self._lead_all = tuple(lead)
         self._lead_any = tuple(lead_any)
-        self._lead_of = tuple(lead_of)
         by3: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
         for x, ks in self._lead.items():
             if len(x) >= 3:
@@ -498,10 +494,6 @@ class PhraseTable:
         ks = self.candidates(low, words, leading=leading)
         return self._pattern(ks) if ks else None
 
-    def _lead_ok(self, k: int, low: str) -> bool:
-        lead = self._lead_of[k]
-        return lead is None or low.startswith(lead)
-
     def _pattern(self, ks: tuple[int, ...]) -> re.Pattern[str]:
         pattern = self._compiled.get(ks)
         if pattern is None:
@@ -515,7 +507,7 @@ class PhraseRules:
     """Several :class:`PhraseTable` s pre-checked together: one look at a text's words for all of them."""
 
     __slots__ = (
-        "_always", "_digit", "_lead", "_lead_all", "_lead_any", "_lead_by3", "_lead_short", "_subs", "_word_set", "_words",
+        "_always", "_digit", "_lead", "_lead_any", "_lead_by3", "_lead_short", "_subs", "_word_set", "_words",
         "tables",
     )
 
@@ -541,7 +533,6 @@ class PhraseRules:
         self._word_set = frozenset(self._words)
         self._subs = tuple((v, tuple(ks)) for v, ks in subs.items())
         self._lead = {x: tuple(v) for x, v in lead.items()}
-        self._lead_all = tuple(lead)
         self._lead_any = tuple(lead_any)
         # Leading strings by their first three characters (and the shorter ones apart), to find those of a text.
         by3: dict[str, list[tuple[str, tuple[tuple[int, int], ...]]]] = {}
@@ -935,5 +926,4 @@ def _opens_wide(items: list) -> bool:
         if op in _REPEATS:
             return _opens_wide(list(av[2].data))
         return False
-    return False
     return False
