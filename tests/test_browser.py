@@ -7,6 +7,7 @@ Screenshots are kept in ``build/screenshots/`` for people to look at.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import http.server
 import io
@@ -51,14 +52,23 @@ class Hits(list):
     port: int
 
 
-@pytest.fixture
-def server():
-    """A local HTTP server that records every request: hostile markup tries to reach it."""
+@contextlib.contextmanager
+def recording_server(page: Path | None = None):
+    """A local HTTP server that records every request's path; with ``page``, it serves that
+    file at /report.html (every other request gets an empty 204)."""
     hits = Hits()
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (the name http.server calls)
             hits.append(self.path)
+            if page is not None and self.path == "/report.html":
+                data = page.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             self.send_response(204)
             self.end_headers()
 
@@ -71,9 +81,18 @@ def server():
     hits.port = httpd.server_address[1]
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield hits
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        yield hits
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    """A local HTTP server that records every request: hostile markup tries to reach it."""
+    with recording_server() as hits:
+        yield hits
 
 
 def open_report(page: Browser, path: Path, fragment: str = "") -> None:
@@ -363,36 +382,10 @@ def hostile_corpus(folder: Path, url: str) -> list[str]:
 @pytest.fixture
 def site(tmp_path):
     """An HTTP server that serves the report at /report.html and records every request."""
-    hits = Hits()
     page = tmp_path / "served.html"
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            hits.append(self.path)
-            if self.path == "/report.html":
-                data = page.read_bytes()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                return
-            self.send_response(204)
-            self.end_headers()
-
-        do_POST = do_GET
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    hits.port = httpd.server_address[1]
-    hits.page = page
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield hits
-    httpd.shutdown()
-    httpd.server_close()
+    with recording_server(page) as hits:
+        hits.page = page
+        yield hits
 
 
 def assert_silent(page: Browser) -> None:
