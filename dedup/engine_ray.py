@@ -291,13 +291,8 @@ def _collect(ds: Dataset, columns: Sequence[str]) -> pa.Table:
     return pa.concat_tables(tables)
 
 
-def _round(x: float) -> float:
-    return round(x, 6)
-
-
 def _pair_info(a: str, b: str, size_a: int, size_b: int, shared: int, diff: tuple = ()) -> PairInfo:
-    m = cluster_stage.Match(0, 1, size_a, size_b, shared)
-    return PairInfo(a, b, _round(m.jaccard), _round(m.containment_a_in_b), _round(m.containment_b_in_a), shared, diff)
+    return PairInfo.of(a, b, cluster_stage.Match(0, 1, size_a, size_b, shared), diff)
 
 
 def _load(where: _Where, config: Config) -> Document | None:

@@ -150,6 +150,19 @@ class PairInfo:
     shared: int
     diff: tuple = ()
 
+    @classmethod
+    def of(cls, a: str, b: str, match: cluster_stage.Match, diff: tuple = ()) -> PairInfo:
+        """The pair of ids ``a``, ``b`` with ``match``'s figures, rounded to 6 places as reports show them."""
+        return cls(
+            a,
+            b,
+            round(match.jaccard, 6),
+            round(match.containment_a_in_b, 6),
+            round(match.containment_b_in_a, 6),
+            match.shared,
+            diff,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ClusterInfo:
@@ -488,10 +501,6 @@ def _chunks(items: Sequence, size: int) -> list[Sequence]:
 # --------------------------------------------------------------------------- run
 
 
-def _round(x: float) -> float:
-    return round(x, 6)
-
-
 #: Shingle fingerprints per input byte, to decide up front whether they fit in memory
 #: (a word of ~6 bytes is one 8-byte fingerprint; HTML markup only lowers it).
 FINGERPRINT_BYTES_PER_INPUT_BYTE = 1.5
@@ -717,18 +726,7 @@ def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Rep
     paired: Mapping[str, Document] = {}
     if config.diff and matches:
         paired = PairedDocuments({ids[r]: corpus.where[r] for m in matches for r in (m.a, m.b)}, config)
-    pairs = [
-        PairInfo(
-            ids[m.a],
-            ids[m.b],
-            round(m.jaccard, 6),
-            round(m.containment_a_in_b, 6),
-            round(m.containment_b_in_a, 6),
-            m.shared,
-            d,
-        )
-        for m, d in zip(matches, diffs)
-    ]
+    pairs = [PairInfo.of(ids[m.a], ids[m.b], m, d) for m, d in zip(matches, diffs)]
     skipped.sort(key=lambda s: (s.path, s.reason))
     return Report(
         config=config,
@@ -782,9 +780,7 @@ def compare(a: Document, b: Document, config: Config | None = None, *, stats=Non
         from dedup.classify import diff  # noqa: PLC0415
 
         rows = tuple(diff(a, b, stats=stats))
-    return PairInfo(
-        a.id, b.id, _round(m.jaccard), _round(m.containment_a_in_b), _round(m.containment_b_in_a), m.shared, rows
-    )
+    return PairInfo.of(a.id, b.id, m, rows)
 
 
 def article_stats(keys: np.ndarray, rows: np.ndarray, n: int, groups: Sequence[cluster_stage.Cluster]):
