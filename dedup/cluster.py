@@ -75,17 +75,11 @@ def verify(
     ``pairs`` is an ``(n, 2)`` array of row indices with ``a < b``; ``fingerprints(i)``
     returns the sorted unique fingerprints of document ``i``.
     """
-    kept = []
-    for a, b in pairs.tolist():
+    counts = np.zeros((len(pairs), 3), dtype=np.int64)  # |A|, |B|, |A & B|
+    for k, (a, b) in enumerate(pairs.tolist()):
         fa, fb = fingerprints(a), fingerprints(b)
-        m = Match(a, b, len(fa), len(fb), overlap(fa, fb))
-        if m.shared == 0:
-            continue
-        if m.jaccard >= threshold or (
-            containment is not None and max(m.containment_a_in_b, m.containment_b_in_a) >= containment
-        ):
-            kept.append(m)
-    return kept
+        counts[k] = len(fa), len(fb), overlap(fa, fb)
+    return passing(pairs, counts[:, 0], counts[:, 1], counts[:, 2], threshold=threshold, containment=containment)
 
 
 def passing(
@@ -97,10 +91,11 @@ def passing(
     threshold: float = 0.5,
     containment: float | None = 0.75,
 ) -> list[Match]:
-    """:func:`verify`'s rule applied to counts already made (e.g. by worker processes).
+    """The pairs that share something and whose Jaccard or either containment passes its threshold.
 
-    ``pairs`` is ``(n, 2)`` with ``a < b``; the other arrays hold each pair's set sizes
-    and intersection size. The figures are the same float divisions :class:`Match` makes.
+    ``pairs`` is ``(n, 2)`` with ``a < b``; the other arrays hold each pair's set sizes and
+    intersection size, counted by :func:`verify` or by worker processes. The figures are
+    the same float divisions :class:`Match` makes.
     """
     sa, sb, sh = (np.asarray(x, dtype=np.int64) for x in (size_a, size_b, shared))
     union = (sa + sb - sh).astype(np.float64)

@@ -81,8 +81,9 @@ def test_components_label_each_node_with_the_smallest_node_it_reaches(case):
 
 
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 30)), max_size=40))
-def test_passing_keeps_what_verify_keeps(rows):
-    """The vectorised rule (counts made by workers) and verify (sets at hand) agree, figures included."""
+def test_verify_and_passing_keep_the_pairs_the_rule_names(rows):
+    """verify (sets at hand) and passing (counts made by workers) keep exactly the pairs with
+    something shared and Jaccard >= threshold or a containment >= containment, with their figures."""
     sets, pairs, sa, sb, sh = [], [], [], [], []
     for k, (only_a, only_b, common) in enumerate(rows):
         both = np.arange(common, dtype=np.uint64)
@@ -93,9 +94,14 @@ def test_passing_keeps_what_verify_keeps(rows):
         sa.append(len(a)), sb.append(len(b)), sh.append(common)
     pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
     for threshold, containment in ((0.5, 0.75), (0.3, None), (0.9, 0.5)):
-        expected = verify(pairs, sets.__getitem__, threshold=threshold, containment=containment)
-        got = passing(pairs, sa, sb, sh, threshold=threshold, containment=containment)
-        assert got == expected
+        expected = []
+        for (a, b), x, y, z in zip(pairs.tolist(), sa, sb, sh):
+            m = Match(a, b, x, y, z)
+            most = max(m.containment_a_in_b, m.containment_b_in_a)
+            if z > 0 and (m.jaccard >= threshold or (containment is not None and most >= containment)):
+                expected.append(m)
+        assert verify(pairs, sets.__getitem__, threshold=threshold, containment=containment) == expected
+        assert passing(pairs, sa, sb, sh, threshold=threshold, containment=containment) == expected
 
 
 @given(
