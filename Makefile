@@ -19,11 +19,11 @@ $(VENV)/.created:
 	@$(PYTHON) -m venv $(VENV)
 	@touch $@
 
-$(VENV)/.installed: pyproject.toml $(VENV)/.created
+$(VENV)/.installed: pyproject.toml dedup/_bands.c $(VENV)/.created
 	@$(PIP) install -e .
 	@touch $@
 
 # The test extra and the ray extra: the Ray engine's tests run (not skip) in CI.
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.created
+$(VENV)/.installed-test: pyproject.toml dedup/_bands.c $(VENV)/.created
 	@$(PIP) install -e '.[test,ray]'
 	@touch $@ $(VENV)/.installed

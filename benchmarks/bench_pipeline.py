@@ -186,26 +186,29 @@ def candidate_stage(path: Path, *, peer: bool = True) -> dict:
         corpus = _sign_all(ex, tasks, config, False, [], lambda *a: None)
     sizes = np.array([d.shingles for d in corpus.infos], dtype=np.int64)
 
-    def ours() -> np.ndarray:
-        found = candidates(corpus.hashvalues, sizes, config.tiers, workers=2)
+    from dedup.index import COMPILED
+
+    def ours(compiled: bool) -> np.ndarray:
+        found = candidates(corpus.hashvalues, sizes, config.tiers, workers=2, compiled=compiled)
         return plausible(found, corpus.hashvalues, sizes, threshold=config.threshold, containment=config.containment)
 
-    walls = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        found = ours()
-        walls.append(time.perf_counter() - t0)
-    tracemalloc.start()
-    ours()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    result = {
-        "docs": len(corpus.infos),
-        "wall": min(walls),
-        "peak": peak,
-        "pairs": len(found),
-        "signatures": corpus.hashvalues.nbytes,
-    }
+    result = {"docs": len(corpus.infos), "signatures": corpus.hashvalues.nbytes, "compiled": COMPILED}
+    ways = [True, False] if COMPILED else [False]
+    walls: dict[bool, list[float]] = {way: [] for way in ways}
+    for _ in range(3):  # alternated, so both ways see the same machine
+        for way in ways:
+            t0 = time.perf_counter()
+            found = ours(way)
+            walls[way].append(time.perf_counter() - t0)
+    result["pairs"] = len(found)
+    for way in ways:
+        tracemalloc.start()
+        same = ours(way)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert np.array_equal(same, found), "the kernel and the numpy path disagree"
+        key = "" if way == ways[0] else "numpy_"
+        result[key + "wall"], result[key + "peak"] = min(walls[way]), peak
     if peer:
         from datasketch import MinHashLSH
 
@@ -229,12 +232,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--diff", choices=["off", "on", "both"], default="both")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-signature", action="store_true", help="skip the signature-stage peers")
+    parser.add_argument("--candidates-only", action="store_true", help="only the candidate stage on 100k signatures")
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args(argv)
     lines = [
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
         "",
     ]
+    if args.candidates_only:
+        args.no_signature, args.sizes = True, [100_000]
     if not args.no_signature:
         sig_md = OUT / "signature.md"
         OUT.mkdir(parents=True, exist_ok=True)
@@ -249,21 +255,32 @@ def main(argv: list[str] | None = None) -> int:
             "",
             "| | wall | peak allocation (tracemalloc) | candidate pairs |",
             "|---|---:|---:|---:|",
-            f"| dedup `candidates` + `plausible` (2 threads, best of 3) | {c['wall']:.2f} s | "
-            f"{c['peak'] / 2**20:.0f} MiB | {c['pairs']:,} |",
+            f"| dedup `candidates` + `plausible` ({'C kernel' if c['compiled'] else 'numpy'}, 2 threads, best of 3) "
+            f"| {c['wall']:.2f} s | {c['peak'] / 2**20:.0f} MiB | {c['pairs']:,} |",
+            *(
+                [
+                    f"| the same, numpy path (`compiled=False`, best of 3) | {c['numpy_wall']:.2f} s | "
+                    f"{c['numpy_peak'] / 2**20:.0f} MiB | {c['pairs']:,} |"
+                ]
+                if "numpy_wall" in c
+                else []
+            ),
             f"| datasketch `MinHashLSH(threshold=0.5)` insert + query | {c['peer_wall']:.1f} s | "
             f"{c['peer_peak'] / 2**20:.0f} MiB | {c['peer_pairs']:,} |",
             f"| ratio datasketch / dedup | {c['peer_wall'] / c['wall']:.0f}x | {c['peer_peak'] / c['peak']:.1f}x | |",
             "",
         ]
-    lines += [
-        "### `dedup report --format json` end to end",
-        "",
-        "| documents | diffs | wall | docs/s | peak RSS (all processes) | pairs | recall: generated pairs "
-        "| same cluster | reportable pairs (sample) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
     modes = {"off": [False], "on": [True], "both": [False, True]}[args.diff]
+    if args.candidates_only:
+        modes = []
+    else:
+        lines += [
+            "### `dedup report --format json` end to end",
+            "",
+            "| documents | diffs | wall | docs/s | peak RSS (all processes) | pairs | recall: generated pairs "
+            "| same cluster | reportable pairs (sample) |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
     for n in args.sizes:
         path, pairs = corpus_path(n)
         for diff in modes:

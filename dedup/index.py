@@ -24,6 +24,7 @@ so the work stays linear.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,7 +32,14 @@ from functools import lru_cache
 
 import numpy as np
 
+try:  # the compiled band-table kernel (dedup/_bands.c), built at install time where a C compiler is found
+    from dedup import _bands
+except ImportError:  # pragma: no cover - installs without a compiler use the numpy path
+    _bands = None
+
 __all__ = [
+    "COMPILED",
+    "agreements",
     "MAX_EXTRA_ROWS",
     "Tier",
     "band_keys",
@@ -44,7 +52,11 @@ __all__ = [
     "plan",
     "plausible",
     "size_tier",
+    "transpose",
 ]
+
+#: Whether the C kernel is there: :func:`candidates` uses it by default (same pairs as numpy, faster).
+COMPILED = _bands is not None
 
 #: Rows added, one at a time, to split an oversized bucket before chaining it.
 MAX_EXTRA_ROWS = 8
@@ -137,6 +149,20 @@ def band_tables(tiers: tuple[Tier, ...]) -> list[tuple[int, int, int]]:
     return [(k, band * t.r, t.r) for k, t in enumerate(tiers) for band in range(t.b)]
 
 
+def transpose(hashvalues: np.ndarray, *, block: int = 256) -> np.ndarray:
+    """The signature matrix transposed, one contiguous row per permutation.
+
+    Copied a block of documents at a time: a block's signatures stay in the cache while
+    they are scattered into the rows, which makes it about four times faster than
+    ``np.ascontiguousarray(hashvalues.T)`` at 100k signatures.
+    """
+    n, num_perm = hashvalues.shape
+    rows = np.empty((num_perm, n), dtype=hashvalues.dtype)
+    for lo in range(0, n, block):
+        rows[:, lo : lo + block] = hashvalues[lo : lo + block].T
+    return rows
+
+
 def band_keys(rows: np.ndarray, start: int, r: int) -> np.ndarray:
     """One uint32 key per document for the band of signature rows start..start+r-1 (wrapping).
 
@@ -200,7 +226,11 @@ def _all_pairs(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> tu
 
 
 def bucket_pairs(
-    keys: np.ndarray, extra: Callable[[int, np.ndarray], np.ndarray], *, max_bucket: int
+    keys: np.ndarray,
+    extra: Callable[[int, np.ndarray], np.ndarray],
+    *,
+    max_bucket: int,
+    members: np.ndarray | None = None,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Candidate pairs of one band table, as two arrays of positions ``(i, j)``, ``i < j``.
 
@@ -210,10 +240,18 @@ def bucket_pairs(
     positions)`` giving row ``e`` (``0 <= e < MAX_EXTRA_ROWS``, see :func:`extra_rows`)
     of those positions, and a part still too large after them is chained in id order.
     The pairs of a bucket depend on its members alone, so buckets may be split across
-    tasks (the Ray engine does) as long as each bucket stays whole.
+    tasks (the Ray engine does) as long as each bucket stays whole. ``members``, when
+    given, are the positions (ascending) that ``keys`` belong to, one key each.
     """
+    members = np.arange(len(keys)) if members is None else members
+    return _split([(members, keys, 0)], extra, max_bucket)
+
+
+def _split(
+    work: list[tuple[np.ndarray, np.ndarray, int]], extra: Callable[[int, np.ndarray], np.ndarray], max_bucket: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The pairs of buckets ``(members, keys, e)`` still to be grouped by their keys (rows used: ``e``)."""
     out = []
-    work = [(np.arange(len(keys)), keys, 0)]
     while work:
         members, k, e = work.pop()
         members, starts, sizes = _groups(k, members)
@@ -223,18 +261,61 @@ def bucket_pairs(
         if small.any():
             out.append(_all_pairs(members, starts[small], sizes[small]))
         for s, m in zip(starts[~small].tolist(), sizes[~small].tolist()):
-            g = members[s : s + m]
-            if e < MAX_EXTRA_ROWS:
-                work.append((g, extra(e, g), e + 1))
-            else:  # near-identical documents: chain them (a spanning path) in id order
-                out.append((g[:-1], g[1:]))
+            _oversized(members[s : s + m], e, extra, work, out)
     return out
 
 
-def _band_pairs(rows: np.ndarray, start: int, r: int, max_bucket: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """All candidate pairs of one band (as two index arrays), with oversized buckets split."""
+def _oversized(g: np.ndarray, e: int, extra: Callable[[int, np.ndarray], np.ndarray], work: list, out: list) -> None:
+    """A bucket larger than max_bucket: split it by signature row ``e``, or chain it after the last row."""
+    if e < MAX_EXTRA_ROWS:
+        work.append((g, extra(e, g), e + 1))
+    else:  # near-identical documents: chain them (a spanning path) in id order
+        out.append((g[:-1], g[1:]))
+
+
+def _table_codes(
+    rows: np.ndarray,
+    table: tuple[int, int, int],
+    tiers: tuple[Tier, ...],
+    sizes: np.ndarray,
+    alive: np.ndarray,
+    max_bucket: int,
+    *,
+    compiled: bool,
+    scratch: threading.local | None = None,
+) -> list[np.ndarray]:
+    """The candidate pairs of one band table that belong to its tier, as codes ``i * n + j``.
+
+    ``compiled`` runs the C kernel (dedup/_bands.c), which does what :func:`bucket_pairs`
+    and the tier test do here, in one pass; both ways give the same codes. ``scratch``
+    keeps the kernel's work area of each thread from table to table.
+    """
+    k, start, r = table
+    n = len(sizes)
+    lo, hi = (tiers[k - 1].max_ratio if k else 0.0), tiers[k].max_ratio
+    keys = band_keys(rows, start, r)
     following = extra_rows(start, r, rows.shape[0])
-    return bucket_pairs(band_keys(rows, start, r), lambda e, g: rows[following[e], g], max_bucket=max_bucket)
+
+    def extra(e: int, g: np.ndarray) -> np.ndarray:
+        return rows[following[e], g]
+
+    if compiled:
+        scratch = threading.local() if scratch is None else scratch
+        if len(getattr(scratch, "buffer", b"")) < (need := _bands.table_bytes(n)):
+            scratch.buffer = bytearray(need)
+        found = _bands.table_pairs(
+            keys, rows, following.astype(np.int64), sizes, alive.view(np.uint8), lo, hi, max_bucket, scratch.buffer
+        )
+        return [np.frombuffer(found, dtype=np.uint64)]
+    live = np.flatnonzero(alive)
+    codes: list[np.ndarray] = []
+    found = bucket_pairs(keys[live], extra, max_bucket=max_bucket, members=live)
+    for a, b in found:
+        lo_, hi_ = np.minimum(a, b), np.maximum(a, b)
+        keep = size_tier(sizes[lo_], sizes[hi_], tiers) == k
+        if keep.any():
+            codes.append(lo_[keep].astype(np.uint64) * np.uint64(n) + hi_[keep].astype(np.uint64))
+    return codes
 
 
 def candidates(
@@ -245,43 +326,47 @@ def candidates(
     max_bucket: int = 64,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    compiled: bool | None = None,
 ) -> np.ndarray:
     """Candidate pairs ``(i, j)`` with ``i < j`` (rows of ``hashvalues``), sorted and unique.
 
     ``sizes`` are the shingle-set sizes: they decide which tier a pair belongs to.
-    Documents without shingles (an all-max signature row) never pair.
+    Documents without shingles (an all-max signature row) never pair. ``compiled``
+    chooses the C kernel or the numpy path (same pairs; default: the kernel when it
+    was built, see :data:`COMPILED`).
     """
     n, num_perm = hashvalues.shape
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
     if max_bucket < 2:
         raise ValueError(f"max_bucket must be at least 2, got {max_bucket!r}")
-    sizes = np.maximum(np.asarray(sizes, dtype=np.float64), 1.0)
-    empty = np.all(hashvalues == np.uint32(0xFFFFFFFF), axis=1)
-    rows = np.ascontiguousarray(hashvalues.T)  # one contiguous array per permutation
-    jobs = band_tables(tiers)
+    if compiled is None:
+        compiled = COMPILED
+    elif compiled and not COMPILED:
+        raise ValueError("the compiled kernel dedup._bands was not built (no C compiler at install time)")
+    sizes = np.ascontiguousarray(np.maximum(np.asarray(sizes, dtype=np.float64), 1.0))
+    alive = ~np.all(hashvalues == np.uint32(0xFFFFFFFF), axis=1)
+    rows = transpose(hashvalues)
 
-    def run(job):
-        k, start, r = job
-        found = []
-        for a, b in _band_pairs(rows, start, r, max_bucket):
-            keep = (size_tier(sizes[a], sizes[b], tiers) == k) & ~empty[a] & ~empty[b]
-            if keep.any():
-                lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
-                found.append(lo.astype(np.uint64) * np.uint64(n) + hi.astype(np.uint64))
-        return found
+    scratch = threading.local()
+
+    def run(table: tuple[int, int, int]) -> list[np.ndarray]:
+        return _table_codes(rows, table, tiers, sizes, alive, max_bucket, compiled=compiled, scratch=scratch)
 
     codes: list[np.ndarray] = []
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:  # numpy sorts release the GIL
-        for done, found in enumerate(pool.map(run, jobs), start=1):
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:  # the kernel and numpy's sorts release the GIL
+        for done, found in enumerate(pool.map(run, band_tables(tiers)), start=1):
             codes.extend(found)
             if progress is not None:
                 progress(done)
-    if not codes:
+    uniq = np.concatenate(codes) if codes else np.zeros(0, dtype=np.uint64)
+    if not len(uniq):
         return np.zeros((0, 2), dtype=np.int64)
-    uniq = np.concatenate(codes)
-    uniq.sort()  # sort + neighbour test: numpy 2's hashing np.unique is several times slower here
-    uniq = uniq[np.concatenate(([True], uniq[1:] != uniq[:-1]))]
+    if compiled:
+        uniq = uniq[: _bands.sort_unique(uniq)]
+    else:
+        uniq.sort()  # sort + neighbour test: numpy 2's hashing np.unique is several times slower here
+        uniq = uniq[np.concatenate(([True], uniq[1:] != uniq[:-1]))]
     return np.stack([(uniq // np.uint64(n)).astype(np.int64), (uniq % np.uint64(n)).astype(np.int64)], axis=1)
 
 
@@ -411,8 +496,17 @@ def plausible(
     table = _fewest_agreements(num_perm, alpha)
     grid = len(table) - 1
     need = table[np.clip(np.floor(lowest * grid).astype(np.int64), 0, grid)]  # rounded down: keeps more
-    agree = np.empty(len(pairs), dtype=np.int64)
-    for lo in range(0, len(pairs), _CHUNK):
+    return pairs[agreements(hashvalues, a, b) >= need]
+
+
+def agreements(hashvalues: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each pair of rows ``(a[i], b[i])``, on how many signature rows the two agree."""
+    agree = np.empty(len(a), dtype=np.int64)
+    if COMPILED and hashvalues.dtype == np.uint32 and hashvalues.flags.c_contiguous:
+        _bands.agreements(hashvalues, hashvalues.shape[1], np.ascontiguousarray(a, dtype=np.int64),
+                          np.ascontiguousarray(b, dtype=np.int64), agree)
+        return agree
+    for lo in range(0, len(a), _CHUNK):
         sl = slice(lo, lo + _CHUNK)
         agree[sl] = np.count_nonzero(hashvalues[a[sl]] == hashvalues[b[sl]], axis=1)
-    return pairs[agree >= need]
+    return agree

@@ -288,7 +288,9 @@ def _band_rows(batch: pa.Table, *, tables: list[tuple[int, int, int]], num_perm:
     import pyarrow as pa  # noqa: PLC0415
 
     rows = _np(batch, "row")
-    sig = np.ascontiguousarray(_matrix(batch, "sig", num_perm).T)
+    sig = _matrix(batch, "sig", num_perm)
+    live = ~np.all(sig == _EMPTY, axis=1)  # documents without shingles never pair: kept out of the buckets, as index.candidates does
+    rows, sig = rows[live], index_stage.transpose(sig[live])
     n = len(rows)
     table_ids, keys, extras = [], [], []
     for j, (_, start, r) in enumerate(tables):

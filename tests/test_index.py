@@ -6,8 +6,10 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from dedup.index import Tier, candidates, candidates_of, detection_probability, plan
+from dedup.index import COMPILED, Tier, candidates, candidates_of, detection_probability, plan
 from dedup.signature import sign_batch
 from tests.helpers import prose
 
@@ -159,3 +161,105 @@ def test_bucket_pairs_of_whole_buckets_taken_apart_are_the_bands_pairs(max_bucke
             for x, y in bucket_pairs(keys[members], lambda e, g, ex=ex: ex[g, e], max_bucket=max_bucket):
                 pieces.update(zip(members[x].tolist(), members[y].tolist()))
         assert pieces == whole and all(a < b for a, b in whole)
+
+
+# The compiled kernel (dedup/_bands.c) against the numpy path: the same pairs, always.
+
+needs_kernel = pytest.mark.skipif(not COMPILED, reason="dedup._bands was not built (no C compiler at install time)")
+
+
+def test_the_kernel_is_built_where_a_c_compiler_is():
+    """`pip install` builds dedup/_bands.c; it is optional only for machines without a compiler."""
+    import shutil
+    import sysconfig
+
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        pytest.skip(f"no C compiler ({compiler}): the numpy path is used")
+    assert COMPILED, "a C compiler is there but dedup._bands is not built: reinstall with `pip install -e .`"
+
+
+def _families(seed: int, n: int, num_perm: int, families: int, noise: float, empties: int) -> np.ndarray:
+    """Signatures in families that agree on most rows (big buckets, split and chained), plus empty rows."""
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 2**32, size=(families, num_perm), dtype=np.uint64).astype(np.uint32)
+    sig = base[rng.integers(0, families, size=n)]
+    mask = rng.random((n, num_perm)) < noise
+    sig = np.where(mask, rng.integers(0, 6, size=(n, num_perm)), sig).astype(np.uint32)  # few values: collisions
+    sig[rng.choice(n, size=min(empties, n), replace=False)] = 0xFFFFFFFF
+    return sig
+
+
+@needs_kernel
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.integers(2, 400),
+    families=st.integers(1, 30),
+    noise=st.sampled_from([0.0, 0.3, 0.7, 0.95]),
+    empties=st.integers(0, 5),
+    max_bucket=st.sampled_from([2, 3, 8, 64]),
+    containment=st.sampled_from([0.75, None]),
+)
+def test_kernel_and_numpy_find_the_same_candidates(seed, n, families, noise, empties, max_bucket, containment):
+    num_perm = 32
+    hv = _families(seed, n, num_perm, families, noise, empties)
+    sizes = np.random.default_rng(seed + 1).integers(0, 3000, size=n)  # every size ratio, and empty sets
+    tiers = plan(num_perm=num_perm, threshold=0.5, containment=containment)
+    kernel = candidates(hv, sizes, tiers, max_bucket=max_bucket, compiled=True)
+    numpy = candidates(hv, sizes, tiers, max_bucket=max_bucket, compiled=False)
+    assert kernel.tolist() == numpy.tolist()
+
+
+@needs_kernel
+def test_kernel_and_numpy_agree_on_real_signatures_with_two_workers():
+    article = prose(1, paragraphs=4)
+    texts = [prose(k % 9, paragraphs=3) for k in range(60)] + [article, article + "\n\n" + prose(77, paragraphs=9)]
+    hv, sizes = _signed(texts * 3)
+    for max_bucket in (2, 4, 64):
+        kernel = candidates(hv, sizes, plan(), max_bucket=max_bucket, workers=2, compiled=True)
+        assert kernel.tolist() == candidates(hv, sizes, plan(), max_bucket=max_bucket, compiled=False).tolist()
+        assert len(kernel)
+
+
+@needs_kernel
+@settings(deadline=None)
+@given(codes=st.lists(st.integers(0, 2**64 - 1), max_size=300), small=st.booleans())
+def test_sort_unique_is_numpys_unique(codes, small):
+    from dedup import _bands
+
+    values = np.array(codes, dtype=np.uint64) % np.uint64(5000 if small else 2**64 - 1)
+    work = values.copy()
+    m = _bands.sort_unique(work)
+    assert work[:m].tolist() == np.unique(values).tolist()
+
+
+@needs_kernel
+def test_agreements_count_the_equal_rows():
+    from dedup.index import agreements
+
+    hv = _families(3, 200, 64, 5, 0.5, 3)
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, 200, 500), rng.integers(0, 200, 500)
+    assert agreements(hv, a, b).tolist() == np.count_nonzero(hv[a] == hv[b], axis=1).tolist()
+
+
+@needs_kernel
+def test_the_kernel_rejects_bad_buffers():
+    from dedup import _bands
+
+    n = 10
+    keys, rows = np.zeros(n, np.uint32), np.zeros((4, n), np.uint32)
+    following, sizes, alive = np.arange(4, dtype=np.int64), np.ones(n), np.ones(n, np.uint8)
+    scratch = bytearray(_bands.table_bytes(n))
+    with pytest.raises(ValueError, match="one entry per document"):
+        _bands.table_pairs(keys, rows, following, sizes[:5], alive, 0.0, 2.0, 8, scratch)
+    with pytest.raises(ValueError, match="outside the signature"):
+        _bands.table_pairs(keys, rows, following + 4, sizes, alive, 0.0, 2.0, 8, scratch)
+    with pytest.raises(ValueError, match="scratch"):
+        _bands.table_pairs(keys, rows, following, sizes, alive, 0.0, 2.0, 8, bytearray(8))
+    with pytest.raises(IndexError, match="outside hashvalues"):
+        _bands.agreements(rows.T.copy(), 4, np.array([0]), np.array([n]), np.zeros(1, np.int64))
+    # all ten documents share one key: one bucket of ten, every pair
+    found = np.frombuffer(_bands.table_pairs(keys, rows, following, sizes, alive, 0.0, 2.0, 16, scratch), np.uint64)
+    assert sorted(found.tolist()) == [i * n + j for i in range(n) for j in range(i + 1, n)]
