@@ -306,15 +306,13 @@ static PyObject *py_table_bytes(PyObject *self, PyObject *arg) {
 }
 
 /* Sort n codes in place (LSD radix, 11 bits a pass, only as many passes as the largest
-   code needs) and move the distinct ones to the front; returns how many, or -1 without
-   memory. The band tables' pairs repeat (a close pair collides in most bands): a radix
+   code needs; tmp holds n more) and move the distinct ones to the front; returns how
+   many. The band tables' pairs repeat (a close pair collides in most bands): a radix
    sort of the ~6 codes per distinct pair is several times faster than numpy's sort. */
-static Py_ssize_t sort_unique(uint64_t *codes, Py_ssize_t n) {
+static Py_ssize_t sort_unique(uint64_t *codes, uint64_t *tmp, Py_ssize_t n) {
     if (n < 2) return n;
     uint64_t top = 0;
     for (Py_ssize_t i = 0; i < n; i++) top |= codes[i];
-    uint64_t *tmp = malloc((size_t)n * sizeof(uint64_t));
-    if (!tmp) return -1;
     uint64_t *src = codes, *dst = tmp;
     for (int shift = 0; shift < 64 && (top >> shift); shift += 11) {
         Py_ssize_t count[2049] = {0};
@@ -329,23 +327,22 @@ static Py_ssize_t sort_unique(uint64_t *codes, Py_ssize_t n) {
     codes[0] = src[0];
     for (Py_ssize_t i = 1; i < n; i++)
         if (src[i] != src[i - 1]) codes[m++] = src[i];
-    free(tmp);
     return m;
 }
 
-static PyObject *py_sort_unique(PyObject *self, PyObject *arg) {
-    Py_buffer codes;
-    if (PyObject_GetBuffer(arg, &codes, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) return NULL;
+static PyObject *py_sort_unique(PyObject *self, PyObject *args) {
+    Py_buffer codes, tmp;
+    if (!PyArg_ParseTuple(args, "w*w*", &codes, &tmp)) return NULL;
     Py_ssize_t m = -1;
-    if (codes.len % 8) {
-        PyErr_SetString(PyExc_ValueError, "codes must be uint64");
+    if (codes.len % 8 || tmp.len < codes.len) {
+        PyErr_SetString(PyExc_ValueError, "codes must be uint64 and tmp at least as large");
     } else {
         Py_BEGIN_ALLOW_THREADS
-        m = sort_unique((uint64_t *)codes.buf, codes.len / 8);
+        m = sort_unique((uint64_t *)codes.buf, (uint64_t *)tmp.buf, codes.len / 8);
         Py_END_ALLOW_THREADS
-        if (m < 0) PyErr_NoMemory();
     }
     PyBuffer_Release(&codes);
+    PyBuffer_Release(&tmp);
     return m < 0 ? NULL : PyLong_FromSsize_t(m);
 }
 
@@ -390,9 +387,9 @@ static PyMethodDef methods[] = {
     {"agreements", py_agreements, METH_VARARGS,
      "agreements(hashvalues, num_perm, a, b, out): out[i] = the signature rows on which rows a[i] and b[i] "
      "of hashvalues (uint32, n x num_perm, C order) agree."},
-    {"sort_unique", py_sort_unique, METH_O,
-     "sort_unique(codes) -> m: sort a writable uint64 buffer in place and move its distinct values, "
-     "ascending, to the front; returns how many there are."},
+    {"sort_unique", py_sort_unique, METH_VARARGS,
+     "sort_unique(codes, tmp) -> m: sort a writable uint64 buffer in place (tmp: as many bytes of scratch) "
+     "and move its distinct values, ascending, to the front; returns how many there are."},
     {"table_pairs", py_table_pairs, METH_VARARGS, table_pairs_doc},
     {"table_bytes", py_table_bytes, METH_O, "table_bytes(n): the bytes of scratch table_pairs needs for n documents."},
     {NULL, NULL, 0, NULL},

@@ -363,7 +363,7 @@ def candidates(
     if not len(uniq):
         return np.zeros((0, 2), dtype=np.int64)
     if compiled:
-        uniq = uniq[: _bands.sort_unique(uniq)]
+        uniq = uniq[: _bands.sort_unique(uniq, np.empty_like(uniq))]
     else:
         uniq.sort()  # sort + neighbour test: numpy 2's hashing np.unique is several times slower here
         uniq = uniq[np.concatenate(([True], uniq[1:] != uniq[:-1]))]

@@ -230,7 +230,7 @@ def test_sort_unique_is_numpys_unique(codes, small):
 
     values = np.array(codes, dtype=np.uint64) % np.uint64(5000 if small else 2**64 - 1)
     work = values.copy()
-    m = _bands.sort_unique(work)
+    m = _bands.sort_unique(work, np.empty_like(work))
     assert work[:m].tolist() == np.unique(values).tolist()
 
 
