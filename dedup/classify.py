@@ -669,8 +669,14 @@ _BODY = _label(Role.BODY, "in both versions")
 
 
 def _is_credit(p: _Para) -> bool:
+    """A credit line: a photo credit after at most three words or after names only ("Photo: ...",
+    "Name Name, AP", "Name / Publication / Getty Images"), not a caption that ends in its credit."""
     low = p.text.lower()
-    return _CREDIT.search(p.text, low, phrases.text_words(low)) is not None
+    m = _CREDIT.search(p.text, low, phrases.text_words(low))
+    if m is None:
+        return False
+    before = _WORDS.findall(p.text[: m.start()])
+    return len(before) <= 3 or all(w[:1].isupper() or w.lower() in _NAME_JOINERS for w in before)
 
 
 _BLOCK_NAMES = {

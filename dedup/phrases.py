@@ -105,6 +105,8 @@ BYLINE_PHRASES = (
     r"(?i:\b(?:about the author|über (?:den|die) autor(?:in)?|sobre el autor|sobre o autor|[àa] propos de l'auteur)\b)",
     r"(?i:\b(?:view|see) (?:all )?(?:posts|articles|stories) by\b)",
     r"(?i:\bauthor (?:archive|rss|profile|page)\b)",
+    r"(?i:\b(?:e-?mail|contact) the (?:author|reporter|writer)\b)",
+    r"^(?!(?i:image|photo|picture|bild|foto)\s)[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+){1,3}\s+@\w{2,}",
     r"(?i:\b(?:staff|senior|contributing|guest) (?:writer|reporter|editor|correspondent)\b)",
     r"(?i:\bfollow (?:him|her|them) on\b)",
     r"(?i:\b(?:reporter|writer|editor|correspondent|columnist|journalist)\b).{0,40}@\w{2,}",
@@ -258,7 +260,7 @@ CAPTION_PHRASES = (
     r"^(?:media )?caption",
     r",\s(?:left|right|center|centre|second from (?:left|right)|top|bottom|front|rear),",
     r"\((?:left|right|center|centre|top|bottom|l\.|r\.|m\.|links|rechts|izq\.?|izquierda|dcha\.?|derecha|"
-    r"centro|(?:à )?gauche|(?:à )?droite)\)",
+    r"centro|(?:à )?gauche|(?:à )?droite)(?: im bild)?\)",
     r"\b(?:hide|toggle|expand) caption\b",
     r"\b(?:enlarge this image|click to enlarge|tap to (?:enlarge|expand)|zum vergr(?:ö|o)(?:ß|ss)ern)\b",
     r"\bmedia playback is (?:unsupported|not supported)\b",
@@ -270,10 +272,10 @@ CAPTION_PHRASES = (
 CREDIT_PHRASES = (
     r"^\(?(?:photos?|fotos?|images?|pictures?|pics?|credits?|bild(?:er)?|imagen(?:es)?|immagini?|illustrations?|graphics?|"
     r"grafik|videos?|foto(?:grafie|graf[ií]a)?|cr(?:é|e)dits? photo)(?:\s+(?:by|von|de|di|credit))?\s*[:|©]",
-    r"^\(?(?:photo|foto|image|picture|illustration)s? (?:by|courtesy|von|de|di)\b",
+    r"^\(?(?:photo(?:graph)?|foto|image|picture|illustration)s? (?:by|courtesy|von|de|di)\b",
     r"\b(?:getty images?|getty|reuters|ap photo|afp|epa|dpa|shutterstock|istock(?:photo)?|unsplash|pexels|pixabay|"
     r"picture[- ]alliance|imago(?: images)?|keystone|xinhua|anadolu|efe|ansa|sipa|abaca|zuma(?: press)?|alamy|"
-    r"adobe ?stock|bloomberg|corbis|kcna|handout)\b[^.!?]{0,40}$",
+    r"adobe ?stock|bloomberg|corbis|kcna|handout)(?:\.com)?\b[^.!?]{0,40}$",
     r"(?:^|\s)/\s*(?:ap|afp|reuters|getty images|getty|epa|dpa|ansa|efe|xinhua|imago|picture alliance|associated press)\b",
     r"\bcourtesy (?:of|photo)\b",
     r"(?:(?<=[.!?\"”])|(?<=[.!?\"”]\s))©\s*(?![^©]*\b(?:19|20)\d\d\b)[^\s©\d][^©]{0,40}$",
@@ -286,6 +288,11 @@ CREDIT_PHRASES = (
     r"^©\s*\S",
     r"\(©[^)]*\)$",
     r"credits?:\s*\S",
+    r"^credits?\s*(?:\.{2,}|…)\s*\S",
+    r"\bcr(?:é|e)ditos?\s*:\s*\S",
+    r"(?:(?<=[^\W\d_])|(?<=[^\W\d_]\s))©\s*(?![^©]*\b(?:19|20)\d\d\b)(?-i:[A-Z][\w.'’/\-]+)(?:\s+(?-i:[A-Z][\w.'’/\-]+)){0,3}$",
+    r"\b(?:photos?|fotos?|images?|bild(?:er)?|pictures?)\s*(?:©|\(c\))\s*\S",
+    r"^(?:image|photo|picture|bild|foto) (?:copyright|source|quelle)\b",
     r"\((?:ap|afp|reuters|getty|getty images|dpa|epa|ansa|efe|file)\)\.?$",
     r"^[A-ZÀ-Ý][\w.'’\-]+(?:\s+[A-ZÀ-Ý][\w.'’\-]+){0,3},\s*(?:AP|AFP|Reuters|Getty Images|EPA|dpa|Shutterstock)$",
     r"\(\s*[^()]{2,40}/\s*(?:associated press|the associated press|ap|afp|reuters|getty images|getty)\s*\)$",

@@ -92,6 +92,30 @@ def test_caption_by_credit_and_neighbour():
     assert first.role is Role.CAPTION and first.evidence == "next to a photo credit (B4)"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Photograph by Jane Doe, City Archive",
+        "Credit...Jane Doe/The Daily Courier",
+        "(crédito: Jane Doe/Agência Exemplo)",
+        "Image copyright Example Agency",
+        "The tram depot seen from the river, photos © Example Studio, 2018",
+        "Members of the council in the chamber before the vote © Jane Doe",
+        "Das Rathaus im Winter. (jdoe / iStock.com)",
+    ],
+)
+def test_caption_by_credit_formats(text):
+    lab = role(text)
+    assert lab.role is Role.CAPTION and lab.evidence.startswith("photo credit")
+
+
+def test_caption_with_its_credit_is_no_credit_line_for_its_neighbour():
+    teaser = "Find the right heating for your home"
+    rows = roles_of([], [teaser, "The council chamber before the vote © Jane Doe"], at=4)
+    assert rows["The council chamber before the vote © Jane Doe"].role is Role.CAPTION
+    assert rows[teaser].role is not Role.CAPTION
+
+
 def test_caption_by_wording():
     assert role("The mayor, left, and her deputy, right, walk to the council chamber.").role is Role.CAPTION
 
@@ -129,6 +153,8 @@ def test_paywall_block_carries_bullets():
         "Jane Doe is a staff writer covering city hall.",
         "Updated 10:42 AM EST, Nov 19, 2019",
         "Von Max Mustermann",
+        "email the author",
+        "Jane Doe @janedoe / 2 days",
     ],
 )
 def test_byline(text):
