@@ -106,7 +106,6 @@ BYLINE_PHRASES = (
     r"(?i:\b(?:view|see) (?:all )?(?:posts|articles|stories) by\b)",
     r"(?i:\bauthor (?:archive|rss|profile|page)\b)",
     r"(?i:\b(?:e-?mail|contact) the (?:author|reporter|writer)\b)",
-    r"^(?!(?i:image|photo|picture|bild|foto)\s)[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+){1,3}\s+@\w{2,}",
     r"(?i:\b(?:staff|senior|contributing|guest) (?:writer|reporter|editor|correspondent)\b)",
     r"(?i:\bfollow (?:him|her|them) on\b)",
     r"(?i:\b(?:reporter|writer|editor|correspondent|columnist|journalist)\b).{0,40}@\w{2,}",
