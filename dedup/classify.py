@@ -18,15 +18,20 @@ role its evidence supports, tried in this order:
    as ``byline``), each only on paragraphs short enough for a phrase to be telling; the
    earliest match wins; a short line repeated three or more times in the document is
    ``navigation``;
-5. neighbours: a sentence next to a photo credit is a ``caption``; a name-like line
-   next to a byline is a ``byline``; a paragraph with no evidence continues the
-   related-links, comments, paywall, byline or navigation block it sits in; inside the
-   body, a lone sentence followed by a short credit-like line is a caption and its credit;
+5. neighbours: a sentence next to a photo credit (a credit line, not a caption ending
+   in its credit) or right after a gallery counter ("Image 2 of 5") is a ``caption``; a
+   name-like line next to a byline is a ``byline``; a paragraph with no evidence
+   continues the related-links, comments, paywall, byline or navigation block it sits
+   in; inside the body, a lone sentence followed by a short credit-like line is a caption
+   and its credit, and so is a credit-like line between a caption (by its wording) and
+   the body;
 6. position and shape: headline-like lines (and a dek) right before the body, across
-   bylines, captions and share bars, are ``title``; short lines between body paragraphs
-   are ``heading``; short lines outside the body are ``navigation``; outside the body,
-   text farther out than navigation, related links, comments, paywall or ad takes the
-   role of that furniture; anything else is ``other`` (real content in one version only).
+   bylines, captions and share bars, are ``title``, but one sentence between a byline
+   below the headline and the body is the lead picture's ``caption``; short lines
+   between body paragraphs are ``heading``; short lines outside the body are
+   ``navigation``; outside the body, text farther out than navigation, related links,
+   comments, paywall or ad takes the role of that furniture; anything else is ``other``
+   (real content in one version only).
 
 A paragraph that is a piece of a longer paragraph of the other version (one version
 splits what the other keeps as one block; see "Splits" in :mod:`dedup.align`) is in
@@ -190,6 +195,12 @@ _SENTENCE_END = (".", "!", "?", "…", ".\"", ".”", ".’", "!\"", "!”", "?\
 _WORDS = re.compile(r"[^\W_]+")
 _ROLE_RANK = {role: k for k, role in enumerate(Role)}
 _PARENTHESISED = re.compile(r"^\([^()]{2,60}\)$")
+# "Image 2 of 5", "Foto 3 von 12", "Slide 4/9": the counter of a picture gallery (en, de, es, fr, pt, it, nl).
+_GALLERY_COUNTER = re.compile(
+    r"^(?:image|photo|picture|slide|foto|bild|imagen|imagem|diapositiva|immagine|afbeelding)\s+\d+\s*"
+    r"(?:of|von|de|sur|di|van|/)\s*\d+$",
+    re.IGNORECASE,
+)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 # Word counting without a regex: ASCII letters and digits (and every byte of a character outside
 # ASCII, once those that are not letters or digits are blanked) become "a", everything else a
@@ -563,6 +574,9 @@ class _Classifier:
                     if labels[j].role is Role.CAPTION and _is_credit(paras[j]):
                         labels[i] = _label(Role.CAPTION, f"next to a photo credit ({self.name(j)})")
                         break
+            # a sentence right after a gallery counter ("Image 2 of 5") is that picture's caption
+            if labels[i] is None and p.sentence and i > 0 and i - 1 not in shared and _GALLERY_COUNTER.match(paras[i - 1].text):
+                labels[i] = _label(Role.CAPTION, f"after a gallery counter ({self.name(i - 1)})")
         for p in paras:
             i = p.index
             if labels[i] is None and i not in shared and _name_like(p):
@@ -600,15 +614,12 @@ class _Classifier:
 
     def _credit_pairs(self) -> None:
         """Inside the body, a lone sentence followed by a short name-like line is a caption and its credit."""
-        paras, labels, shared = self.paras, self.labels, self.shared
+        paras, labels, shared, hits = self.paras, self.labels, self.shared, self.hits
         for i in range(max(self.first, 0), min(self.last, self.n - 1)):
             p, q = paras[i], paras[i + 1]
             if labels[i] is not None or labels[i + 1] is not None or i in shared or i + 1 in shared:
                 continue
-            credit = (_PARENTHESISED.match(q.text) and q.words <= 6) or (
-                1 <= q.words <= 5 and not q.sentence and all(w[:1].isupper() for w in q.text.split() if w[:1].isalpha())
-            )
-            if not (4 <= p.words <= 60 and (p.sentence or p.words >= 8)) or not credit:
+            if not (4 <= p.words <= 60 and (p.sentence or p.words >= 8)) or not _credit_like(q):
                 continue
             before = paras[i - 1] if i > 0 else None
             after = i + 2
@@ -618,6 +629,14 @@ class _Classifier:
                 continue
             labels[i] = _label(Role.CAPTION, f"lone sentence followed by a credit-like line ({self.name(i + 1)})")
             labels[i + 1] = _label(Role.CAPTION, f"credit-like line after a lone sentence ({self.name(i)})")
+        # Inside the body, a credit-like line between a caption (by its wording) and a shared paragraph is
+        # the caption's credit ("Video: In this talk ..." then "TEDMED").
+        for i in range(max(self.first, 1), self.last):
+            if labels[i] is None and i - 1 not in shared and i + 1 in shared and _credit_like(paras[i]):
+                hit, caption = hits[i - 1], paras[i - 1]
+                by_wording = hit is not None and hit.role is Role.CAPTION and labels[i - 1] == _label(hit.role, hit.evidence)
+                if by_wording and caption.words >= 8 and caption.sentence:
+                    labels[i] = _label(Role.CAPTION, f"credit-like line after a caption ({self.name(i - 1)})")
 
     def _beyond_furniture(self) -> None:
         """Outside the body, text farther out than some furniture takes the role of the nearest furniture."""
@@ -642,6 +661,7 @@ class _Classifier:
         if not self.shared or first == 0:
             return
         found: list[int] = []
+        bylines: dict[int, int] = {}  # found paragraph -> the byline or date line right above it
         i = first - 1
         while i >= 0 and len(found) < 3:
             lab = labels[i]
@@ -650,6 +670,8 @@ class _Classifier:
                 if lab.role in (Role.BYLINE, Role.CAPTION, Role.DUPLICATE, Role.AD) or (
                     lab.role in (Role.NAVIGATION, Role.PAYWALL) and not found and i >= first - TITLE_REACH
                 ):
+                    if lab.role is Role.BYLINE and found:
+                        bylines.setdefault(found[-1], i)
                     i -= 1
                     continue
                 break
@@ -661,11 +683,33 @@ class _Classifier:
         # At least one of them must look like a headline (a dek alone is not a title).
         if any(_headline(paras[k]) for k in found):
             for n, k in enumerate(found):
+                if n == 0 and k in bylines and len(found) > 1 and _lone_sentence(paras[k]):
+                    # one sentence below the byline, the headline above it: the lead picture's caption, not a dek
+                    labels[k] = _label(Role.CAPTION, f"sentence between the byline ({self.name(bylines[k])}) and the body")
+                    continue
                 what = "headline before the body" if n == 0 and _headline(paras[k]) else "headline or subtitle before the body"
                 labels[k] = _label(Role.TITLE, what)
 
 
 _BODY = _label(Role.BODY, "in both versions")
+
+
+def _lone_sentence(p: _Para) -> bool:
+    """One sentence of at most 25 words, neither a question nor a date line."""
+    if not p.sentence or p.words > 25 or p.text.endswith("?") or _INNER_SENTENCE_END.search(p.text[:-1]):
+        return False
+    low = p.text.lower()
+    return _DATE.search(p.text, low, phrases.text_words(low)) is None
+
+
+_INNER_SENTENCE_END = re.compile(r"[^\W\d_]{2,}[.!?][\"”’]?\s+[A-ZÀ-Ý]")
+
+
+def _credit_like(q: _Para) -> bool:
+    """Shaped like a credit: "(Name/Agency)", or one to five capitalised words that are no sentence."""
+    return bool(_PARENTHESISED.match(q.text) and q.words <= 6) or (
+        1 <= q.words <= 5 and not q.sentence and all(w[:1].isupper() for w in q.text.split() if w[:1].isalpha())
+    )
 
 
 def _is_credit(p: _Para) -> bool:

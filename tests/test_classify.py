@@ -116,6 +116,29 @@ def test_caption_with_its_credit_is_no_credit_line_for_its_neighbour():
     assert rows[teaser].role is not Role.CAPTION
 
 
+def test_credit_line_after_a_caption():
+    video = "Video: The mayor explains the tram plan to residents in the town hall."
+    rows = roles_of([], [video, "TOWNTV"])
+    assert rows[video].role is Role.CAPTION
+    assert (rows["TOWNTV"].role, rows["TOWNTV"].evidence) == (Role.CAPTION, "credit-like line after a caption (B3)")
+
+
+def test_caption_after_a_gallery_counter():
+    lab = role("An artist's concept of the new tram stop.", context=([], ["Image 2 of 5"]))
+    assert lab == Label(Role.CAPTION, "after a gallery counter (B3)")
+
+
+def test_sentence_between_byline_and_body_is_a_caption():
+    a = doc("Council backs a longer tram network", "By Jane Doe", "Commuters wait at the central station.", *BODY, id="a")
+    rows = {r.a.index: r for r in diff(a, doc(*BODY, id="b")) if r.a is not None}
+    assert rows[0].role is Role.TITLE and rows[1].role is Role.BYLINE
+    assert (rows[2].role, rows[2].evidence) == (Role.CAPTION, "sentence between the byline (A2) and the body")
+    # right under the headline, the same sentence is its dek
+    a = doc("Council backs a longer tram network", "Commuters wait at the central station.", "By Jane Doe", *BODY, id="a")
+    rows = {r.a.index: r for r in diff(a, doc(*BODY, id="b")) if r.a is not None}
+    assert rows[1].role is Role.TITLE
+
+
 def test_caption_by_wording():
     assert role("The mayor, left, and her deputy, right, walk to the council chamber.").role is Role.CAPTION
 
@@ -154,7 +177,6 @@ def test_paywall_block_carries_bullets():
         "Updated 10:42 AM EST, Nov 19, 2019",
         "Von Max Mustermann",
         "email the author",
-        "Jane Doe @janedoe / 2 days",
     ],
 )
 def test_byline(text):
