@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     base_c = rate[methods[2][1]]
 
     lines = [
-        f"| | method | docs/s per core (CPU time) | docs/s (wall) | vs (a) | vs (c) |",
+        "| | method | docs/s per core (CPU time) | docs/s (wall) | vs (a) | vs (c) |",
         "|---|---|---:|---:|---:|---:|",
     ]
     for key, name, _fn, _n in methods:

@@ -1,5 +1,11 @@
 """Read files and folders into Documents: the only module that reads user files.
 
+The read stage in four modules: this one finds files and reads them (folders, symlinks,
+size limits, JSONL records) and makes the records; :mod:`dedup.decode` turns bytes into
+text, :mod:`dedup.paragraphs` splits text into paragraphs with offsets, and
+:mod:`dedup.html_text` extracts a page's visible text. Their public names are
+re-exported here.
+
 A :class:`Document` is the decoded text of one article with its paragraphs, each
 paragraph carrying its character offsets in that text, so that every later stage
 can point back into the file. Reading never writes anything and never raises for
@@ -12,11 +18,9 @@ one bad file: :func:`read` yields a :class:`Skipped` with a short reason instead
 
 from __future__ import annotations
 
-import codecs
 import io
 import json
 import os
-import re
 import stat
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -24,7 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from dedup.decode import decode
 from dedup.errors import DocumentError
+from dedup.html_text import visible_text
+from dedup.paragraphs import _STRIP, Paragraph, count_paragraphs, paragraph_numbers, split_paragraphs
 
 __all__ = [
     "MAX_BYTES",
@@ -70,16 +77,6 @@ SUFFIXES = {
 
 
 @dataclass(frozen=True, slots=True)
-class Paragraph:
-    """One paragraph: ``text == document.text[start:end]``, stripped of surrounding whitespace."""
-
-    index: int
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
 class Document:
     """The decoded text of one article and its paragraphs.
 
@@ -112,20 +109,6 @@ class Source:
     id: str
     format: str
     size: int = 0
-
-
-def paragraph_numbers(indexes, side: str = "") -> str:
-    """Paragraph names for people, 1-based, runs collapsed: ``B3-B5, B9`` (``3-5, 9`` without a side)."""
-    nums = sorted({i + 1 for i in indexes})
-    parts: list[str] = []
-    k = 0
-    while k < len(nums):
-        j = k
-        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
-            j += 1
-        parts.append(f"{side}{nums[k]}" if j == k else f"{side}{nums[k]}-{side}{nums[j]}")
-        k = j + 1
-    return ", ".join(parts)
 
 
 # --------------------------------------------------------------------------- paths
@@ -600,296 +583,7 @@ def _json_reason(err: Exception) -> str:
     return str(err).split("\n", 1)[0]
 
 
-# --------------------------------------------------------------------------- decoding
-
-# File signatures of common binary formats, so the reason can name the format.
-_MAGIC = (
-    (b"%PDF-", "PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"),
-    (b"PK\x03\x04", "ZIP archive"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"\x7fELF", "executable"),
-    (b"BZh", "bzip2 archive"),
-    (b"\xfd7zXZ\x00", "xz archive"),
-    (b"SQLite format 3\x00", "SQLite database"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office document"),
-)
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# C0 control characters other than tab, newlines, vertical tab and form feed.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
-#: Share of control characters above which decoded text is treated as binary.
-BINARY_CONTROL_RATIO = 0.01
-
-
-def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
-    """Decode file contents: UTF-8 first, then BOMs, then charset-normalizer.
-
-    Returns ``(text, encoding)``. Raises :class:`DocumentError` for empty, binary or
-    undecodable data. A leading BOM is not part of the text.
-    """
-    if not data:
-        raise DocumentError(path, "empty file")
-    for magic, name in _MAGIC:
-        if data.startswith(magic):
-            raise DocumentError(path, f"binary file ({name})")
-    text = encoding = None
-    bad_bom = None
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                text, encoding = data.decode(codec), codec
-                break
-            except UnicodeDecodeError:  # UTF-16 LE starting with U+0000 looks like UTF-32 LE: try the next
-                bad_bom = bad_bom or codec
-    if text is None and bad_bom:
-        raise DocumentError(path, f"invalid {bad_bom.upper()} after its byte order mark")
-    if text is None and b"\x00" in data[:4096]:
-        # UTF-16 without a BOM is valid UTF-8 full of NULs: look for it first.
-        utf16 = _sniff_utf16(data)
-        if utf16:
-            try:
-                text, encoding = data.decode(utf16), utf16
-            except UnicodeDecodeError:
-                pass
-    if text is None:
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text = _mostly_utf8(data)
-            encoding = "utf-8"
-            if text is None:
-                text, encoding = _decode_other(data, path)
-    if encoding in ("utf-8", "utf-8-sig"):  # control characters are single bytes: count those, much faster
-        sample = data[:65536]
-        controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    else:
-        sample = text[:65536]
-        controls = len(_CONTROL.findall(sample))
-    if controls > BINARY_CONTROL_RATIO * len(sample):
-        raise DocumentError(path, f"binary file ({controls} control characters in the first {len(sample)})")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text, encoding
-
-
-#: UTF-8 with a few bad bytes (a scrape cut mid-character, one stray Latin-1 byte) stays UTF-8, the
-#: bad bytes replaced by U+FFFD, while at least this many of its non-ASCII characters are valid.
-MIN_VALID_UTF8_SHARE = 0.8
-_NON_ASCII = bytes(range(0x80, 0x100))
-
-
-def _mostly_utf8(data: bytes) -> str | None:
-    """The text of UTF-8 data with a few invalid bytes, or None when it does not look like UTF-8.
-
-    Guessing another encoding for the whole file would turn every accented letter into
-    mojibake (charset-normalizer reads such a file as cp932 or cp1252); files with no valid
-    multi-byte character at all (Latin-1, cp1252) are left to the guess.
-    """
-    text = data.decode("utf-8", "replace")
-    bad = text.count("\ufffd") - data.count("\ufffd".encode())
-    non_ascii = len(text) - len(data.translate(None, _NON_ASCII))  # ASCII bytes decode one to one
-    return text if non_ascii - bad >= MIN_VALID_UTF8_SHARE * non_ascii else None
-
-
-def _decode_other(data: bytes, path: str) -> tuple[str, str]:
-    if b"\x00" in data[:8192]:
-        raise DocumentError(path, "binary file (NUL bytes, and not UTF-16)")
-    from charset_normalizer import from_bytes  # only files that are not UTF-8 pay for it
-
-    results = from_bytes(data)
-    best = results.best()
-    if best is None:
-        raise DocumentError(path, "not UTF-8, and no other text encoding fits")
-    # Equally good guesses come in name order, so cp1250 beats cp1252 on a tie, and French,
-    # Spanish or Portuguese in Latin-1 came out with ŕ for à and č for è. On a tie, take
-    # windows-1252: the web's default for legacy text (WHATWG), and by far the most common.
-    for match in results:
-        if match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence:
-            best = match
-            break
-    return str(best), best.encoding
-
-
-def _sniff_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: mostly-ASCII text has NUL in every other byte."""
-    head = data[:4096]
-    if len(head) < 4 or len(head) % 2:
-        head = head[: len(head) - len(head) % 2]
-    if len(head) < 4:
-        return None
-    even = head[0::2].count(0)
-    odd = head[1::2].count(0)
-    half = len(head) // 2
-    if odd > 0.3 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.3 * half and odd < 0.05 * half:
-        return "utf-16-be"
-    return None
-
-
-# --------------------------------------------------------------------------- paragraphs
-
-# Line breaks: CRLF, LF, CR and the Unicode line/paragraph separators.
-_LINE = re.compile(r"[^\r\n\u2028\u2029\x0b\x0c\x85]*")
-# A bullet or numbered list item at the start of a line.
-_BULLET = re.compile(r"[ \t\xa0]*(?:[•·▪▫◦‣⁃●○■□►▸➢✓✔*+\-–—]|\d{1,3}[.)])[ \t\xa0]+\S")
-# A Markdown ATX heading or a horizontal rule.
-_MD_BLOCK = re.compile(r"[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$)")
-# A photo credit line: "Photo: ...", "(Getty Images)", "Name Surname/AGENCY".
-_CREDIT = re.compile(
-    r"(?i:(?:photo|image|picture|credit|source|video|illustration)s?(?: by)?\s*[:|]"
-    r"|\(?(?:getty images|reuters|ap photo|afp|epa|shutterstock)\b)"
-    r"|[^\n/]{1,60}/\s*[A-Z][A-Z.&\- ]+\)?$"
-)
-_SENTENCE_END = ('.', '!', '?', '"', '\u201d', '\u2019', "'", ')', ':')
-#: Lines longer than this are never hard-wrapped prose: every line break separates paragraphs.
-WRAP_WIDTH = 100
-
-
-def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
-    """Split text into paragraphs with their character offsets.
-
-    Paragraphs end at blank lines, and at line breaks that separate blocks: a bullet
-    line, a Markdown heading, a caption line followed by its credit line, or any line
-    break in a block whose lines are too long or too uneven to be hard-wrapped prose.
-    Line breaks inside hard-wrapped prose (lines of similar length, each "full") are
-    kept inside the paragraph.
-    """
-    if ("\r" not in text or text.count("\r") == text.count("\r\n")) and not any(c in text for c in _OTHER_BREAKS):
-        return _split_fast(text)
-    return _split_lines(text)
-
-
-# Line terminators other than LF and CRLF: texts holding one take the line-by-line path.
-_OTHER_BREAKS = ("\u2028", "\u2029", "\x0b", "\x0c", "\x85")
-# What surrounds a line's content: Unicode whitespace, zero-width spaces and byte order marks.
-_STRIP = (  # every character for which str.isspace() is true (tests/test_document.py checks it)
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-) + "\u200b\ufeff"
-
-
-# A block: a run of lines that hold something besides white space (the fast path's unit).
-_CONTENT = r"[^\n]*[^\s\u200b\ufeff][^\n]*"
-_BLOCK = re.compile(rf"(?m)^{_CONTENT}(?:\n{_CONTENT})*")
-
-
-def _split_fast(text: str) -> tuple[Paragraph, ...]:
-    """split_paragraphs for text whose only line breaks are LF and CRLF (CR is stripped as space).
-
-    Blocks (runs of non-blank lines) are found by one regular expression; a block of one
-    line, the common case, is a paragraph without looking at its lines.
-    """
-    paragraphs: list[Paragraph] = []
-    append = paragraphs.append
-    for m in _BLOCK.finditer(text):
-        raw = m.group()
-        start = m.start() + len(raw) - len(raw.lstrip(_STRIP))
-        content = raw.strip(_STRIP)
-        if "\n" not in content:
-            append(Paragraph(len(paragraphs), start, start + len(content), content))
-            continue
-        _add_block(text, _block_lines(raw, m.start()), paragraphs)
-    return tuple(paragraphs)
-
-
-def _block_lines(raw: str, pos: int) -> list[tuple[int, int]]:
-    """The stripped spans of the lines of a block found by _BLOCK at ``pos`` (each has content)."""
-    lines = []
-    for line in raw.split("\n"):
-        start = pos + len(line) - len(line.lstrip(_STRIP))
-        lines.append((start, start + len(line.strip(_STRIP))))
-        pos += len(line) + 1
-    return lines
-
-
-def _add_block(text: str, block: list[tuple[int, int]], paragraphs: list[Paragraph]) -> None:
-    for start, end in _split_block(text, block):
-        paragraphs.append(Paragraph(len(paragraphs), start, end, text[start:end]))
-
-
-def _split_lines(text: str) -> tuple[Paragraph, ...]:
-    """split_paragraphs line by line, for any line terminator."""
-    paragraphs: list[Paragraph] = []
-    block: list[tuple[int, int]] = []
-
-    def flush() -> None:
-        if block:
-            _add_block(text, block, paragraphs)
-            block.clear()
-
-    pos, n = 0, len(text)
-    while pos <= n:
-        m = _LINE.match(text, pos)
-        start, end = m.start(), m.end()
-        s, e = _strip_span(text, start, end)
-        if s < e:
-            block.append((s, e))
-        else:
-            flush()
-        if end >= n:
-            break
-        pos = end + (2 if text.startswith("\r\n", end) else 1)
-    flush()
-    return tuple(paragraphs)
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _STRIP:
-        start += 1
-    while end > start and text[end - 1] in _STRIP:
-        end -= 1
-    return start, end
-
-
-def _split_block(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Group the stripped lines of one block into paragraphs (see split_paragraphs)."""
-    if len(lines) == 1:
-        return lines
-    strs = [text[s:e] for s, e in lines]
-    width = max(len(x) for x in strs)
-    out = [lines[0]]
-    for i in range(1, len(lines)):
-        if _hard_break(text, lines, strs, i, width):
-            out.append(lines[i])
-        else:
-            out[-1] = (out[-1][0], lines[i][1])
-    return out
-
-
-def _hard_break(text: str, lines, strs, i: int, width: int) -> bool:
-    prev, cur = strs[i - 1], strs[i]
-    if width > WRAP_WIDTH:
-        return True
-    line_start = _line_start(text, lines[i][0])
-    prev_start = _line_start(text, lines[i - 1][0])
-    if _BULLET.match(text, line_start) or _MD_BLOCK.match(cur) or _MD_BLOCK.match(prev):
-        return True
-    if _BULLET.match(text, prev_start):
-        # A wrapped list item continues on an indented line; anything else ends it.
-        return lines[i][0] - line_start <= lines[i - 1][0] - prev_start
-    first_word = cur.split(None, 1)[0]
-    if len(prev) + 1 + len(first_word) <= width:
-        return True  # the next word would have fitted: the line was ended on purpose
-    if prev.endswith(_SENTENCE_END) and i == len(lines) - 1 and not cur.endswith(_SENTENCE_END):
-        return True  # a caption followed by its credit line
-    return bool(_CREDIT.match(cur)) and i == len(lines) - 1
-
-
-def _line_start(text: str, pos: int) -> int:
-    while pos > 0 and text[pos - 1] not in "\r\n\u2028\u2029\x0b\x0c\x85":
-        pos -= 1
-    return pos
+# --------------------------------------------------------------------------- text -> Document
 
 
 def parse_text(
@@ -909,95 +603,8 @@ def parse_text(
     return Document(id, text, found or (), path, format, encoding)
 
 
-def count_paragraphs(text: str) -> int:
-    """``len(split_paragraphs(text))``, without making the paragraphs (a third of the time)."""
-    if ("\r" in text and text.count("\r") != text.count("\r\n")) or any(c in text for c in _OTHER_BREAKS):
-        return len(_split_lines(text))
-    n = 0
-    for m in _BLOCK.finditer(text):
-        raw = m.group()
-        if "\n" not in raw:  # a block of one line is one paragraph
-            n += 1
-            continue
-        n += len(_split_block(text, _block_lines(raw, m.start())))
-    return n
-
-
-# --------------------------------------------------------------------------- HTML
-
-# Elements whose content is never visible text.
-_INVISIBLE = (
-    "head", "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
-    "embed", "svg", "math", "canvas", "audio", "video", "select", "datalist", "map", "button",
-    "input", "textarea",
-)
-# Elements that start a new paragraph (HTML's block-level and table elements).
-_BLOCKS = (
-    "address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-    "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
-    "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "ul", "center", "body",
-    "legend", "option", "menu",
-)
-#: HTML nested deeper than this is skipped: HTML parsers take quadratic time on it.
-MAX_HTML_DEPTH = 20_000
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
-# Elements left out of the depth estimate: void elements, and those whose end tag may be omitted.
-_NOT_NESTING = frozenset(
-    "area base br col embed hr img input link meta param source track wbr "
-    "p li dt dd tr td th option optgroup rp rt thead tbody tfoot colgroup caption html head body".split()
-)
-_BLOCK_MARK = "\ue000"  # private-use characters cannot come from the page: _clean_html removes them
-_LINE_MARK = "\ue001"
-_WS = re.compile(r"[^\S\ue001]+")
-
-
-def _nesting(html: str) -> int:
-    """Deepest element nesting, estimated from the tags alone (close tags may be omitted)."""
-    depth = deepest = 0
-    for m in _TAG.finditer(html):
-        if m.group(1):
-            depth = max(0, depth - 1)
-        elif not m.group(3) and m.group(2).lower() not in _NOT_NESTING:
-            depth += 1
-            deepest = max(deepest, depth)
-    return deepest
-
-
 def parse_html(text: str, *, id: str, path: str = "", encoding: str = "utf-8") -> Document:
-    """Extract the visible text of an HTML page, one paragraph per block element.
-
-    Scripts, styles, forms, embedded frames and elements marked ``hidden`` are left
-    out; whitespace collapses as a browser collapses it; ``<br>`` becomes a line
-    break. The Document's ``text`` is the extracted text, and offsets point into it.
-    """
-    from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415 - HTML is rare; keep start-up lean
-
-    text = text.replace(_BLOCK_MARK, " ").replace(_LINE_MARK, " ")
-    depth = _nesting(text)
-    if depth > MAX_HTML_DEPTH:
-        raise DocumentError(id, f"HTML nested too deeply ({depth} levels; the limit is {MAX_HTML_DEPTH})")
-    try:
-        tree = LexborHTMLParser(text)
-    except Exception as err:  # lexbor reports malformed input only in extreme cases
-        raise DocumentError(id, f"HTML could not be parsed ({err})") from err
-    tree.strip_tags(list(_INVISIBLE))
-    for node in tree.css("[hidden], [aria-hidden=true], [style*='display:none'], [style*='display: none']"):
-        node.decompose()
-    for node in tree.css(",".join(_BLOCKS)):
-        node.insert_before(_BLOCK_MARK)
-        node.insert_after(_BLOCK_MARK)
-    for node in tree.css("br"):
-        node.insert_before(_LINE_MARK)
-    root = tree.body or tree.root
-    raw = root.text(deep=True, separator="", strip=False) if root is not None else ""
-    blocks = []
-    for block in raw.split(_BLOCK_MARK):
-        lines = [_WS.sub(" ", line).strip() for line in block.split(_LINE_MARK)]
-        lines = [line for line in lines if line]
-        if lines:
-            blocks.append("\n".join(lines))
-    extracted = "\n\n".join(blocks)
-    if not extracted:
-        raise DocumentError(id, "no visible text in the HTML")
+    """A Document of an HTML page's visible text (:func:`dedup.html_text.visible_text`), one
+    paragraph per block element; offsets point into the extracted text."""
+    extracted = visible_text(text, id=id)
     return Document(id, extracted, split_paragraphs(extracted), path, "html", encoding)

@@ -6,7 +6,6 @@ import codecs
 import json
 import os
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -24,10 +23,9 @@ from dedup.document import (
     parse_html,
     parse_text,
     read,
-    _split_fast,
-    _split_lines,
     split_paragraphs,
 )
+from dedup.paragraphs import _split_fast, _split_lines
 from dedup.errors import DocumentError
 from dedup.pipeline import run
 from tests.helpers import SEED_A, SEED_B
@@ -456,7 +454,7 @@ def test_fast_split_agrees_with_the_line_by_line_split(text):
 
 
 def test_the_strip_set_is_every_space_character_plus_zero_width_space_and_bom():
-    from dedup.document import _STRIP
+    from dedup.paragraphs import _STRIP
 
     spaces = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
     assert _STRIP == spaces + "\u200b\ufeff"

@@ -25,7 +25,6 @@ import json
 import os
 from collections import Counter
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rich.console import Console

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from dedup import shingle, signature
 from dedup.shingle import fingerprint_batch, fingerprints, hashfunc, shingle_strings
-from dedup.signature import EMPTY, Signatures, lean_minhash, permutations, sign, sign_batch, sign_fingerprints
+from dedup.signature import EMPTY, lean_minhash, permutations, sign, sign_batch, sign_fingerprints
 
 ARTICLE = (
     "The regime in Pyongyang no longer has to rely on saber-rattling and warmongering to intimidate "

@@ -1,0 +1,92 @@
+"""HTML -> visible text, one block element per paragraph: the HTML step of reading.
+
+A real parser (selectolax's lexbor) builds the tree; what a browser would not show is
+dropped, and the text of each block element becomes a paragraph of the extracted text,
+which is what offsets in reports point into.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dedup.errors import DocumentError
+
+__all__ = ["MAX_HTML_DEPTH", "visible_text"]
+
+# Elements whose content is never visible text.
+_INVISIBLE = (
+    "head", "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
+    "embed", "svg", "math", "canvas", "audio", "video", "select", "datalist", "map", "button",
+    "input", "textarea",
+)
+# Elements that start a new paragraph (HTML's block-level and table elements).
+_BLOCKS = (
+    "address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
+    "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "ul", "center", "body",
+    "legend", "option", "menu",
+)
+#: HTML nested deeper than this is skipped: HTML parsers take quadratic time on it.
+MAX_HTML_DEPTH = 20_000
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+# Elements left out of the depth estimate: void elements, and those whose end tag may be omitted.
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dt dd tr td th option optgroup rp rt thead tbody tfoot colgroup caption html head body".split()
+)
+_BLOCK_MARK = "\ue000"  # private-use characters cannot come from the page: _clean_html removes them
+_LINE_MARK = "\ue001"
+_WS = re.compile(r"[^\S\ue001]+")
+
+
+def _nesting(html: str) -> int:
+    """Deepest element nesting, estimated from the tags alone (close tags may be omitted)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):
+        if m.group(1):
+            depth = max(0, depth - 1)
+        elif not m.group(3) and m.group(2).lower() not in _NOT_NESTING:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def visible_text(text: str, *, id: str) -> str:
+    """The visible text of an HTML page, blocks separated by blank lines.
+
+    Scripts, styles, forms, embedded frames and elements marked ``hidden`` are left
+    out; whitespace collapses as a browser collapses it; ``<br>`` becomes a line
+    break; every block element starts a paragraph. Raises DocumentError (naming
+    ``id``) for pages nested too deeply, unparsable, or without visible text.
+    """
+    from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415 - HTML is rare; keep start-up lean
+
+    text = text.replace(_BLOCK_MARK, " ").replace(_LINE_MARK, " ")
+    depth = _nesting(text)
+    if depth > MAX_HTML_DEPTH:
+        raise DocumentError(id, f"HTML nested too deeply ({depth} levels; the limit is {MAX_HTML_DEPTH})")
+    try:
+        tree = LexborHTMLParser(text)
+    except Exception as err:  # lexbor reports malformed input only in extreme cases
+        raise DocumentError(id, f"HTML could not be parsed ({err})") from err
+    tree.strip_tags(list(_INVISIBLE))
+    for node in tree.css("[hidden], [aria-hidden=true], [style*='display:none'], [style*='display: none']"):
+        node.decompose()
+    for node in tree.css(",".join(_BLOCKS)):
+        node.insert_before(_BLOCK_MARK)
+        node.insert_after(_BLOCK_MARK)
+    for node in tree.css("br"):
+        node.insert_before(_LINE_MARK)
+    root = tree.body or tree.root
+    raw = root.text(deep=True, separator="", strip=False) if root is not None else ""
+    blocks = []
+    for block in raw.split(_BLOCK_MARK):
+        lines = [_WS.sub(" ", line).strip() for line in block.split(_LINE_MARK)]
+        lines = [line for line in lines if line]
+        if lines:
+            blocks.append("\n".join(lines))
+    extracted = "\n\n".join(blocks)
+    if not extracted:
+        raise DocumentError(id, "no visible text in the HTML")
+    return extracted
