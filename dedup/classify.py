@@ -68,8 +68,9 @@ import bisect
 import enum
 import functools
 import itertools
+import json
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -82,6 +83,7 @@ from dedup.stats import KeyCounts, ParagraphStats, paragraph_key, paragraph_keys
 
 __all__ = [
     "DiffRow",
+    "EncodedRows",
     "KeyCounts",
     "Label",
     "ParagraphStats",
@@ -93,6 +95,7 @@ __all__ = [
     "paragraph_keys",
     "paragraph_stats",
     "row_as_dict",
+    "row_json",
 ]
 
 
@@ -161,6 +164,80 @@ def row_as_dict(row: DiffRow) -> dict:
         "evidence": row.evidence,
         "words": [{"op": w.op, "a": w.a, "b": w.b} for w in row.words],
     }
+
+
+_string = json.encoder.encode_basestring  # the encoder of json.dumps(..., ensure_ascii=False)
+
+
+def _span_json(span: Span | None) -> str:
+    return "null" if span is None else f'{{"end": {span.end}, "index": {span.index}, "start": {span.start}}}'
+
+
+def row_json(row: DiffRow) -> str:
+    """The JSON row (:func:`row_as_dict`) as text, laid out as :func:`dedup.render.json.dumps` does.
+
+    Sorted keys, ``", "`` and ``": "`` between items, UTF-8 text, on one line; a row with a
+    word diff has a line per key and per word chunk instead (indented by two and four
+    spaces). Written directly: a large report has millions of rows.
+    """
+    items = (
+        f'"a": {_span_json(row.a)}',
+        f'"b": {_span_json(row.b)}',
+        f'"evidence": {_string(row.evidence)}',
+        f'"op": "{row.op}"',
+        f'"role": "{row.role}"',
+        f'"score": {float(row.score)!r}',
+    )
+    if not row.words:
+        return "{" + ", ".join(items) + ', "words": []}'
+    words = ",\n    ".join(f'{{"a": {_string(w.a)}, "b": {_string(w.b)}, "op": {_string(w.op)}}}' for w in row.words)
+    return "{\n  " + ",\n  ".join(items) + ',\n  "words": [\n    ' + words + "\n  ]\n}"
+
+
+def _row_of(d: dict) -> DiffRow:
+    """The DiffRow of a JSON row (the inverse of :func:`row_as_dict`)."""
+    a, b = d["a"], d["b"]
+    return _row(
+        Op(d["op"]),
+        Role(d["role"]),
+        d["score"],
+        None if a is None else _span(a["index"], a["start"], a["end"]),
+        None if b is None else _span(b["index"], b["start"], b["end"]),
+        d["evidence"],
+        tuple(WordEdit(w["op"], w["a"], w["b"]) for w in d["words"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedRows(Sequence):
+    """A pair's diff rows as JSON text: the :func:`row_json` of each, joined by ``",\\n"``.
+
+    How the pipeline's workers hand rows back: one string pickles, travels and is written
+    out cheaply, where rows as objects cost the main process more than the workers spent
+    making them (a report of 100,000 documents has two million rows). Reads as a
+    sequence of DiffRow, decoded on access; ``text`` is the inside of the JSON list.
+    """
+
+    text: str = ""
+    count: int = 0
+
+    @classmethod
+    def of(cls, rows: Collection[DiffRow]) -> EncodedRows:
+        return cls(",\n".join(map(row_json, rows)), len(rows))
+
+    def dicts(self) -> list[dict]:
+        """The rows as :func:`row_as_dict` gives them."""
+        return json.loads(f"[{self.text}]")
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, k):
+        rows = tuple(map(_row_of, self.dicts()))
+        return rows[k]
+
+    def __iter__(self) -> Iterator[DiffRow]:
+        return map(_row_of, self.dicts())
 
 
 # --------------------------------------------------------------------------- the phrase rules

@@ -140,7 +140,11 @@ class DocumentInfo:
 
 @dataclass(frozen=True, slots=True)
 class PairInfo:
-    """A verified pair, ``a < b`` by id, with its exact figures and (optionally) its diff."""
+    """A verified pair, ``a < b`` by id, with its exact figures and (optionally) its diff.
+
+    ``diff`` is a sequence of ``classify.DiffRow``: a tuple, or from :func:`run` a
+    ``classify.EncodedRows`` (the rows as the workers wrote them, as JSON text).
+    """
 
     a: str
     b: str
@@ -148,10 +152,10 @@ class PairInfo:
     containment_a_in_b: float
     containment_b_in_a: float
     shared: int
-    diff: tuple = ()
+    diff: Sequence = ()
 
     @classmethod
-    def of(cls, a: str, b: str, match: cluster_stage.Match, diff: tuple = ()) -> PairInfo:
+    def of(cls, a: str, b: str, match: cluster_stage.Match, diff: Sequence = ()) -> PairInfo:
         """The pair of ids ``a``, ``b`` with ``match``'s figures, rounded to 6 places as reports show them."""
         return cls(
             a,
@@ -450,8 +454,9 @@ def _reread_all(chunk: Sequence[_Where]) -> list[Document | None]:
     return docs
 
 
-def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list[tuple]:
-    from dedup.classify import diff  # noqa: PLC0415 - only runs that diff pay for alignment
+def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list:
+    """The diff rows of a chunk of pairs, as JSON text (``classify.EncodedRows``)."""
+    from dedup.classify import EncodedRows, diff  # noqa: PLC0415 - only runs that diff pay for alignment
 
     chunk, stats = job
     places = sorted({w for pair in chunk for w in pair}, key=lambda w: (w.source.path, w.offset))
@@ -459,7 +464,7 @@ def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list[tuple]:
     out = []
     for wa, wb in chunk:
         a, b = docs[wa], docs[wb]
-        out.append(tuple(diff(a, b, stats=stats)) if a is not None and b is not None else ())
+        out.append(EncodedRows.of(diff(a, b, stats=stats)) if a is not None and b is not None else EncodedRows())
     return out
 
 
@@ -714,7 +719,7 @@ def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Rep
             matches = _verify_by_rereading(ex, corpus, cands, config, skipped, note)
         groups = cluster_stage.clusters(len(ids), matches, ids)
 
-        diffs: list[tuple] = [()] * len(matches)
+        diffs: list[Sequence] = [()] * len(matches)
         if config.diff and matches:
             stats = article_stats(corpus.paragraph_keys, corpus.paragraph_rows, len(ids), groups)
             jobs = [(corpus.where[m.a], corpus.where[m.b]) for m in matches]

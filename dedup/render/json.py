@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 from dataclasses import asdict, is_dataclass
 
@@ -27,16 +27,16 @@ __all__ = ["VERSION", "dumps", "escape_unsafe", "pair_dict", "report_dict", "to_
 VERSION = 1
 
 
-def _row_dict(row) -> dict:
-    as_dict = getattr(row, "as_dict", None)
-    if as_dict is not None:
-        return as_dict()
+def _row_dicts(rows) -> list[dict]:
+    dicts = getattr(rows, "dicts", None)  # classify.EncodedRows: the rows are JSON already
+    if dicts is not None:
+        return dicts()
     from dedup.classify import row_as_dict
 
-    return row_as_dict(row)
+    return [row_as_dict(r) for r in rows]
 
 
-def pair_dict(pair) -> dict:
+def _figures(pair) -> dict:
     return {
         "a": pair.a,
         "b": pair.b,
@@ -44,11 +44,28 @@ def pair_dict(pair) -> dict:
         "containment_a_in_b": pair.containment_a_in_b,
         "containment_b_in_a": pair.containment_b_in_a,
         "shared": pair.shared,
-        "diff": [_row_dict(r) for r in pair.diff],
     }
 
 
-def _sections(report: Report) -> dict[str, Iterable]:
+def pair_dict(pair) -> dict:
+    return {**_figures(pair), "diff": _row_dicts(pair.diff)}
+
+
+class _Rows(str):
+    """The inside of a list of rows already written as JSON (``classify.EncodedRows.text``)."""
+
+
+def _pair_for_writing(pair) -> dict:
+    """:func:`pair_dict` with the rows as JSON text (``classify.row_json``): the writer splices it."""
+    text = getattr(pair.diff, "text", None)  # classify.EncodedRows
+    if text is None:
+        from dedup.classify import EncodedRows
+
+        text = EncodedRows.of(pair.diff).text
+    return {**_figures(pair), "diff": _Rows(text)}
+
+
+def _sections(report: Report, pair: Callable = pair_dict) -> dict[str, Iterable]:
     """The report's top-level keys; the lists as generators, so a writer can stream them."""
     return {
         "version": VERSION,
@@ -61,7 +78,7 @@ def _sections(report: Report) -> dict[str, Iterable]:
         "clusters": (
             {"members": list(c.members), "canonical": c.canonical, "reason": c.reason} for c in report.clusters
         ),
-        "pairs": (pair_dict(p) for p in report.pairs),
+        "pairs": (pair(p) for p in report.pairs),
     }
 
 
@@ -100,7 +117,7 @@ def write_json(report: Report, fh: TextIO) -> None:
     Nothing but the report itself is held: a report with its diff rows can take more
     memory as dicts and as one string than the run that made it.
     """
-    _write_top(_sections(report), fh)
+    _write_top(_sections(report, _pair_for_writing), fh)
 
 
 def _write_top(obj, fh: TextIO) -> None:
@@ -142,15 +159,18 @@ def escape_unsafe(text: str) -> str:
 
 def _spread(obj) -> bool:
     if isinstance(obj, dict):
-        return any(isinstance(v, (list, tuple)) and _spread(v) for v in obj.values())
+        return any((isinstance(v, (list, tuple)) and _spread(v)) or (isinstance(v, _Rows) and v) for v in obj.values())
     return any(isinstance(v, (dict, list, tuple)) for v in obj)
 
 
 def _write(obj, level: int, out: list[str]) -> None:
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(obj, _Rows):
+        out.append(f"[\n{inner}" + escape_unsafe(obj.replace("\n", "\n" + inner)) + f"\n{pad}]" if obj else "[]")
+        return
     if not isinstance(obj, (dict, list, tuple)) or not obj or not _spread(obj):
         out.append(_compact(obj))
         return
-    pad, inner = "  " * level, "  " * (level + 1)
     if isinstance(obj, dict):
         out.append("{\n")
         for k, key in enumerate(sorted(obj)):
