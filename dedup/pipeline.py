@@ -499,10 +499,6 @@ class _Executor:
         self.close()
 
 
-def _chunks(items: Sequence, size: int) -> list[Sequence]:
-    return [items[k : k + size] for k in range(0, len(items), size)]
-
-
 # --------------------------------------------------------------------------- run
 
 
@@ -624,6 +620,20 @@ PAIRS_PER_TASK = 512
 MAX_PAIRS_PER_TASK = 8 * PAIRS_PER_TASK
 
 
+def _spans_by_group(group: np.ndarray, size: int, most: int) -> list[tuple[int, int]]:
+    """Cut items sorted by ``group`` into ``(start, stop)`` spans of about ``size`` items.
+
+    A span ends where a group does (the first group end past ``size`` items), so that a
+    task gets whole groups, except that no span holds more than ``most`` items.
+    """
+    total = len(group)
+    starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+    at = np.searchsorted(starts, np.arange(size, total, size))  # the next group's start
+    cuts = starts[at[at < len(starts)]]
+    cuts = np.unique(np.concatenate(([0], cuts, np.arange(0, total, most), [total])))
+    return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
+
+
 def _verify_by_rereading(
     ex: _Executor, corpus: _Corpus, cands: np.ndarray, config: Config, skipped: list[Skipped], note
 ) -> list[cluster_stage.Match]:
@@ -638,13 +648,8 @@ def _verify_by_rereading(
     label = cluster_stage.components(len(corpus.infos), cands)
     order = np.argsort(label[cands[:, 0]], kind="stable")
     cands = cands[order]
-    comp = label[cands[:, 0]]
-    starts = np.flatnonzero(np.concatenate(([True], comp[1:] != comp[:-1])))
     total = len(cands)
-    at = np.searchsorted(starts, np.arange(PAIRS_PER_TASK, total, PAIRS_PER_TASK))  # the next group's start
-    cuts = starts[at[at < len(starts)]]
-    cuts = np.unique(np.concatenate(([0], cuts, np.arange(0, total, MAX_PAIRS_PER_TASK), [total])))
-    spans = list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
+    spans = _spans_by_group(label[cands[:, 0]], PAIRS_PER_TASK, MAX_PAIRS_PER_TASK)
     groups = [_sorted_unique(cands[lo:hi].ravel()) for lo, hi in spans]
     jobs = [
         ([corpus.where[r] for r in rows.tolist()], np.searchsorted(rows, cands[lo:hi]))
@@ -669,6 +674,31 @@ def _verify_by_rereading(
     back = np.lexsort((cands[alive, 1], cands[alive, 0]))
     keep = [x[alive][back] for x in (cands, size_a, size_b, shared)]
     return cluster_stage.passing(*keep, threshold=config.threshold, containment=config.containment)
+
+
+def _diff_all(ex: _Executor, corpus: _Corpus, matches, groups, stats, note) -> list[Sequence]:
+    """The diff rows of every match, in the order of ``matches``.
+
+    Tasks hold whole clusters (but the largest), so that a worker reads the versions of
+    an article once and diffs all their pairs.
+    """
+    cluster = np.zeros(len(corpus.infos), dtype=np.int64)
+    for k, c in enumerate(groups):
+        cluster[list(c.members)] = k
+    order = np.argsort(cluster[[m.a for m in matches]], kind="stable")
+    spans = _spans_by_group(cluster[[matches[k].a for k in order]], ROWS_PER_TASK, MAX_PAIRS_PER_TASK)
+    jobs = [
+        ([(corpus.where[matches[k].a], corpus.where[matches[k].b]) for k in order[lo:hi].tolist()], stats)
+        for lo, hi in spans
+    ]
+    diffs: list[Sequence] = [()] * len(matches)
+    done = 0
+    for (lo, hi), got in zip(spans, ex.map(_diff, jobs)):
+        for k, rows in zip(order[lo:hi].tolist(), got):
+            diffs[k] = rows
+        done += hi - lo
+        note("diff", done, len(matches))
+    return diffs
 
 
 def run(paths: Sequence[str], config: Config | None = None, *, progress: Progress | None = None) -> Report:
@@ -722,11 +752,7 @@ def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Rep
         diffs: list[Sequence] = [()] * len(matches)
         if config.diff and matches:
             stats = article_stats(corpus.paragraph_keys, corpus.paragraph_rows, len(ids), groups)
-            jobs = [(corpus.where[m.a], corpus.where[m.b]) for m in matches]
-            diffs = []
-            for got in ex.map(_diff, [(chunk, stats) for chunk in _chunks(jobs, ROWS_PER_TASK)]):
-                diffs.extend(got)
-                note("diff", len(diffs), len(jobs))
+            diffs = _diff_all(ex, corpus, matches, groups, stats, note)
 
     paired: Mapping[str, Document] = {}
     if config.diff and matches:
