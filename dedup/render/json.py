@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
@@ -89,8 +90,20 @@ def report_dict(report: Report) -> dict:
 _encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": ")).encode
 
 
+_string = json.encoder.encode_basestring  # what _encode does with a str
+
+
 def _compact(obj) -> str:
-    """One value on one line: every piece of JSON text written goes through here."""
+    """One value on one line: every piece of JSON text written goes through here.
+
+    Strings, ints and finite floats (the keys and figures of a report, hundreds of
+    thousands of them) are written as the encoder writes them, without its set-up.
+    """
+    kind = type(obj)
+    if kind is str:
+        return escape_unsafe(_string(obj))
+    if kind is int or (kind is float and math.isfinite(obj)):
+        return repr(obj)
     return escape_unsafe(_encode(obj))
 
 
@@ -154,6 +167,8 @@ _UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 def escape_unsafe(text: str) -> str:
     """JSON text with those characters as ``\\u`` escapes: the same data, safe to print."""
+    if text.isascii() and "\x7f" not in text:  # isascii costs nothing: str knows it
+        return text
     return _UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text) if _UNSAFE.search(text) else text
 
 
