@@ -524,6 +524,8 @@ class _Classifier:
                 labels[i] = _label(Role.HEADING, "section heading in both versions")
             else:
                 labels[i] = _BODY
+        if len(self.shared_order) == self.n:
+            return tuple(labels)  # every paragraph is shared: the passes below only fill unlabelled ones
 
         for p in paras:
             i = p.index
