@@ -12,8 +12,10 @@ The stages, in order (each a module of its own):
 Memory stays proportional to the signatures: documents' texts are not kept after
 signing; their shingle sets are handed over in temporary files while they fit
 ``fingerprint_memory``, else the workers read the candidates' documents again and send
-back only intersection counts; the documents of verified pairs are read again for the diffs. Work is cut into tasks (a run of files, or a span of a JSONL file)
-that a process pool maps in order, so the output does not depend on ``workers``.
+back only intersection counts; the documents of verified pairs are read again for the diffs,
+a cluster at a time, and the workers send each pair's rows back as JSON text
+(``classify.EncodedRows``). Work is cut into tasks (a run of files, or a span of a JSONL
+file) that a process pool maps in order, so the output does not depend on ``workers``.
 """
 
 from __future__ import annotations
