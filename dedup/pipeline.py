@@ -12,8 +12,10 @@ The stages, in order (each a module of its own):
 Memory stays proportional to the signatures: documents' texts are not kept after
 signing; their shingle sets are handed over in temporary files while they fit
 ``fingerprint_memory``, else the workers read the candidates' documents again and send
-back only intersection counts; the documents of verified pairs are read again for the diffs. Work is cut into tasks (a run of files, or a span of a JSONL file)
-that a process pool maps in order, so the output does not depend on ``workers``.
+back only intersection counts; the documents of verified pairs are read again for the diffs,
+a cluster at a time, and the workers send each pair's rows back as JSON text
+(``classify.EncodedRows``). Work is cut into tasks (a run of files, or a span of a JSONL
+file) that a process pool maps in order, so the output does not depend on ``workers``.
 """
 
 from __future__ import annotations
@@ -140,7 +142,11 @@ class DocumentInfo:
 
 @dataclass(frozen=True, slots=True)
 class PairInfo:
-    """A verified pair, ``a < b`` by id, with its exact figures and (optionally) its diff."""
+    """A verified pair, ``a < b`` by id, with its exact figures and (optionally) its diff.
+
+    ``diff`` is a sequence of ``classify.DiffRow``: a tuple, or from :func:`run` a
+    ``classify.EncodedRows`` (the rows as the workers wrote them, as JSON text).
+    """
 
     a: str
     b: str
@@ -148,10 +154,10 @@ class PairInfo:
     containment_a_in_b: float
     containment_b_in_a: float
     shared: int
-    diff: tuple = ()
+    diff: Sequence = ()
 
     @classmethod
-    def of(cls, a: str, b: str, match: cluster_stage.Match, diff: tuple = ()) -> PairInfo:
+    def of(cls, a: str, b: str, match: cluster_stage.Match, diff: Sequence = ()) -> PairInfo:
         """The pair of ids ``a``, ``b`` with ``match``'s figures, rounded to 6 places as reports show them."""
         return cls(
             a,
@@ -450,8 +456,9 @@ def _reread_all(chunk: Sequence[_Where]) -> list[Document | None]:
     return docs
 
 
-def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list[tuple]:
-    from dedup.classify import diff  # noqa: PLC0415 - only runs that diff pay for alignment
+def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list:
+    """The diff rows of a chunk of pairs, as JSON text (``classify.EncodedRows``)."""
+    from dedup.classify import EncodedRows, diff  # noqa: PLC0415 - only runs that diff pay for alignment
 
     chunk, stats = job
     places = sorted({w for pair in chunk for w in pair}, key=lambda w: (w.source.path, w.offset))
@@ -459,7 +466,7 @@ def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list[tuple]:
     out = []
     for wa, wb in chunk:
         a, b = docs[wa], docs[wb]
-        out.append(tuple(diff(a, b, stats=stats)) if a is not None and b is not None else ())
+        out.append(EncodedRows.of(diff(a, b, stats=stats)) if a is not None and b is not None else EncodedRows())
     return out
 
 
@@ -492,10 +499,6 @@ class _Executor:
         if exc[0] is not None and self._pool is not None:
             self._pool.terminate()
         self.close()
-
-
-def _chunks(items: Sequence, size: int) -> list[Sequence]:
-    return [items[k : k + size] for k in range(0, len(items), size)]
 
 
 # --------------------------------------------------------------------------- run
@@ -619,6 +622,20 @@ PAIRS_PER_TASK = 512
 MAX_PAIRS_PER_TASK = 8 * PAIRS_PER_TASK
 
 
+def _spans_by_group(group: np.ndarray, size: int, most: int) -> list[tuple[int, int]]:
+    """Cut items sorted by ``group`` into ``(start, stop)`` spans of about ``size`` items.
+
+    A span ends where a group does (the first group end past ``size`` items), so that a
+    task gets whole groups, except that no span holds more than ``most`` items.
+    """
+    total = len(group)
+    starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+    at = np.searchsorted(starts, np.arange(size, total, size))  # the next group's start
+    cuts = starts[at[at < len(starts)]]
+    cuts = np.unique(np.concatenate(([0], cuts, np.arange(0, total, most), [total])))
+    return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
+
+
 def _verify_by_rereading(
     ex: _Executor, corpus: _Corpus, cands: np.ndarray, config: Config, skipped: list[Skipped], note
 ) -> list[cluster_stage.Match]:
@@ -633,13 +650,8 @@ def _verify_by_rereading(
     label = cluster_stage.components(len(corpus.infos), cands)
     order = np.argsort(label[cands[:, 0]], kind="stable")
     cands = cands[order]
-    comp = label[cands[:, 0]]
-    starts = np.flatnonzero(np.concatenate(([True], comp[1:] != comp[:-1])))
     total = len(cands)
-    at = np.searchsorted(starts, np.arange(PAIRS_PER_TASK, total, PAIRS_PER_TASK))  # the next group's start
-    cuts = starts[at[at < len(starts)]]
-    cuts = np.unique(np.concatenate(([0], cuts, np.arange(0, total, MAX_PAIRS_PER_TASK), [total])))
-    spans = list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
+    spans = _spans_by_group(label[cands[:, 0]], PAIRS_PER_TASK, MAX_PAIRS_PER_TASK)
     groups = [_sorted_unique(cands[lo:hi].ravel()) for lo, hi in spans]
     jobs = [
         ([corpus.where[r] for r in rows.tolist()], np.searchsorted(rows, cands[lo:hi]))
@@ -664,6 +676,31 @@ def _verify_by_rereading(
     back = np.lexsort((cands[alive, 1], cands[alive, 0]))
     keep = [x[alive][back] for x in (cands, size_a, size_b, shared)]
     return cluster_stage.passing(*keep, threshold=config.threshold, containment=config.containment)
+
+
+def _diff_all(ex: _Executor, corpus: _Corpus, matches, groups, stats, note) -> list[Sequence]:
+    """The diff rows of every match, in the order of ``matches``.
+
+    Tasks hold whole clusters (but the largest), so that a worker reads the versions of
+    an article once and diffs all their pairs.
+    """
+    cluster = np.zeros(len(corpus.infos), dtype=np.int64)
+    for k, c in enumerate(groups):
+        cluster[list(c.members)] = k
+    order = np.argsort(cluster[[m.a for m in matches]], kind="stable")
+    spans = _spans_by_group(cluster[[matches[k].a for k in order]], ROWS_PER_TASK, MAX_PAIRS_PER_TASK)
+    jobs = [
+        ([(corpus.where[matches[k].a], corpus.where[matches[k].b]) for k in order[lo:hi].tolist()], stats)
+        for lo, hi in spans
+    ]
+    diffs: list[Sequence] = [()] * len(matches)
+    done = 0
+    for (lo, hi), got in zip(spans, ex.map(_diff, jobs)):
+        for k, rows in zip(order[lo:hi].tolist(), got):
+            diffs[k] = rows
+        done += hi - lo
+        note("diff", done, len(matches))
+    return diffs
 
 
 def run(paths: Sequence[str], config: Config | None = None, *, progress: Progress | None = None) -> Report:
@@ -714,14 +751,10 @@ def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Rep
             matches = _verify_by_rereading(ex, corpus, cands, config, skipped, note)
         groups = cluster_stage.clusters(len(ids), matches, ids)
 
-        diffs: list[tuple] = [()] * len(matches)
+        diffs: list[Sequence] = [()] * len(matches)
         if config.diff and matches:
             stats = article_stats(corpus.paragraph_keys, corpus.paragraph_rows, len(ids), groups)
-            jobs = [(corpus.where[m.a], corpus.where[m.b]) for m in matches]
-            diffs = []
-            for got in ex.map(_diff, [(chunk, stats) for chunk in _chunks(jobs, ROWS_PER_TASK)]):
-                diffs.extend(got)
-                note("diff", len(diffs), len(jobs))
+            diffs = _diff_all(ex, corpus, matches, groups, stats, note)
 
     paired: Mapping[str, Document] = {}
     if config.diff and matches:

@@ -116,6 +116,14 @@ class KeyCounts(Mapping[int, int]):
             return int(self._counts[i])
         raise KeyError(key)
 
+    def get(self, key: int, default=None):
+        """``self[key]``, or ``default``: without raising KeyError, as most keys looked up are not here."""
+        if not 0 <= key < 1 << 64:
+            return default
+        k = np.uint64(key)
+        i = int(self._keys.searchsorted(k))
+        return int(self._counts[i]) if i < len(self._keys) and self._keys[i] == k else default
+
     def __iter__(self) -> Iterator[int]:
         return (int(k) for k in self._keys)
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from dedup.align import Op
 from dedup.classify import (
     DiffRow,
+    EncodedRows,
     KeyCounts,
     Label,
     ParagraphStats,
@@ -24,6 +25,7 @@ from dedup.classify import (
     paragraph_key,
     paragraph_stats,
     row_as_dict,
+    row_json,
 )
 from dedup.document import Document, parse_text
 
@@ -284,6 +286,33 @@ def test_row_as_dict_schema():
         assert d["words"] == [] or d["op"] == "replace"
         for side in ("a", "b"):
             assert d[side] is None or set(d[side]) == {"index", "start", "end"}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "Plain words.",
+        'Quotes " and back\\slashes, tabs\tand \u2028 line separators \x85 \x7f, «ünïcödé» 東京 😀',
+        "A lone surrogate \udcff from a file name that is not UTF-8",
+    ],
+)
+def test_row_json_is_the_house_layout_of_row_as_dict(extra):
+    from dedup.render.json import _write, escape_unsafe
+
+    edited = BODY[1].replace("cut commuting times", extra)
+    a = doc("Headline for the story", *BODY, "Share", id="a")
+    b = doc(BODY[0], edited, *BODY[2:], extra, id="b")
+    rows = diff(a, b)
+    assert any(r.words for r in rows) and any(not r.words for r in rows)
+    for r in rows:
+        out: list[str] = []
+        _write(row_as_dict(r), 0, out)
+        assert json.loads(row_json(r)) == row_as_dict(r)
+        assert escape_unsafe(row_json(r)) == "".join(out)  # the writer escapes what a terminal would act on
+    encoded = EncodedRows.of(rows)
+    assert len(encoded) == len(rows) and tuple(encoded) == rows and encoded[1] == rows[1]
+    assert encoded.dicts() == [row_as_dict(r) for r in rows]
+    assert len(EncodedRows()) == 0 and EncodedRows().dicts() == []
 
 
 def test_row_order_follows_b_with_a_only_rows_first_in_each_gap():

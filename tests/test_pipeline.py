@@ -107,6 +107,19 @@ def test_the_dev_set_detection_bar(dev_data):
     assert hit / total >= 0.95
 
 
+def test_rows_handed_back_as_json_text_give_the_report_rows_as_objects_give():
+    from dataclasses import replace
+
+    from dedup.classify import EncodedRows
+    from dedup.render.json import dumps, report_dict, to_json
+
+    report = run([str(SEEDS)])
+    assert report.pairs and all(isinstance(p.diff, EncodedRows) and len(p.diff) > 20 for p in report.pairs)
+    as_objects = replace(report, pairs=tuple(replace(p, diff=tuple(p.diff)) for p in report.pairs))
+    assert to_json(report) == to_json(as_objects) == dumps(report_dict(report))
+    assert report_dict(report) == report_dict(as_objects)
+
+
 def test_same_report_whatever_the_number_of_workers(tmp_path, monkeypatch):
     import json
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 from dataclasses import asdict, is_dataclass
 
@@ -27,16 +28,16 @@ __all__ = ["VERSION", "dumps", "escape_unsafe", "pair_dict", "report_dict", "to_
 VERSION = 1
 
 
-def _row_dict(row) -> dict:
-    as_dict = getattr(row, "as_dict", None)
-    if as_dict is not None:
-        return as_dict()
+def _row_dicts(rows) -> list[dict]:
+    dicts = getattr(rows, "dicts", None)  # classify.EncodedRows: the rows are JSON already
+    if dicts is not None:
+        return dicts()
     from dedup.classify import row_as_dict
 
-    return row_as_dict(row)
+    return [row_as_dict(r) for r in rows]
 
 
-def pair_dict(pair) -> dict:
+def _figures(pair) -> dict:
     return {
         "a": pair.a,
         "b": pair.b,
@@ -44,11 +45,28 @@ def pair_dict(pair) -> dict:
         "containment_a_in_b": pair.containment_a_in_b,
         "containment_b_in_a": pair.containment_b_in_a,
         "shared": pair.shared,
-        "diff": [_row_dict(r) for r in pair.diff],
     }
 
 
-def _sections(report: Report) -> dict[str, Iterable]:
+def pair_dict(pair) -> dict:
+    return {**_figures(pair), "diff": _row_dicts(pair.diff)}
+
+
+class _Rows(str):
+    """The inside of a list of rows already written as JSON (``classify.EncodedRows.text``)."""
+
+
+def _pair_for_writing(pair) -> dict:
+    """:func:`pair_dict` with the rows as JSON text (``classify.row_json``): the writer splices it."""
+    text = getattr(pair.diff, "text", None)  # classify.EncodedRows
+    if text is None:
+        from dedup.classify import EncodedRows
+
+        text = EncodedRows.of(pair.diff).text
+    return {**_figures(pair), "diff": _Rows(text)}
+
+
+def _sections(report: Report, pair: Callable = pair_dict) -> dict[str, Iterable]:
     """The report's top-level keys; the lists as generators, so a writer can stream them."""
     return {
         "version": VERSION,
@@ -61,7 +79,7 @@ def _sections(report: Report) -> dict[str, Iterable]:
         "clusters": (
             {"members": list(c.members), "canonical": c.canonical, "reason": c.reason} for c in report.clusters
         ),
-        "pairs": (pair_dict(p) for p in report.pairs),
+        "pairs": (pair(p) for p in report.pairs),
     }
 
 
@@ -72,8 +90,20 @@ def report_dict(report: Report) -> dict:
 _encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": ")).encode
 
 
+_string = json.encoder.encode_basestring  # what _encode does with a str
+
+
 def _compact(obj) -> str:
-    """One value on one line: every piece of JSON text written goes through here."""
+    """One value on one line: every piece of JSON text written goes through here.
+
+    Strings, ints and finite floats (the keys and figures of a report, hundreds of
+    thousands of them) are written as the encoder writes them, without its set-up.
+    """
+    kind = type(obj)
+    if kind is str:
+        return escape_unsafe(_string(obj))
+    if kind is int or (kind is float and math.isfinite(obj)):
+        return repr(obj)
     return escape_unsafe(_encode(obj))
 
 
@@ -100,7 +130,7 @@ def write_json(report: Report, fh: TextIO) -> None:
     Nothing but the report itself is held: a report with its diff rows can take more
     memory as dicts and as one string than the run that made it.
     """
-    _write_top(_sections(report), fh)
+    _write_top(_sections(report, _pair_for_writing), fh)
 
 
 def _write_top(obj, fh: TextIO) -> None:
@@ -137,20 +167,25 @@ _UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 def escape_unsafe(text: str) -> str:
     """JSON text with those characters as ``\\u`` escapes: the same data, safe to print."""
+    if text.isascii() and "\x7f" not in text:  # isascii costs nothing: str knows it
+        return text
     return _UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text) if _UNSAFE.search(text) else text
 
 
 def _spread(obj) -> bool:
     if isinstance(obj, dict):
-        return any(isinstance(v, (list, tuple)) and _spread(v) for v in obj.values())
+        return any((isinstance(v, (list, tuple)) and _spread(v)) or (isinstance(v, _Rows) and v) for v in obj.values())
     return any(isinstance(v, (dict, list, tuple)) for v in obj)
 
 
 def _write(obj, level: int, out: list[str]) -> None:
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(obj, _Rows):
+        out.append(f"[\n{inner}" + escape_unsafe(obj.replace("\n", "\n" + inner)) + f"\n{pad}]" if obj else "[]")
+        return
     if not isinstance(obj, (dict, list, tuple)) or not obj or not _spread(obj):
         out.append(_compact(obj))
         return
-    pad, inner = "  " * level, "  " * (level + 1)
     if isinstance(obj, dict):
         out.append("{\n")
         for k, key in enumerate(sorted(obj)):
