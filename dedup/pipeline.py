@@ -47,6 +47,7 @@ from dedup.document import (
     load_at,
     load_many,
     load_span,
+    read_ahead,
 )
 from dedup.shingle import fingerprint_batch
 from dedup.signature import sign_fingerprints
@@ -336,6 +337,7 @@ def _items(task: _Task) -> Iterator[tuple[int, int, int, Document | Skipped]]:
         for offset, lineno, item in load_span(task.sources[0], start=start, end=end, first_line=line, **kwargs):
             yield 0, offset, lineno, item
         return
+    read_ahead(task.sources, max_bytes=config.max_bytes)
     for i, source in enumerate(task.sources):
         for offset, lineno, item in load_span(source, **kwargs):
             yield i, offset, lineno, item

@@ -503,3 +503,23 @@ def test_a_run_without_diffs_reports_the_paragraph_counts_of_a_run_with_them(tmp
     counted = run([str(tmp_path)], Config(diff=False)).documents
     assert [(d.id, d.paragraphs) for d in counted] == [(d.id, d.paragraphs) for d in with_paras]
     assert all(d.paragraphs > 0 for d in counted)
+
+
+def test_read_ahead_is_only_a_hint_on_odd_sources(tmp_path):
+    """The read-ahead before a task's files are read: missing, unreadable-type and oversized
+    sources are passed over without error, and nothing is written or read into a Document."""
+    import hashlib
+    import os
+
+    from dedup.document import Source, read_ahead
+
+    (tmp_path / "a.txt").write_text("Some text.\n")
+    (tmp_path / "big.txt").write_bytes(b"x" * 4096)
+    (tmp_path / "dir.txt").mkdir()
+    os.mkfifo(tmp_path / "pipe.txt")  # opened non-blocking: no writer, no hang
+    files = ["a.txt", "big.txt", "dir.txt", "pipe.txt", "gone.txt"]
+    sources = [Source(str(tmp_path / f), f, "text", 4096 if f != "a.txt" else 11) for f in files]
+    before = hashlib.sha256((tmp_path / "a.txt").read_bytes()).hexdigest()
+    assert read_ahead(sources, max_bytes=1024) is None
+    assert hashlib.sha256((tmp_path / "a.txt").read_bytes()).hexdigest() == before
+    assert sorted(os.listdir(tmp_path)) == sorted(f for f in files if f != "gone.txt")
