@@ -32,6 +32,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from dedup.signature import has_shingles
+
 try:  # the compiled band-table kernel (dedup/_bands.c), built at install time where a C compiler is found
     from dedup import _bands
 except ImportError:  # pragma: no cover - installs without a compiler use the numpy path
@@ -295,10 +297,6 @@ def _table_codes(
     lo, hi = (tiers[k - 1].max_ratio if k else 0.0), tiers[k].max_ratio
     keys = band_keys(rows, start, r)
     following = extra_rows(start, r, rows.shape[0])
-
-    def extra(e: int, g: np.ndarray) -> np.ndarray:
-        return rows[following[e], g]
-
     if compiled:
         scratch = threading.local() if scratch is None else scratch
         if len(getattr(scratch, "buffer", b"")) < (need := _bands.table_bytes(n)):
@@ -309,8 +307,7 @@ def _table_codes(
         return [np.frombuffer(found, dtype=np.uint64)]
     live = np.flatnonzero(alive)
     codes: list[np.ndarray] = []
-    found = bucket_pairs(keys[live], extra, max_bucket=max_bucket, members=live)
-    for a, b in found:
+    for a, b in bucket_pairs(keys[live], lambda e, g: rows[following[e], g], max_bucket=max_bucket, members=live):
         lo_, hi_ = np.minimum(a, b), np.maximum(a, b)
         keep = size_tier(sizes[lo_], sizes[hi_], tiers) == k
         if keep.any():
@@ -345,7 +342,7 @@ def candidates(
     elif compiled and not COMPILED:
         raise ValueError("the compiled kernel dedup._bands was not built (no C compiler at install time)")
     sizes = np.ascontiguousarray(np.maximum(np.asarray(sizes, dtype=np.float64), 1.0))
-    alive = ~np.all(hashvalues == np.uint32(0xFFFFFFFF), axis=1)
+    alive = has_shingles(hashvalues)
     rows = transpose(hashvalues)
 
     scratch = threading.local()
@@ -411,11 +408,9 @@ def candidates_of(
     if nc:
         qs = np.maximum(np.asarray(query_sizes, dtype=np.float64), 1.0)
         cs = np.maximum(np.asarray(corpus_sizes, dtype=np.float64), 1.0)
-        full = np.uint32(0xFFFFFFFF)
-        live_c = ~np.all(corpus == full, axis=1)
-        live_q = ~np.all(query == full, axis=1)
+        live_c = has_shingles(corpus)
         upper = np.array([t.max_ratio for t in tiers])
-        for i in np.flatnonzero(live_q):
+        for i in np.flatnonzero(has_shingles(query)):
             ratio = np.maximum(cs, qs[i]) / np.minimum(cs, qs[i])
             tier_of = np.searchsorted(upper, ratio, side="left")  # the first tier whose range holds it
             hit = np.zeros(nc, dtype=bool)

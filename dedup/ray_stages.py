@@ -17,6 +17,7 @@ from dedup import index as index_stage
 from dedup import parquet
 from dedup.document import SUFFIXES, Document, Skipped, Source, find_sources, jsonl_spans, load_span
 from dedup.pipeline import FILES_PER_TASK, JSONL_SPAN, Config, partition_items, sign_documents
+from dedup.signature import has_shingles
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 #: Suffixes taken from folders: the local engine's, and Parquet.
 RAY_SUFFIXES = {**SUFFIXES, parquet.SUFFIX: parquet.FORMAT}
 
-_EMPTY = np.uint32(0xFFFFFFFF)
 
 
 # --------------------------------------------------------------------------- Arrow helpers
@@ -289,7 +289,7 @@ def _band_rows(batch: pa.Table, *, tables: list[tuple[int, int, int]], num_perm:
 
     rows = _np(batch, "row")
     sig = _matrix(batch, "sig", num_perm)
-    live = ~np.all(sig == _EMPTY, axis=1)  # documents without shingles never pair: kept out of the buckets, as index.candidates does
+    live = has_shingles(sig)  # documents without shingles never pair: kept out of the buckets, as index.candidates does
     rows, sig = rows[live], index_stage.transpose(sig[live])
     n = len(rows)
     table_ids, keys, extras = [], [], []
@@ -494,7 +494,7 @@ def _plausible(group: pa.Table, *, config: Config, tiers: tuple[index_stage.Tier
     sig_a, sig_b = _matrix(pairs, "sig", num_perm), _matrix(docs, "sig", num_perm)[at]
     tier = index_stage.size_tier(size_a, size_b, tiers)
     keep = (tier < len(tiers)) & ((_np(pairs, "tiers") >> np.minimum(tier, 7).astype(np.uint8)) & 1).astype(bool)
-    keep &= ~np.all(sig_a == _EMPTY, axis=1) & ~np.all(sig_b == _EMPTY, axis=1)
+    keep &= has_shingles(sig_a) & has_shingles(sig_b)
     idx = np.flatnonzero(keep)
     m = len(idx)
     local = index_stage.plausible(

@@ -37,6 +37,7 @@ __all__ = [
     "lean_minhash",
     "permutations",
     "sign",
+    "has_shingles",
     "sign_batch",
     "sign_fingerprints",
 ]
@@ -45,6 +46,13 @@ __all__ = [
 SCHEME = "affine32"
 #: The hash value of every permutation for a document without shingles (datasketch's empty MinHash).
 EMPTY = np.uint32(0xFFFFFFFF)
+
+
+
+def has_shingles(hashvalues: np.ndarray) -> np.ndarray:
+    """For each signature row, whether its document has shingles (else the row is all :data:`EMPTY`)."""
+    return ~np.all(hashvalues == EMPTY, axis=1)
+
 
 # Elements of one temporary (num_perm x shingles) uint32 block: 4 MiB, about 13 news articles
 # at 128 permutations. Smaller blocks were slower (numpy's per-call cost, short inner loops),
