@@ -31,7 +31,7 @@ from typing import BinaryIO
 from dedup.decode import decode
 from dedup.errors import DocumentError
 from dedup.html_text import visible_text
-from dedup.paragraphs import _STRIP, Paragraph, count_paragraphs, paragraph_numbers, split_paragraphs
+from dedup.paragraphs import Paragraph, count_paragraphs, has_paragraphs, paragraph_numbers, split_paragraphs
 
 __all__ = [
     "MAX_BYTES",
@@ -444,6 +444,10 @@ def jsonl_spans(path: str, *, size: int = 8 * 1024 * 1024) -> list[tuple[int, in
     return spans
 
 
+# O_NONBLOCK: a FIFO put where a file was must not hang the run (no effect on files).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def read_ahead(sources: Sequence[Source], *, max_bytes: int = MAX_BYTES) -> None:
     """Ask the kernel to start reading these files now (``posix_fadvise(WILLNEED)``), before they are read.
 
@@ -455,12 +459,11 @@ def read_ahead(sources: Sequence[Source], *, max_bytes: int = MAX_BYTES) -> None
     advise = getattr(os, "posix_fadvise", None)
     if advise is None:
         return
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     for source in sources:
         if source.format == "jsonl" or not 0 < source.size <= max_bytes:
             continue
         try:
-            fd = os.open(source.path, flags)
+            fd = os.open(source.path, _OPEN_FLAGS)
         except OSError:
             continue
         try:
@@ -476,8 +479,7 @@ def _read_bytes(path: str, max_bytes: int) -> bytes:
     """The file's bytes, at most ``max_bytes`` (else DocumentError). Plain ``os.read``:
     a buffered ``read(max_bytes + 1)`` would allocate the whole limit for every file."""
     try:
-        # O_NONBLOCK: a FIFO put where a file was must not hang the run (no effect on files).
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as err:
         raise DocumentError(path, _os_reason(err)) from err
     try:
@@ -625,8 +627,8 @@ def parse_text(
     """
     if paragraphs:
         found = split_paragraphs(text)
-    else:  # split_paragraphs finds none exactly when every character is in _STRIP (line breaks are)
-        found = () if not text.strip(_STRIP) else None
+    else:
+        found = None if has_paragraphs(text) else ()
     if found == ():
         raise DocumentError(id, "no text (only whitespace)" if text else "empty file")
     return Document(id, text, found or (), path, format, encoding)

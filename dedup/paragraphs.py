@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["WRAP_WIDTH", "Paragraph", "count_paragraphs", "paragraph_numbers", "split_paragraphs"]
+__all__ = ["WRAP_WIDTH", "Paragraph", "count_paragraphs", "has_paragraphs", "paragraph_numbers", "split_paragraphs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +79,11 @@ _STRIP = (  # every character for which str.isspace() is true (tests/test_docume
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
     "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 ) + "\u200b\ufeff"
+
+
+def has_paragraphs(text: str) -> bool:
+    """``bool(split_paragraphs(text))``, without splitting: some character is not white space."""
+    return bool(text.strip(_STRIP))
 
 
 # A block: a run of lines that hold something besides white space (the fast path's unit).

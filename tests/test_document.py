@@ -480,11 +480,14 @@ def test_text_only_loading_gives_the_same_text_and_verdict(text):
 @settings(max_examples=400)
 @given(st.one_of(_LINE_TEXT, st.text(alphabet=st.sampled_from(list("ab. \n\r\u2028\x0c\x85•-#AB")), max_size=120)))
 def test_count_paragraphs_is_the_number_split_paragraphs_finds(text):
-    """Detection counts paragraphs without making them: the count must be split_paragraphs' own."""
+    """Detection counts paragraphs without making them: the count must be split_paragraphs' own,
+    and whether there are any (has_paragraphs, how text-only loading tells an empty file) too."""
     from dedup.document import count_paragraphs, split_paragraphs
+    from dedup.paragraphs import has_paragraphs
 
     for t in (text, text.replace("\r\n", "\n").replace("\r", "\r\n")):
         assert count_paragraphs(t) == len(split_paragraphs(t))
+        assert has_paragraphs(t) == bool(split_paragraphs(t))
 
 
 def test_a_run_without_diffs_reports_the_paragraph_counts_of_a_run_with_them(tmp_path):
