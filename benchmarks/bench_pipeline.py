@@ -175,7 +175,7 @@ def candidate_stage(path: Path, *, peer: bool = True) -> dict:
     import numpy as np
 
     from dedup.document import find_sources
-    from dedup.index import candidates, plausible
+    from dedup.index import COMPILED, candidates, plausible
     from dedup.pipeline import Config, _Executor, _sign_all, _tasks
     from dedup.signature import lean_minhash
 
@@ -185,8 +185,6 @@ def candidate_stage(path: Path, *, peer: bool = True) -> dict:
     with _Executor(2, len(tasks), config, False, None) as ex:
         corpus = _sign_all(ex, tasks, config, False, [], lambda *a: None)
     sizes = np.array([d.shingles for d in corpus.infos], dtype=np.int64)
-
-    from dedup.index import COMPILED
 
     def ours(compiled: bool) -> np.ndarray:
         found = candidates(corpus.hashvalues, sizes, config.tiers, workers=2, compiled=compiled)

@@ -161,6 +161,12 @@ def _same_text(encodings: Mapping[str, Callable[[str], bytes]], text: str) -> di
     )
 
 
+def _write_same_text(folder: Path, encodings: Mapping[str, Callable[[str], bytes]], text: str) -> None:
+    """The files :func:`_same_text` describes: ``text`` in each encoding, under its name."""
+    for name, encode in encodings.items():
+        write(folder, name, encode(text))
+
+
 _UTF16_BOM = {
     "utf8.txt": lambda t: t.encode("utf-8"),
     "utf16-le-bom.txt": lambda t: t.encode("utf-16"),  # little-endian with a BOM on this machine
@@ -174,8 +180,7 @@ _UTF16_BOM = {
     diff=("utf8.txt", "utf16-be-bom.md", 0),
 )
 def utf16_with_bom(folder: Path) -> None:
-    for name, encode in _UTF16_BOM.items():
-        write(folder, name, encode(FRENCH))
+    _write_same_text(folder, _UTF16_BOM, FRENCH)
 
 
 _UTF16_NO_BOM = {
@@ -187,8 +192,7 @@ _UTF16_NO_BOM = {
 
 @kind(outcome="processed (sniffed from the NUL bytes); the same text as its UTF-8 copy", **_same_text(_UTF16_NO_BOM, FRENCH))
 def utf16_without_bom(folder: Path) -> None:
-    for name, encode in _UTF16_NO_BOM.items():
-        write(folder, name, encode(FRENCH))
+    _write_same_text(folder, _UTF16_NO_BOM, FRENCH)
 
 
 _OTHER_UNICODE = {
@@ -201,8 +205,7 @@ _OTHER_UNICODE = {
 @kind(outcome="processed; the BOM is not part of the text; the same text as the plain UTF-8 copy",
       **_same_text(_OTHER_UNICODE, FRENCH))
 def utf32_and_utf8_bom(folder: Path) -> None:
-    for name, encode in _OTHER_UNICODE.items():
-        write(folder, name, encode(FRENCH))
+    _write_same_text(folder, _OTHER_UNICODE, FRENCH)
 
 
 _LEGACY = {"utf8.txt": lambda t: t.encode("utf-8"), "latin1.txt": lambda t: t.encode("latin-1")}
@@ -210,8 +213,7 @@ _LEGACY = {"utf8.txt": lambda t: t.encode("utf-8"), "latin1.txt": lambda t: t.en
 
 @kind(outcome="processed (charset-normalizer); the same text as its UTF-8 copy", **_same_text(_LEGACY, FRENCH))
 def latin_1(folder: Path) -> None:
-    for name, encode in _LEGACY.items():
-        write(folder, name, encode(FRENCH))
+    _write_same_text(folder, _LEGACY, FRENCH)
 
 
 @kind(
