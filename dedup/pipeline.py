@@ -689,8 +689,9 @@ def _diff_all(ex: _Executor, corpus: _Corpus, matches, groups, stats, note) -> l
     cluster = np.zeros(len(corpus.infos), dtype=np.int64)
     for k, c in enumerate(groups):
         cluster[list(c.members)] = k
-    order = np.argsort(cluster[[m.a for m in matches]], kind="stable")
-    spans = _spans_by_group(cluster[[matches[k].a for k in order]], ROWS_PER_TASK, MAX_PAIRS_PER_TASK)
+    of_match = cluster[[m.a for m in matches]]
+    order = np.argsort(of_match, kind="stable")
+    spans = _spans_by_group(of_match[order], ROWS_PER_TASK, MAX_PAIRS_PER_TASK)
     jobs = [
         ([(corpus.where[matches[k].a], corpus.where[matches[k].b]) for k in order[lo:hi].tolist()], stats)
         for lo, hi in spans
