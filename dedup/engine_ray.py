@@ -296,7 +296,7 @@ def _pair_info(a: str, b: str, size_a: int, size_b: int, shared: int, diff: tupl
 
 
 def _load(where: _Where, config: Config) -> Document | None:
-    kwargs = {"max_bytes": config.max_bytes, "text_field": config.text_field, "id_field": config.id_field}
+    kwargs = config.read_options
     if where.source.format == parquet.FORMAT:
         item = parquet.load_row(where.source, where.offset, **kwargs)
     else:

@@ -375,14 +375,7 @@ def _index(todo: list[_File], root, git, config: Config, store: Store, sha256, p
             continue
         source = Source(first.path, first.id, first.format)
         items = list(
-            load_bytes(
-                data,
-                source,
-                max_bytes=config.max_bytes,
-                text_field=config.text_field,
-                id_field=config.id_field,
-                paragraphs=False,  # the index needs the text only
-            )
+            load_bytes(data, source, **config.read_options, paragraphs=False)  # the index needs the text only
         )
         group.append((key, first, items))
         docs_in_group += len(items)
@@ -485,10 +478,7 @@ def _recompute(lost, queries, rows, nq, root, git, config) -> dict[int, np.ndarr
         elif data is None:
             with open(f.path, "rb") as fh:
                 data = fh.read()
-        for item in load_bytes(
-            data or b"", Source(f.path, f.id, f.format),
-            max_bytes=config.max_bytes, text_field=config.text_field, id_field=config.id_field, paragraphs=False,
-        ):
+        for item in load_bytes(data or b"", Source(f.path, f.id, f.format), **config.read_options, paragraphs=False):
             if isinstance(item, Document) and item.id == f.id + p.name:
                 flat, offsets = fingerprint_batch([item.text], size=config.shingle_size)
                 out[i] = flat[offsets[0] : offsets[1]]

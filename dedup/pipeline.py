@@ -111,6 +111,11 @@ class Config:
         self.tiers  # noqa: B018 - validates num_perm, threshold, containment and recall
 
     @property
+    def read_options(self) -> dict:
+        """The knobs of reading a document, as the readers of ``dedup.document`` take them."""
+        return {"max_bytes": self.max_bytes, "text_field": self.text_field, "id_field": self.id_field}
+
+    @property
     def tiers(self) -> tuple[index_stage.Tier, ...]:
         return index_stage.plan(
             num_perm=self.num_perm, threshold=self.threshold, containment=self.containment, recall=self.recall
@@ -193,7 +198,7 @@ class PairedDocuments(Mapping):
 
     def _load(self, ident: str) -> Document | None:
         w = self._where[ident]
-        item = load_at(w.source, w.offset, w.line, **_read_kwargs(self._config))
+        item = load_at(w.source, w.offset, w.line, **self._config.read_options)
         return item if isinstance(item, Document) and item.id == ident else None
 
     def __getitem__(self, ident: str) -> Document:
@@ -323,15 +328,11 @@ def _init(config: Config, keep: bool = False, spill: str | None = None) -> None:
     _STATE["spill"] = spill
 
 
-def _read_kwargs(config: Config) -> dict:
-    return {"max_bytes": config.max_bytes, "text_field": config.text_field, "id_field": config.id_field}
-
-
 def _items(task: _Task) -> Iterator[tuple[int, int, int, Document | Skipped]]:
     """``(source index in the task, offset, line, item)`` for everything the task reads."""
     config = _STATE["config"]
     # Detection alone needs each document's text and paragraph count, not its paragraphs.
-    kwargs = {**_read_kwargs(config), "paragraphs": config.diff}
+    kwargs = {**config.read_options, "paragraphs": config.diff}
     if task.span is not None:
         start, end, line = task.span
         for offset, lineno, item in load_span(task.sources[0], start=start, end=end, first_line=line, **kwargs):
@@ -447,7 +448,7 @@ def _load_kept(kept: np.ndarray | str) -> np.ndarray:
 
 def _reread_all(chunk: Sequence[_Where]) -> list[Document | None]:
     """Documents read again, each source opened once and read in offset order."""
-    kwargs = _read_kwargs(_STATE["config"])
+    kwargs = _STATE["config"].read_options
     docs: list[Document | None] = [None] * len(chunk)
     order = sorted(range(len(chunk)), key=lambda k: (chunk[k].source.path, chunk[k].offset))
     for _, group in groupby(order, key=lambda k: chunk[k].source.path):
@@ -797,7 +798,7 @@ def read_pair(a: str, b: str, config: Config | None = None) -> tuple[Document | 
             continue
         if source.format == "jsonl":
             raise UsageError(f"{given}: is a JSONL file of many documents; dedup diff compares two documents")
-        out.append(next(iter(load_span(source, **_read_kwargs(config))))[2])
+        out.append(next(iter(load_span(source, **config.read_options)))[2])
     return out[0], out[1]
 
 

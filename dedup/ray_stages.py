@@ -145,7 +145,7 @@ def _spans(source: Source) -> list[tuple[int, int, int]] | Skipped:
 
 def _items(task: dict, config: Config) -> Iterator[tuple[int, int, int, Document | Skipped]]:
     """``(source index, offset, line, item)`` for everything a task reads."""
-    kwargs = {"max_bytes": config.max_bytes, "text_field": config.text_field, "id_field": config.id_field}
+    kwargs = config.read_options
     sources = [Source(p, i, f, z) for p, i, f, z in zip(task["paths"], task["ids"], task["formats"], task["sizes"])]
     first, end = task["first"], (None if task["end"] < 0 else task["end"])
     if task["kind"] == "parquet":
