@@ -15,6 +15,11 @@
    the codes. No numpy C API is used: inputs come through the buffer protocol and the
    codes go back as bytes for numpy.frombuffer, so the module builds against Python's
    headers alone. The GIL is released while it works: band tables run on threads.
+
+   Also here: the sort of the codes of all tables (sort_unique), the signature agreements
+   of candidate pairs (agreements, for index.plausible), and the exact shingle-set
+   intersections of the verify stage (overlaps, for cluster.ShingleSets), each a plain
+   loop that numpy can only express with temporary arrays or a call per pair.
 */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -383,10 +388,88 @@ out:
     return result;
 }
 
+/* Size of the intersection of two ascending uint64 arrays of distinct values (a merge). */
+static int64_t intersect(const uint64_t *x, Py_ssize_t nx, const uint64_t *y, Py_ssize_t ny) {
+    int64_t same = 0;
+    Py_ssize_t i = 0, j = 0;
+    while (i < nx && j < ny) {
+        uint64_t u = x[i], v = y[j];
+        same += u == v;
+        i += u <= v;
+        j += v <= u;
+    }
+    return same;
+}
+
+/* For each pair (a[i], b[i]) of rows, the size of the intersection of their shingle sets;
+   row r's set is blocks[block[r]][start[r]:stop[r]], ascending and distinct (uint64). */
+static PyObject *py_overlaps(PyObject *self, PyObject *args) {
+    PyObject *blocks_obj;
+    Py_buffer block, start, stop, a, b, out;
+    if (!PyArg_ParseTuple(args, "Oy*y*y*y*y*w*", &blocks_obj, &block, &start, &stop, &a, &b, &out)) return NULL;
+    PyObject *result = NULL, *blocks = PySequence_Fast(blocks_obj, "blocks must be a sequence of uint64 buffers");
+    Py_ssize_t nblocks = blocks ? PySequence_Fast_GET_SIZE(blocks) : 0, got = 0;
+    Py_buffer *views = blocks ? PyMem_Calloc(nblocks ? nblocks : 1, sizeof(Py_buffer)) : NULL;
+    if (!views) {
+        if (blocks) PyErr_NoMemory();
+        goto out;
+    }
+    for (; got < nblocks; got++) {
+        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(blocks, got), &views[got], PyBUF_C_CONTIGUOUS) < 0) goto out;
+        if (views[got].len % 8) {
+            got++;
+            PyErr_SetString(PyExc_ValueError, "blocks must be uint64 buffers");
+            goto out;
+        }
+    }
+    Py_ssize_t rows = block.len / 8, pairs = a.len / 8;
+    if (block.len % 8 || start.len != block.len || stop.len != block.len || a.len % 8 || b.len != a.len || out.len != a.len) {
+        PyErr_SetString(PyExc_ValueError, "block, start and stop must be int64 of one length; a, b and out int64 of one length");
+        goto out;
+    }
+    const int64_t *pk = (const int64_t *)block.buf, *ps = (const int64_t *)start.buf, *pe = (const int64_t *)stop.buf;
+    const int64_t *pa = (const int64_t *)a.buf, *pb = (const int64_t *)b.buf;
+    for (Py_ssize_t r = 0; r < rows; r++)
+        if (pk[r] < 0 || pk[r] >= nblocks || ps[r] < 0 || ps[r] > pe[r] || pe[r] > views[pk[r]].len / 8) {
+            PyErr_SetString(PyExc_IndexError, "a row's set lies outside its block");
+            goto out;
+        }
+    for (Py_ssize_t i = 0; i < pairs; i++)
+        if (pa[i] < 0 || pa[i] >= rows || pb[i] < 0 || pb[i] >= rows) {
+            PyErr_SetString(PyExc_IndexError, "a pair names a row outside block");
+            goto out;
+        }
+    int64_t *po = (int64_t *)out.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < pairs; i++) {
+        int64_t x = pa[i], y = pb[i];
+        po[i] = intersect((const uint64_t *)views[pk[x]].buf + ps[x], pe[x] - ps[x],
+                          (const uint64_t *)views[pk[y]].buf + ps[y], pe[y] - ps[y]);
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+out:
+    for (Py_ssize_t k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    PyMem_Free(views);
+    Py_XDECREF(blocks);
+    PyBuffer_Release(&block);
+    PyBuffer_Release(&start);
+    PyBuffer_Release(&stop);
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"agreements", py_agreements, METH_VARARGS,
      "agreements(hashvalues, num_perm, a, b, out): out[i] = the signature rows on which rows a[i] and b[i] "
      "of hashvalues (uint32, n x num_perm, C order) agree."},
+    {"overlaps", py_overlaps, METH_VARARGS,
+     "overlaps(blocks, block, start, stop, a, b, out): out[i] = the size of the intersection of the shingle "
+     "sets of rows a[i] and b[i], row r's set being blocks[block[r]][start[r]:stop[r]] (ascending, distinct "
+     "uint64); block, start, stop, a, b and out are int64."},
     {"sort_unique", py_sort_unique, METH_VARARGS,
      "sort_unique(codes, tmp) -> m: sort a writable uint64 buffer in place (tmp: as many bytes of scratch) "
      "and move its distinct values, ascending, to the front; returns how many there are."},
@@ -396,7 +479,7 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "dedup._bands", "The compiled band-table kernel of dedup.index.", -1, methods,
+    PyModuleDef_HEAD_INIT, "dedup._bands", "The compiled kernels of dedup.index and dedup.cluster.", -1, methods,
 };
 
 PyMODINIT_FUNC PyInit__bands(void) { return PyModule_Create(&module); }

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Cluster", "Match", "canonical", "clusters", "components", "overlap", "passing", "verify"]
+from dedup.index import COMPILED
+
+__all__ = ["Cluster", "Match", "ShingleSets", "canonical", "clusters", "components", "overlap", "passing", "verify"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +65,48 @@ def overlap(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(b[pos] == a)) if len(b) else 0
 
 
+class ShingleSets:
+    """Many documents' shingle sets without copies: row ``r``'s is ``blocks[block[r]][start[r]:stop[r]]``.
+
+    Each block is a uint64 array of several documents' sorted unique fingerprints (the
+    signing stage hands them back a batch at a time).
+    """
+
+    def __init__(self, blocks: Sequence[np.ndarray], block: np.ndarray, start: np.ndarray, stop: np.ndarray) -> None:
+        self._blocks = list(blocks)
+        self._block, self._start, self._stop = (np.ascontiguousarray(x, dtype=np.int64) for x in (block, start, stop))
+
+    def __len__(self) -> int:
+        return len(self._block)
+
+    def __getitem__(self, row: int) -> np.ndarray:
+        return self._blocks[self._block[row]][self._start[row] : self._stop[row]]
+
+    def sizes(self) -> np.ndarray:
+        return self._stop - self._start
+
+    def overlaps(self, pairs: np.ndarray) -> np.ndarray:
+        """``|A & B|`` of each pair of rows (an ``(n, 2)`` array), as int64.
+
+        The compiled kernel (dedup/_bands.c) merges the two sorted arrays of each pair;
+        without it, :func:`overlap` does, a pair at a time.
+        """
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        out = np.zeros(len(pairs), dtype=np.int64)
+        if COMPILED and all(b.dtype == np.uint64 and b.flags.c_contiguous for b in self._blocks):
+            from dedup import _bands  # noqa: PLC0415 - present where COMPILED
+
+            a, b = (np.ascontiguousarray(pairs[:, k]) for k in (0, 1))
+            _bands.overlaps(self._blocks, self._block, self._start, self._stop, a, b, out)
+            return out
+        for k, (a, b) in enumerate(pairs.tolist()):
+            out[k] = overlap(self[a], self[b])
+        return out
+
+
 def verify(
     pairs: np.ndarray,
-    fingerprints: Callable[[int], np.ndarray],
+    fingerprints: Callable[[int], np.ndarray] | ShingleSets,
     *,
     threshold: float = 0.5,
     containment: float | None = 0.75,
@@ -73,8 +114,14 @@ def verify(
     """Keep the candidate pairs whose exact Jaccard or containment passes its threshold.
 
     ``pairs`` is an ``(n, 2)`` array of row indices with ``a < b``; ``fingerprints(i)``
-    returns the sorted unique fingerprints of document ``i``.
+    returns the sorted unique fingerprints of document ``i``, or ``fingerprints`` is a
+    :class:`ShingleSets` (intersected by its compiled kernel).
     """
+    if isinstance(fingerprints, ShingleSets):
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        sizes = fingerprints.sizes()
+        shared = fingerprints.overlaps(pairs)
+        return passing(pairs, sizes[pairs[:, 0]], sizes[pairs[:, 1]], shared, threshold=threshold, containment=containment)
     counts = np.zeros((len(pairs), 3), dtype=np.int64)  # |A|, |B|, |A & B|
     for k, (a, b) in enumerate(pairs.tolist()):
         fa, fb = fingerprints(a), fingerprints(b)

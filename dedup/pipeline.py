@@ -521,21 +521,11 @@ class _Corpus:
     hashvalues: np.ndarray
     paragraph_keys: np.ndarray
     paragraph_rows: np.ndarray
-    fingerprints: _Fingerprints | None
+    fingerprints: cluster_stage.ShingleSets | None
 
     @property
     def ids(self) -> list[str]:
         return [d.id for d in self.infos]
-
-
-class _Fingerprints:
-    """The shingle sets kept from signing: row -> sorted uint64 array, without copies."""
-
-    def __init__(self, blocks: list[np.ndarray], block: np.ndarray, start: np.ndarray, stop: np.ndarray) -> None:
-        self._blocks, self._block, self._start, self._stop = blocks, block, start, stop
-
-    def __getitem__(self, row: int) -> np.ndarray:
-        return self._blocks[self._block[row]][self._start[row] : self._stop[row]]
 
 
 def _sign_all(ex: _Executor, tasks: list[_Task], config: Config, keep: bool, skipped: list, note) -> _Corpus:
@@ -584,7 +574,7 @@ def _sign_all(ex: _Executor, tasks: list[_Task], config: Config, keep: bool, ski
         block = np.concatenate(fp_block) if fp_block else np.zeros(0, np.int32)
         stop = np.cumsum(sizes)
         stop -= (stop - sizes)[np.searchsorted(block, block)]  # offsets restart in every block
-        fingerprints = _Fingerprints(fp_blocks, block[order], (stop - sizes)[order], stop[order])
+        fingerprints = cluster_stage.ShingleSets(fp_blocks, block[order], (stop - sizes)[order], stop[order])
     return _Corpus(
         infos=[
             DocumentInfo(ids[i], p, c, n)
@@ -608,10 +598,8 @@ def _overlaps(job: tuple[Sequence[_Where], np.ndarray]) -> tuple[np.ndarray, np.
     places, pairs = job
     docs = _reread_all(places)
     flat, offsets = fingerprint_batch([d.text if d else "" for d in docs], size=_STATE["config"].shingle_size)
-    shared = np.zeros(len(pairs), dtype=np.int64)
-    for k, (i, j) in enumerate(pairs.tolist()):
-        shared[k] = cluster_stage.overlap(flat[offsets[i] : offsets[i + 1]], flat[offsets[j] : offsets[j + 1]])
-    return shared, np.diff(offsets), [k for k, d in enumerate(docs) if d is None]
+    sets = cluster_stage.ShingleSets([flat], np.zeros(len(docs), np.int64), offsets[:-1], offsets[1:])
+    return sets.overlaps(pairs), sets.sizes(), [k for k, d in enumerate(docs) if d is None]
 
 
 def _sorted_unique(x: np.ndarray) -> np.ndarray:
@@ -747,7 +735,7 @@ def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Rep
 
         if corpus.fingerprints is not None:
             matches = cluster_stage.verify(
-                cands, corpus.fingerprints.__getitem__, threshold=config.threshold, containment=config.containment
+                cands, corpus.fingerprints, threshold=config.threshold, containment=config.containment
             )
             note("verify", len(cands), len(cands))
             corpus.fingerprints = None

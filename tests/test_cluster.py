@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.cluster import Match, canonical, clusters, components, overlap, passing, verify
+from dedup import cluster as cluster_module
+from dedup.cluster import Match, ShingleSets, canonical, clusters, components, overlap, passing, verify
+from dedup.index import COMPILED
 
 sets = st.sets(st.integers(min_value=0, max_value=2**64 - 1), max_size=60)
 
@@ -132,3 +135,80 @@ def test_clusters_are_the_components_with_the_canonical_rule(raw, ids):
         chosen, reason = canonical(members, best, {x: sizes[x] for x in members}, ids)
         expected.append((members, chosen, reason))
     assert [(c.members, c.canonical, c.reason) for c in clusters(15, matches, ids)] == expected
+
+
+# ShingleSets: many documents' sets in a few blocks, intersected by the C kernel where it was built.
+
+needs_kernel = pytest.mark.skipif(not COMPILED, reason="dedup._bands was not built (no C compiler at install time)")
+
+
+def _shingle_sets(docs: list[set[int]], cuts: list[int]) -> ShingleSets:
+    """The sets laid out as the signing stage hands them back: consecutive documents per block."""
+    bounds = sorted({0, len(docs), *(c % (len(docs) + 1) for c in cuts)})
+    blocks, block, start, stop = [], [], [], []
+    for k, (lo, hi) in enumerate(zip(bounds, bounds[1:])):
+        parts = [np.array(sorted(docs[i]), dtype=np.uint64) for i in range(lo, hi)]
+        at = np.cumsum([0, *map(len, parts)])
+        blocks.append(np.concatenate(parts) if parts else np.zeros(0, np.uint64))
+        block += [k] * (hi - lo)
+        start += at[:-1].tolist()
+        stop += at[1:].tolist()
+    return ShingleSets(blocks, np.array(block), np.array(start), np.array(stop))
+
+
+# Small values as well as any 64-bit ones, so that sets share members.
+members = st.one_of(st.integers(0, 40), st.integers(0, 2**64 - 1))
+
+
+@given(
+    st.lists(st.sets(members, max_size=50), min_size=1, max_size=12),
+    st.lists(st.integers(0, 100), max_size=4),
+    st.lists(st.tuples(st.integers(0, 1000), st.integers(0, 1000)), max_size=40),
+    st.booleans(),
+)
+def test_shingle_sets_intersect_every_pair_exactly(docs, cuts, picks, compiled):
+    sets = _shingle_sets(docs, cuts)
+    pairs = np.array([(a % len(docs), b % len(docs)) for a, b in picks], dtype=np.int64).reshape(-1, 2)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cluster_module, "COMPILED", compiled and COMPILED)
+        got = sets.overlaps(pairs)
+    assert got.tolist() == [len(docs[a] & docs[b]) for a, b in pairs.tolist()]
+    assert sets.sizes().tolist() == [len(d) for d in docs]
+    assert [sets[i].tolist() for i in range(len(docs))] == [sorted(d) for d in docs]
+
+
+def test_verify_gives_the_same_matches_from_shingle_sets_as_from_a_lookup():
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 2**63, size=400, dtype=np.uint64)
+    docs = [set(rng.choice(base, size=int(rng.integers(0, 300)), replace=False).tolist()) for _ in range(30)]
+    sets = _shingle_sets(docs, [7, 19])
+    pairs = np.array([(a, b) for a in range(30) for b in range(a + 1, 30)], dtype=np.int64)
+    lookup = {i: np.array(sorted(d), dtype=np.uint64) for i, d in enumerate(docs)}
+    for threshold, containment in ((0.3, 0.5), (0.5, None)):
+        want = verify(pairs, lookup.__getitem__, threshold=threshold, containment=containment)
+        assert want  # the case keeps some pairs and drops others
+        assert len(want) < len(pairs)
+        assert verify(pairs, sets, threshold=threshold, containment=containment) == want
+
+
+@needs_kernel
+def test_the_overlap_kernel_rejects_bad_buffers():
+    from dedup import _bands
+
+    sets = [np.array([1, 2, 3], np.uint64)]
+    block, start, stop = np.zeros(2, np.int64), np.array([0, 1]), np.array([2, 3])
+    one, out = np.array([0]), np.zeros(1, np.int64)
+    _bands.overlaps(sets, block, start, stop, one, one + 1, out)
+    assert out.tolist() == [1]  # {1, 2} & {2, 3}
+    with pytest.raises(IndexError, match="outside block"):
+        _bands.overlaps(sets, block, start, stop, one, one + 2, out)
+    with pytest.raises(IndexError, match="outside its block"):
+        _bands.overlaps(sets, block, start, stop + 1, one, one, out)
+    with pytest.raises(IndexError, match="outside its block"):
+        _bands.overlaps(sets, block + 1, start, stop, one, one, out)
+    with pytest.raises(ValueError, match="one length"):
+        _bands.overlaps(sets, block, start[:1], stop, one, one, out)
+    with pytest.raises(ValueError, match="uint64"):
+        _bands.overlaps([b"abc"], block, start, stop, one, one, out)
+    with pytest.raises(TypeError):
+        _bands.overlaps(5, block, start, stop, one, one, out)
