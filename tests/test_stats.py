@@ -57,3 +57,33 @@ def test_seen_counts_documents():
     docs = [parse_text(f"Story {k} about something.\n\n{k} comments", id=str(k)) for k in range(3)]
     stats = paragraph_stats(docs)
     assert isinstance(stats, ParagraphStats) and stats.seen("12 Comments") == 3
+
+
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(st.tuples(st.integers(0, 5), st.integers(-1, n - 1)), max_size=60),
+            st.lists(st.integers(0, n - 1), max_size=n),  # each document's cluster label
+        )
+    )
+)
+def test_article_stats_count_each_paragraph_once_per_article(case):
+    from dedup.cluster import Cluster
+    from dedup.pipeline import article_stats
+
+    n, occurrences, labels = case
+    labels = labels + list(range(len(labels), n))  # documents without a label stand alone
+    members: dict[int, list[int]] = {}
+    for doc, label in enumerate(labels):
+        members.setdefault(label, []).append(doc)
+    groups = [Cluster(tuple(m), m[0], "test") for m in members.values() if len(m) > 1]
+    keys = np.array([k * 0x9E3779B97F4A7C15 % 2**64 for k, _ in occurrences], dtype=np.uint64)
+    rows = np.array([r for _, r in occurrences], dtype=np.int64)
+    stats = article_stats(keys, rows, n, groups)
+    articles: dict[int, set[int]] = {}
+    for key, row in zip(keys.tolist(), rows.tolist()):
+        if row >= 0:
+            articles.setdefault(key, set()).add(labels[row])
+    assert dict(stats.counts) == {k: len(a) for k, a in articles.items() if len(a) >= 2}
+    assert stats.documents == len(members)
