@@ -557,15 +557,15 @@ def _verify(group: pa.Table, *, config: Config) -> pa.Table:
     m = len(a)
     fa_values, fa_off = _lists(pairs, "fp")
     fb_values, fb_off = _lists(docs, "fp")
-
-    def fingerprints(i: int) -> np.ndarray:
-        if i < m:
-            return fa_values[fa_off[i] : fa_off[i + 1]]
-        k = at[i - m]
-        return fb_values[fb_off[k] : fb_off[k + 1]]
-
+    # rows 0..m-1: each pair's a (its own list); rows m..2m-1: its b (the group's document)
+    sets = cluster_stage.ShingleSets(
+        [np.ascontiguousarray(fa_values, dtype=np.uint64), np.ascontiguousarray(fb_values, dtype=np.uint64)],
+        np.repeat([0, 1], m),
+        np.concatenate([fa_off[:-1], fb_off[at]]),
+        np.concatenate([fa_off[1:], fb_off[at + 1]]),
+    )
     local = np.stack([np.arange(m), np.arange(m) + m], axis=1)
-    found = cluster_stage.verify(local, fingerprints, threshold=config.threshold, containment=config.containment)
+    found = cluster_stage.verify(local, sets, threshold=config.threshold, containment=config.containment)
     which = np.array([x.a for x in found], dtype=np.int64)
     ids_a = pairs.column("id").take(pa.array(which)).to_pylist()
     ids_b = docs.column("id").take(pa.array(at[which])).to_pylist()
