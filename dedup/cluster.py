@@ -1,7 +1,8 @@
 """Candidates -> verified pairs (exact Jaccard, containment both ways) -> clusters.
 
 Every candidate from the LSH stage is checked against the exact shingle sets: sorted
-``uint64`` fingerprint arrays, intersected with ``searchsorted`` (no Python sets). A
+``uint64`` fingerprint arrays, intersected by a merge in the compiled kernel
+(:class:`ShingleSets`) or with ``searchsorted`` (no Python sets). A
 pair is kept when its Jaccard reaches ``threshold`` or the containment of either
 document in the other reaches ``containment``. Clusters are the connected components
 of the kept pairs; each names a canonical version.
