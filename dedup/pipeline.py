@@ -728,8 +728,6 @@ def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Rep
         _Executor(config.workers, len(tasks), config, keep, spill) as ex,
     ):
         corpus = _sign_all(ex, tasks, config, keep, skipped, note)
-        if config.diff:
-            ex.warm(_prepare_diff)
         ids = corpus.ids
         tiers = config.tiers
         sizes = np.array([d.shingles for d in corpus.infos], dtype=np.int64)
@@ -744,6 +742,8 @@ def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Rep
         cands = index_stage.plausible(
             cands, corpus.hashvalues, sizes, threshold=config.threshold, containment=config.containment
         )
+        if config.diff and len(cands):  # pairs to diff are likely: the workers get ready while this process verifies
+            ex.warm(_prepare_diff)
         corpus.hashvalues = corpus.hashvalues[:0]
 
         if corpus.fingerprints is not None:
