@@ -21,6 +21,7 @@ file) that a process pool maps in order, so the output does not depend on ``work
 from __future__ import annotations
 
 import gc
+import importlib
 import math
 import multiprocessing
 import os
@@ -461,7 +462,7 @@ def _reread_all(chunk: Sequence[_Where]) -> list[Document | None]:
 
 def _prepare_diff(_: int) -> None:
     """Import the diff stage (its phrase tables take 0.3 s to compile) while the main process verifies."""
-    import dedup.classify  # noqa: F401, PLC0415
+    importlib.import_module("dedup.classify")
 
 
 def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list:
