@@ -370,7 +370,7 @@ def sign_documents(docs: Sequence[Document], config: Config) -> SignedBatch:
     keep = np.flatnonzero(sizes > 0)
     keys: tuple[np.ndarray, ...] = ()
     if config.diff:
-        from dedup.classify import paragraph_keys  # noqa: PLC0415 - only runs that diff need them
+        from dedup.stats import paragraph_keys  # noqa: PLC0415 - not classify: its phrase tables are for the diff stage
 
         keys = tuple(paragraph_keys(docs[k]) for k in keep)
     return SignedBatch(
