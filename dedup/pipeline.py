@@ -101,6 +101,9 @@ class Config:
     #: Bytes of shingle fingerprints kept in memory between signing and verification;
     #: past this, the candidates' documents are read again instead (memory stays bounded).
     fingerprint_memory: int = 1 << 30
+    #: Characters of diff rows (their JSON text) kept in memory until the report is written;
+    #: past this, they wait in an unnamed temporary file (a million documents have gigabytes).
+    diff_memory: int = 1 << 28
 
     def __post_init__(self) -> None:
         if self.shingle_size < 1:
@@ -125,11 +128,11 @@ class Config:
     def as_dict(self) -> dict:
         """The knobs, plus the LSH band tables they imply (``b`` and ``r`` of the first).
 
-        ``workers`` and ``fingerprint_memory`` are left out: they change how fast, never
-        what, so two runs on the same input give the same JSON whatever their values.
+        ``workers``, ``fingerprint_memory`` and ``diff_memory`` are left out: they change how
+        fast, never what, so two runs on the same input give the same JSON whatever their values.
         """
         out = asdict(self)
-        del out["workers"], out["fingerprint_memory"]
+        del out["workers"], out["fingerprint_memory"], out["diff_memory"]
         tiers = self.tiers
         out["b"], out["r"] = tiers[0].b, tiers[0].r
         out["lsh_tiers"] = [
@@ -152,7 +155,8 @@ class PairInfo:
     """A verified pair, ``a < b`` by id, with its exact figures and (optionally) its diff.
 
     ``diff`` is a sequence of ``classify.DiffRow``: a tuple, or from :func:`run` a
-    ``classify.EncodedRows`` (the rows as the workers wrote them, as JSON text).
+    ``classify.EncodedRows`` (the rows as the workers wrote them, as JSON text) or the
+    same text waiting in a temporary file (``text`` reads it back).
     """
 
     a: str
@@ -681,11 +685,80 @@ def _verify_by_rereading(
     return cluster_stage.passing(*keep, threshold=config.threshold, containment=config.containment)
 
 
-def _diff_all(ex: _Executor, corpus: _Corpus, matches, groups, stats, note) -> list[Sequence]:
+class _SpilledRows(Sequence):
+    """A pair's diff rows (``classify.EncodedRows``) waiting in a run's spill file."""
+
+    __slots__ = ("_count", "_file", "_offset", "_size")
+
+    def __init__(self, file, offset: int, size: int, count: int) -> None:
+        self._file, self._offset, self._size, self._count = file, offset, size, count
+
+    @property
+    def text(self) -> str:
+        data = b""
+        while len(data) < self._size:  # pread may return less than asked for
+            got = os.pread(self._file.fileno(), self._size - len(data), self._offset + len(data))
+            if not got:
+                raise OSError(f"the diff spill file ends at {self._offset + len(data)} bytes")
+            data += got
+        return data.decode("utf-8", "surrogatepass")
+
+    def rows(self):
+        from dedup.classify import EncodedRows  # noqa: PLC0415
+
+        return EncodedRows(self.text, self._count)
+
+    def dicts(self) -> list[dict]:
+        return self.rows().dicts()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, k):
+        return self.rows()[k]
+
+    def __iter__(self):
+        return iter(self.rows())
+
+
+class _Spill:
+    """Keeps diff rows in memory up to ``budget`` characters of JSON text, then in an unnamed
+    temporary file, deleted when the report that reads them is. If the file cannot be
+    written (a full disk), the rows stay in memory."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget, self.held, self.file, self.end = budget, 0, None, 0
+
+    def keep(self, rows: Sequence) -> Sequence:
+        text = getattr(rows, "text", "")
+        if self.held + len(text) <= self.budget:
+            self.held += len(text)
+            return rows
+        data = text.encode("utf-8", "surrogatepass")
+        try:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile(prefix="dedup-diffs-")
+            self.file.write(data)
+        except OSError:
+            self.budget = math.inf  # memory it is, then; the file keeps what it already holds
+            self.held += len(text)
+            return rows
+        spilled = _SpilledRows(self.file, self.end, len(data), len(rows))
+        self.end += len(data)
+        return spilled
+
+    def done(self) -> None:
+        """Flush what was written, so that it can be read back."""
+        if self.file is not None:
+            self.file.flush()
+
+
+def _diff_all(ex: _Executor, corpus: _Corpus, matches, groups, stats, note, *, memory: int) -> list[Sequence]:
     """The diff rows of every match, in the order of ``matches``.
 
     Tasks hold whole clusters (but the largest), so that a worker reads the versions of
-    an article once and diffs all their pairs.
+    an article once and diffs all their pairs. Rows past ``memory`` characters of JSON
+    text wait in a temporary file (:class:`_Spill`).
     """
     cluster = np.zeros(len(corpus.infos), dtype=np.int64)
     for k, c in enumerate(groups):
@@ -698,12 +771,14 @@ def _diff_all(ex: _Executor, corpus: _Corpus, matches, groups, stats, note) -> l
         for lo, hi in spans
     ]
     diffs: list[Sequence] = [()] * len(matches)
+    spill = _Spill(memory)
     done = 0
     for (lo, hi), got in zip(spans, ex.map(_diff, jobs)):
         for k, rows in zip(order[lo:hi].tolist(), got):
-            diffs[k] = rows
+            diffs[k] = spill.keep(rows)
         done += hi - lo
         note("diff", done, len(matches))
+    spill.done()
     return diffs
 
 
@@ -760,7 +835,7 @@ def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Rep
         diffs: list[Sequence] = [()] * len(matches)
         if config.diff and matches:
             stats = article_stats(corpus.paragraph_keys, corpus.paragraph_rows, len(ids), groups)
-            diffs = _diff_all(ex, corpus, matches, groups, stats, note)
+            diffs = _diff_all(ex, corpus, matches, groups, stats, note, memory=config.diff_memory)
 
     paired: Mapping[str, Document] = {}
     if config.diff and matches:

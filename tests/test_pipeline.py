@@ -196,6 +196,56 @@ def test_same_report_when_shingle_sets_do_not_fit_in_memory(tmp_path, monkeypatc
     assert '"jaccard": 1.0' in kept
 
 
+def _folder_of_versions(tmp_path):
+    shutil.copy(SEED_A, tmp_path)
+    shutil.copy(SEED_B, tmp_path)
+    for k in range(6):
+        base = prose(k % 3, paragraphs=5)
+        (tmp_path / f"v{k}.txt").write_text(base + ("\n\nPhoto: Jane Doe/AP" if k > 2 else ""))
+    return tmp_path
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_diff_rows_past_the_memory_budget_wait_on_disk_and_give_the_same_report(tmp_path, monkeypatch, workers):
+    """diff_memory: rows beyond it go to a temporary file; every renderer reads them back unchanged."""
+    import dedup.pipeline as pipeline
+    from dedup.render.json import report_dict, to_json
+
+    monkeypatch.setattr(pipeline, "FILES_PER_TASK", 3)
+    folder = str(_folder_of_versions(tmp_path))
+    held = run([folder], Config(workers=workers))
+    spilled = run([folder], Config(workers=workers, diff_memory=0))
+    assert len(spilled.pairs) > 3
+    assert all(type(p.diff).__name__ == "_SpilledRows" for p in spilled.pairs)
+    assert to_json(spilled) == to_json(held)
+    assert report_dict(spilled) == report_dict(held)
+    for got, want in zip(spilled.pairs, held.pairs):
+        assert len(got.diff) == len(want.diff) and list(got.diff) == list(want.diff)
+        assert got.diff[-1] == want.diff[-1]
+    # a budget in between keeps the first pairs in memory and the others on disk
+    some = run([folder], Config(workers=workers, diff_memory=len(held.pairs[0].diff.text) + 1))
+    kinds = {type(p.diff).__name__ for p in some.pairs}
+    assert kinds == {"EncodedRows", "_SpilledRows"}
+    assert to_json(some) == to_json(held)
+
+
+def test_diff_rows_stay_in_memory_when_the_temporary_file_cannot_be_written(tmp_path, monkeypatch):
+    import tempfile
+
+    from dedup.render.json import to_json
+
+    folder = str(_folder_of_versions(tmp_path))
+    held = to_json(run([folder]))
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_space)
+    report = run([folder], Config(diff_memory=0))
+    assert {type(p.diff).__name__ for p in report.pairs} == {"EncodedRows"}
+    assert to_json(report) == held
+
+
 def test_documents_read_again_by_two_workers_give_the_same_report(tmp_path, monkeypatch):
     """The re-reading path with a process pool, candidate groups cut across many tasks, JSONL."""
     import json
