@@ -222,7 +222,7 @@ class EncodedRows(Sequence):
     """
 
     text: str = ""
-    count: int = 0
+    size: int = 0  # not "count": that is Sequence.count(value), which rows keep
 
     @classmethod
     def of(cls, rows: Collection[DiffRow]) -> EncodedRows:
@@ -233,7 +233,7 @@ class EncodedRows(Sequence):
         return json.loads(f"[{self.text}]")
 
     def __len__(self) -> int:
-        return self.count
+        return self.size
 
     def __getitem__(self, k):
         rows = tuple(map(_row_of, self.dicts()))

@@ -311,6 +311,7 @@ def test_row_json_is_the_house_layout_of_row_as_dict(extra):
         assert escape_unsafe(row_json(r)) == "".join(out)  # the writer escapes what a terminal would act on
     encoded = EncodedRows.of(rows)
     assert len(encoded) == len(rows) and tuple(encoded) == rows and encoded[1] == rows[1]
+    assert encoded.count(rows[1]) == rows.count(rows[1]) >= 1 and encoded.index(rows[1]) == rows.index(rows[1])
     assert encoded.dicts() == [row_as_dict(r) for r in rows]
     assert len(EncodedRows()) == 0 and EncodedRows().dicts() == []
 
