@@ -734,23 +734,20 @@ class _Spill:
         if self.held + len(text) <= self.budget:
             self.held += len(text)
             return rows
-        data = text.encode("utf-8", "surrogatepass")
+        data = memoryview(text.encode("utf-8", "surrogatepass"))
         try:
-            if self.file is None:
-                self.file = tempfile.TemporaryFile(prefix="dedup-diffs-")
-            self.file.write(data)
+            if self.file is None:  # unbuffered: a write that returns is in the file, a full disk fails here
+                self.file = tempfile.TemporaryFile(prefix="dedup-diffs-", buffering=0)
+            done = 0
+            while done < len(data):
+                done += os.pwrite(self.file.fileno(), data[done:], self.end + done)
         except OSError:
-            self.budget = math.inf  # memory it is, then; the file keeps what it already holds
+            self.budget = math.inf  # memory it is, then; what the file already holds stays readable
             self.held += len(text)
             return rows
         spilled = _SpilledRows(self.file, self.end, len(data), len(rows))
         self.end += len(data)
         return spilled
-
-    def done(self) -> None:
-        """Flush what was written, so that it can be read back."""
-        if self.file is not None:
-            self.file.flush()
 
 
 def _diff_all(ex: _Executor, corpus: _Corpus, matches, groups, stats, note, *, memory: int) -> list[Sequence]:
@@ -778,7 +775,6 @@ def _diff_all(ex: _Executor, corpus: _Corpus, matches, groups, stats, note, *, m
             diffs[k] = spill.keep(rows)
         done += hi - lo
         note("diff", done, len(matches))
-    spill.done()
     return diffs
 
 

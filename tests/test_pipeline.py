@@ -246,6 +246,28 @@ def test_diff_rows_stay_in_memory_when_the_temporary_file_cannot_be_written(tmp_
     assert to_json(report) == held
 
 
+def test_diff_rows_spilled_before_the_disk_filled_up_are_still_read_back(tmp_path, monkeypatch):
+    import os
+
+    from dedup.render.json import to_json
+
+    folder = str(_folder_of_versions(tmp_path))
+    held = to_json(run([folder]))
+    real, calls = os.pwrite, []
+
+    def fills_up(fd, data, offset):
+        calls.append(offset)
+        if len(calls) > 2:
+            raise OSError(28, "No space left on device")
+        return real(fd, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", fills_up)
+    report = run([folder], Config(diff_memory=0))
+    assert {type(p.diff).__name__ for p in report.pairs} == {"EncodedRows", "_SpilledRows"}
+    assert sum(type(p.diff).__name__ == "_SpilledRows" for p in report.pairs) == 2
+    assert to_json(report) == held
+
+
 def test_documents_read_again_by_two_workers_give_the_same_report(tmp_path, monkeypatch):
     """The re-reading path with a process pool, candidate groups cut across many tasks, JSONL."""
     import json
