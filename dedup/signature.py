@@ -48,7 +48,6 @@ SCHEME = "affine32"
 EMPTY = np.uint32(0xFFFFFFFF)
 
 
-
 def has_shingles(hashvalues: np.ndarray) -> np.ndarray:
     """For each signature row, whether its document has shingles (else the row is all :data:`EMPTY`)."""
     return ~np.all(hashvalues == EMPTY, axis=1)

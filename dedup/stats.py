@@ -108,13 +108,10 @@ class KeyCounts(Mapping[int, int]):
             raise ValueError("keys and counts must have the same length")
 
     def __getitem__(self, key: int) -> int:
-        if not 0 <= key < 1 << 64:
+        found = self.get(key)
+        if found is None:
             raise KeyError(key)
-        k = np.uint64(key)
-        i = int(self._keys.searchsorted(k))
-        if i < len(self._keys) and self._keys[i] == k:
-            return int(self._counts[i])
-        raise KeyError(key)
+        return found
 
     def get(self, key: int, default=None):
         """``self[key]``, or ``default``: without raising KeyError, as most keys looked up are not here."""
