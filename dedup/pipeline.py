@@ -654,11 +654,11 @@ def _verify_by_rereading(
     """
     if not len(cands):
         return []
-    label = cluster_stage.components(len(corpus.infos), cands)
-    order = np.argsort(label[cands[:, 0]], kind="stable")
+    component = cluster_stage.components(len(corpus.infos), cands)[cands[:, 0]]
+    order = np.argsort(component, kind="stable")
     cands = cands[order]
     total = len(cands)
-    spans = _spans_by_group(label[cands[:, 0]], PAIRS_PER_TASK, MAX_PAIRS_PER_TASK)
+    spans = _spans_by_group(component[order], PAIRS_PER_TASK, MAX_PAIRS_PER_TASK)
     groups = [_sorted_unique(cands[lo:hi].ravel()) for lo, hi in spans]
     jobs = [
         ([corpus.where[r] for r in rows.tolist()], np.searchsorted(rows, cands[lo:hi]))
@@ -757,10 +757,7 @@ def _diff_all(ex: _Executor, corpus: _Corpus, matches, groups, stats, note, *, m
     an article once and diffs all their pairs. Rows past ``memory`` characters of JSON
     text wait in a temporary file (:class:`_Spill`).
     """
-    cluster = np.zeros(len(corpus.infos), dtype=np.int64)
-    for k, c in enumerate(groups):
-        cluster[list(c.members)] = k
-    of_match = cluster[[m.a for m in matches]]
+    of_match = _articles(len(corpus.infos), groups)[[m.a for m in matches]]
     order = np.argsort(of_match, kind="stable")
     spans = _spans_by_group(of_match[order], ROWS_PER_TASK, MAX_PAIRS_PER_TASK)
     jobs = [
@@ -893,6 +890,14 @@ def compare(a: Document, b: Document, config: Config | None = None, *, stats=Non
     return PairInfo.of(a.id, b.id, m, rows)
 
 
+def _articles(n: int, groups: Sequence[cluster_stage.Cluster]) -> np.ndarray:
+    """Each row's article: the first member of its cluster, or itself if it has no versions."""
+    article = np.arange(n, dtype=np.int64)
+    for c in groups:
+        article[list(c.members)] = c.members[0]
+    return article
+
+
 def article_stats(keys: np.ndarray, rows: np.ndarray, n: int, groups: Sequence[cluster_stage.Cluster]):
     """In how many articles of the folder each paragraph occurs.
 
@@ -902,9 +907,7 @@ def article_stats(keys: np.ndarray, rows: np.ndarray, n: int, groups: Sequence[c
     """
     from dedup.stats import KeyCounts, ParagraphStats  # noqa: PLC0415 - not classify: its phrase tables take 0.3 s to compile
 
-    article = np.arange(n, dtype=np.int64)
-    for c in groups:
-        article[list(c.members)] = c.members[0]
+    article = _articles(n, groups)
     keep = rows >= 0
     key, of = keys[keep], article[rows[keep]]
     order = np.lexsort((of, key))  # by key, then article: np.unique(axis=0) sorts rows as bytes, 3x slower
