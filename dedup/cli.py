@@ -95,7 +95,7 @@ ReportOutputOpt = Annotated[
 ]
 EngineOpt = Annotated[
     Engine,
-    typer.Option("--engine", help="Run detection here (local) or as a Ray Data job (ray: pip install 'article-dedup[ray]')."),
+    typer.Option("--engine", help="Run detection here (local) or as a Ray Data job (ray: pip install 'article-dedup\\[ray]')."),
 ]
 RayAddressOpt = Annotated[
     str | None,
@@ -529,7 +529,7 @@ def check(
     config_file: Annotated[
         Path | None,
         typer.Option("--config", dir_okay=False, help="Read include, exclude and accepted pairs from this TOML file "
-                     "(default: [tool.dedup] of pyproject.toml, or .dedup.toml, at the root)."),
+                     "(default: \\[tool.dedup] of pyproject.toml, or .dedup.toml, at the root)."),
     ] = None,
     threshold: ThresholdOpt = 0.5,
     containment: ContainmentOpt = 0.75,

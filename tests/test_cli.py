@@ -200,6 +200,15 @@ def test_help_everywhere(args):
     assert result.exit_code == 0 and "Usage" in result.stdout
 
 
+def test_help_keeps_the_brackets_it_shows():
+    # typer renders help as Rich markup, where "[ray]" is a style tag and vanishes unless escaped
+    for name, cmd in _commands().items():
+        texts = [cmd.help or ""] + [getattr(param, "help", None) or "" for param in cmd.params]
+        shown = invoke(name, "-h").stdout
+        for bracketed in re.findall(r"\\?\[[^\]\s]+\]", " ".join(texts)):
+            assert bracketed.lstrip("\\") in shown, (name, bracketed)
+
+
 def test_every_command_has_h_and_shared_options_are_spelled_the_same():
     spelled: dict[str, set[tuple[str, ...]]] = {}
     for name, cmd in _commands().items():
