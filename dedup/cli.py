@@ -56,7 +56,7 @@ app = typer.Typer(
 
 # Options shared by every command, declared once so they are spelled the same everywhere.
 PathsArg = Annotated[
-    list[Path], typer.Argument(metavar="PATH...", help="Files and folders of documents.", show_default=False)
+    list[Path], typer.Argument(metavar="PATH", help="Files and folders of documents.", show_default=False)
 ]
 ThresholdOpt = Annotated[
     float, typer.Option("--threshold", min=0.0, max=1.0, help="Report a pair when its Jaccard reaches this.")
@@ -505,8 +505,8 @@ def _usage_error(err) -> None:
 def check(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Files to check (pre-commit passes the staged ones). None: only bring the index up to date.",
-                       show_default=False),
+        typer.Argument(metavar="FILES", help="Files to check (pre-commit passes the staged ones). None: only bring "
+                       "the index up to date.", show_default=False),
     ] = None,
     against: Annotated[
         Path | None,
