@@ -56,7 +56,9 @@ app = typer.Typer(
 
 # Options shared by every command, declared once so they are spelled the same everywhere.
 PathsArg = Annotated[
-    list[Path], typer.Argument(metavar="PATH", help="Files and folders of documents.", show_default=False)
+    list[Path],
+    # readable=False: an unreadable path is skipped with its reason like any other, not a usage error
+    typer.Argument(metavar="PATH", help="Files and folders of documents.", show_default=False, readable=False),
 ]
 ThresholdOpt = Annotated[
     float, typer.Option("--threshold", min=0.0, max=1.0, help="Report a pair when its Jaccard reaches this.")
@@ -406,8 +408,8 @@ def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str]]:
 
 @app.command()
 def diff(
-    a: Annotated[Path | None, typer.Argument(metavar="A", help="The first version.", show_default=False)] = None,
-    b: Annotated[Path | None, typer.Argument(metavar="B", help="The second version.", show_default=False)] = None,
+    a: Annotated[Path | None, typer.Argument(metavar="A", help="The first version.", show_default=False, readable=False)] = None,
+    b: Annotated[Path | None, typer.Argument(metavar="B", help="The second version.", show_default=False, readable=False)] = None,
     pairs: Annotated[
         Path | None,
         typer.Option(
@@ -506,7 +508,7 @@ def check(
     files: Annotated[
         list[Path] | None,
         typer.Argument(metavar="FILES", help="Files to check (pre-commit passes the staged ones). None: only bring "
-                       "the index up to date.", show_default=False),
+                       "the index up to date.", show_default=False, readable=False),
     ] = None,
     against: Annotated[
         Path | None,

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dedup.cli import app
-from tests.helpers import SEED_A, SEED_B, SEEDS
+from tests.helpers import SEED_A, SEED_B, SEEDS, unprivileged
 
 runner = CliRunner()
 
@@ -353,3 +353,35 @@ def test_diff_usage_errors(args):
     proc = subprocess.run([sys.executable, "-m", "dedup", *map(str, args)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.startswith("dedup: ") and "Traceback" not in proc.stderr
+
+
+def test_an_unreadable_path_given_is_skipped_and_the_run_goes_on(tmp_path):
+    (tmp_path / "a.txt").write_bytes(SEED_A.read_bytes())
+    (tmp_path / "b.txt").write_bytes(SEED_B.read_bytes())
+    locked = tmp_path / "locked.txt"
+    locked.write_text("A private note that nobody may read.")
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    (closed / "c.txt").write_text("Another private note.")
+    try:
+        locked.chmod(0)
+        closed.chmod(0)
+        proc = subprocess.run(
+            [*unprivileged(), sys.executable, "-m", "dedup", "report", "-f", "json", "--no-diff",
+             str(locked), str(closed), str(tmp_path / "a.txt"), str(tmp_path / "b.txt")],
+            capture_output=True, text=True, cwd=tmp_path,
+        )
+        one = subprocess.run(
+            [*unprivileged(), sys.executable, "-m", "dedup", "diff", str(locked), str(tmp_path / "a.txt")],
+            capture_output=True, text=True, cwd=tmp_path,
+        )
+    finally:
+        locked.chmod(0o644)
+        closed.chmod(0o755)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert [d["id"] for d in report["documents"]] == ["a.txt", "b.txt"] and len(report["pairs"]) == 1
+    assert {(s["path"], s["reason"]) for s in report["skipped"]} == {
+        ("locked.txt", "permission denied"), ("closed/", "permission denied")
+    }
+    assert one.returncode == 2 and one.stderr == "dedup: locked.txt: permission denied\n"
