@@ -304,6 +304,31 @@ def _write_report(result, format: Format, output: Path | None) -> None:
     _write(format, output, text=text, html=html, md=md)
 
 
+def _refuse_overwriting_documents(output: Path | None, paths: list[str]) -> None:
+    """Stop before ``--output`` writes over a document the run reads: dedup never changes a user's documents.
+
+    Only an existing output file can be one; finding out walks the paths as the run will.
+    """
+    if output is None:
+        return
+    try:
+        st = os.stat(output)
+    except OSError:
+        return  # a new file, or one the write will report on
+    from dedup.document import find_sources
+
+    for source in find_sources(paths)[0]:
+        try:
+            other = os.stat(source.path)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            raise DedupError(
+                f"--output {output} is a document this run reads ({source.id}); dedup does not write over "
+                "documents: write the report outside the folders read"
+            )
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -333,6 +358,7 @@ def report(
     format = _resolve_format(format, output)
     if format is Format.parquet and (engine is not Engine.ray or output is None):
         raise typer.BadParameter("parquet is written by --engine ray into an --output folder", param_hint="--format")
+    _refuse_overwriting_documents(output, [str(p) for p in paths])
     config = Config(
         shingle_size=shingle_size,
         num_perm=num_perm,
@@ -452,6 +478,7 @@ def diff(
         return
     if a is None or b is None:
         raise typer.BadParameter("give two files A and B, or --pairs FILE", param_hint="A B")
+    _refuse_overwriting_documents(output, [str(a), str(b)])
     doc_a, doc_b = read_pair(str(a), str(b), config)
     for d in (doc_a, doc_b):
         if isinstance(d, Skipped):

@@ -385,3 +385,25 @@ def test_an_unreadable_path_given_is_skipped_and_the_run_goes_on(tmp_path):
         ("locked.txt", "permission denied"), ("closed/", "permission denied")
     }
     assert one.returncode == 2 and one.stderr == "dedup: locked.txt: permission denied\n"
+
+
+def test_output_never_writes_over_a_document_read(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    a, b = folder / "a.txt", folder / "b.txt"
+    a.write_bytes(SEED_A.read_bytes())
+    b.write_bytes(SEED_B.read_bytes())
+    link = tmp_path / "elsewhere.txt"
+    link.symlink_to(b)
+    def dedup(*args):
+        return subprocess.run([sys.executable, "-m", "dedup", *map(str, args)], capture_output=True, text=True)
+
+    for args in (("report", folder, "-o", a), ("report", folder, "--no-diff", "-f", "json", "-o", link),
+                 ("diff", a, b, "-o", b)):
+        proc = dedup(*args)
+        assert proc.returncode == 2 and "dedup does not write over documents" in proc.stderr, args
+    assert (a.read_bytes(), b.read_bytes()) == (SEED_A.read_bytes(), SEED_B.read_bytes())
+    # a new file, even inside the folder, is written; the next run reads it, so it may not overwrite it
+    assert dedup("report", folder, "-o", folder / "report.html").returncode == 0
+    assert "(report.html); dedup does not write" in dedup("report", folder, "-o", folder / "report.html").stderr
+    assert dedup("report", folder, "-o", tmp_path / "report.html").returncode == 0
