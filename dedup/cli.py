@@ -55,10 +55,18 @@ app = typer.Typer(
 )
 
 # Options shared by every command, declared once so they are spelled the same everywhere.
+
+
+def _path(value: str) -> Path:
+    """A path argument; an empty one (``"$UNSET"``) is an error, where ``Path("")`` would mean the current folder."""
+    if not value:
+        raise typer.BadParameter("an empty path (an unset variable?)")
+    return Path(value)
+
+
 PathsArg = Annotated[
     list[Path],
-    # readable=False: an unreadable path is skipped with its reason like any other, not a usage error
-    typer.Argument(metavar="PATH", help="Files and folders of documents.", show_default=False, readable=False),
+    typer.Argument(metavar="PATH", help="Files and folders of documents.", show_default=False, parser=_path),
 ]
 ThresholdOpt = Annotated[
     float, typer.Option("--threshold", min=0.0, max=1.0, help="Report a pair when its Jaccard reaches this.")
@@ -434,8 +442,8 @@ def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str]]:
 
 @app.command()
 def diff(
-    a: Annotated[Path | None, typer.Argument(metavar="A", help="The first version.", show_default=False, readable=False)] = None,
-    b: Annotated[Path | None, typer.Argument(metavar="B", help="The second version.", show_default=False, readable=False)] = None,
+    a: Annotated[Path | None, typer.Argument(metavar="A", help="The first version.", show_default=False, parser=_path)] = None,
+    b: Annotated[Path | None, typer.Argument(metavar="B", help="The second version.", show_default=False, parser=_path)] = None,
     pairs: Annotated[
         Path | None,
         typer.Option(
@@ -535,7 +543,7 @@ def check(
     files: Annotated[
         list[Path] | None,
         typer.Argument(metavar="FILES", help="Files to check (pre-commit passes the staged ones). None: only bring "
-                       "the index up to date.", show_default=False, readable=False),
+                       "the index up to date.", show_default=False, parser=_path),
     ] = None,
     against: Annotated[
         Path | None,

@@ -407,3 +407,13 @@ def test_output_never_writes_over_a_document_read(tmp_path):
     assert dedup("report", folder, "-o", folder / "report.html").returncode == 0
     assert "(report.html); dedup does not write" in dedup("report", folder, "-o", folder / "report.html").stderr
     assert dedup("report", folder, "-o", tmp_path / "report.html").returncode == 0
+
+
+@pytest.mark.parametrize("args", [("report", ""), ("report", SEEDS, ""), ("diff", "", SEED_A), ("check", "")])
+def test_an_empty_path_is_an_error_not_the_current_folder(args, tmp_path):
+    # `dedup report "$DIR"` with DIR unset must not read whatever folder the shell is in
+    (tmp_path / "a.txt").write_bytes(SEED_A.read_bytes())
+    (tmp_path / "b.txt").write_bytes(SEED_B.read_bytes())
+    proc = subprocess.run([sys.executable, "-m", "dedup", *map(str, args)], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "an empty path" in proc.stderr.splitlines()[0]
