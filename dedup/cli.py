@@ -420,19 +420,22 @@ def _run_ray(paths: list[str], config, progress, address: str | None, parquet: P
     return None
 
 
-def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str]]:
-    """``(line, a, b)`` from a file of tab-separated path pairs; ``#`` lines and a header skipped."""
+def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str] | tuple[int, str]]:
+    """``(line, a, b)`` from a file of tab-separated path pairs (further columns, such as a
+    score, are left alone); ``#`` lines and a header skipped; ``(line, problem)`` for a line
+    that holds no pair, so that the caller can name it and go on with the rest."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
         raise DedupError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from err
-    rows = []
+    rows: list[tuple[int, str, str] | tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         fields = line.split("\t")
-        if len(fields) < 2:
-            raise DedupError(f"{path}:{number}: expected two tab-separated paths, got {line[:60]!r}")
+        if len(fields) < 2 or not fields[0].strip() or not fields[1].strip():
+            rows.append((number, f"expected two tab-separated paths, got {line[:60]!r}"))
+            continue
         a, b = fields[0].strip(), fields[1].strip()
         if not rows and number == 1 and not (Path(a).exists() or Path(b).exists()):
             continue  # a header line naming the columns
@@ -470,7 +473,11 @@ def diff(
         if format not in (None, Format.json):
             raise typer.BadParameter("--pairs writes JSON Lines only", param_hint="--format")
         lines = []
-        for number, pa, pb in _read_tsv_pairs(pairs):
+        for row in _read_tsv_pairs(pairs):
+            if len(row) == 2:
+                _err(f"skipped {pairs}:{row[0]}: {row[1]}")
+                continue
+            number, pa, pb = row
             doc_a, doc_b = read_pair(pa, pb, config)
             bad = [d for d in (doc_a, doc_b) if isinstance(d, Skipped)]
             if bad:

@@ -331,14 +331,20 @@ def test_diff_keeps_the_order_given():
 
 def test_diff_pairs_file_writes_json_lines(tmp_path):
     tsv = tmp_path / "pairs.tsv"
-    tsv.write_text(f"path_a\tpath_b\n{SEED_A}\t{SEED_B}\n# a comment\n{SEED_A}\t{tmp_path / 'gone.txt'}\n{SEED_B}\t{SEED_B}\n")
+    tsv.write_text(
+        f"path_a\tpath_b\n{SEED_A}\t{SEED_B}\n# a comment\n{SEED_A}\t{tmp_path / 'gone.txt'}\n"
+        f"no tab on this line\n{SEED_B}\t{SEED_B}\t0.97\n"
+    )
     result = invoke("diff", "--pairs", tsv)
     assert result.exit_code == 0
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["a"], r["b"]) for r in records] == [(str(SEED_A), str(SEED_B)), (str(SEED_B), str(SEED_B))]
     assert records[0]["diff"] and records[1]["jaccard"] == 1.0
     assert all(r["op"] == "equal" for r in records[1]["diff"])
-    assert result.stderr == f"dedup: skipped {tsv}:4: {tmp_path / 'gone.txt'}: no such file or folder\n"
+    assert result.stderr == (
+        f"dedup: skipped {tsv}:4: {tmp_path / 'gone.txt'}: no such file or folder\n"
+        f"dedup: skipped {tsv}:5: expected two tab-separated paths, got 'no tab on this line'\n"
+    )
 
 
 @pytest.mark.parametrize(
