@@ -58,7 +58,11 @@ app = typer.Typer(
 
 
 def _path(value: str) -> Path:
-    """A path argument; an empty one (``"$UNSET"``) is an error, where ``Path("")`` would mean the current folder."""
+    """A path argument; an empty one (``"$UNSET"``) is an error, where ``Path("")`` would mean the current folder.
+
+    Not click's path type: its readability check would make an unreadable path a usage error that
+    stops the run, where the pipeline skips it with its reason like any other.
+    """
     if not value:
         raise typer.BadParameter("an empty path (an unset variable?)")
     return Path(value)

@@ -119,27 +119,3 @@ def unprivileged() -> tuple[str, dict[str, str]] | None:
             return python, env
     return None
 
-
-# --------------------------------------------------------------------------- unreadable files
-
-import shutil  # noqa: E402
-import sys  # noqa: E402
-
-
-def unprivileged() -> list[str]:
-    """A command prefix under which file permissions apply, even for root (tests run as root in CI).
-
-    Root reads every file; ``setpriv`` (util-linux) drops the two capabilities that let it.
-    Skips the calling test when that is not possible.
-    """
-    import pytest  # noqa: PLC0415
-
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("root reads every file, and setpriv is not there to drop that")
-    prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
-    if subprocess.run([*prefix, sys.executable, "-c", ""], capture_output=True).returncode != 0:
-        pytest.skip("root reads every file, and setpriv cannot drop that here")
-    return prefix

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from dedup.cli import app
-from tests.helpers import SEED_A, SEED_B, SEEDS, unprivileged
+from tests.helpers import NOBODY, SEED_A, SEED_B, SEEDS, unprivileged
 
 runner = CliRunner()
 
@@ -361,29 +363,33 @@ def test_diff_usage_errors(args):
     assert proc.stderr.startswith("dedup: ") and "Traceback" not in proc.stderr
 
 
-def test_an_unreadable_path_given_is_skipped_and_the_run_goes_on(tmp_path):
-    (tmp_path / "a.txt").write_bytes(SEED_A.read_bytes())
-    (tmp_path / "b.txt").write_bytes(SEED_B.read_bytes())
-    locked = tmp_path / "locked.txt"
-    locked.write_text("A private note that nobody may read.")
-    closed = tmp_path / "closed"
-    closed.mkdir()
-    (closed / "c.txt").write_text("Another private note.")
+def test_an_unreadable_path_given_is_skipped_and_the_run_goes_on():
+    found = unprivileged()  # root reads every file: run as nobody
+    if found is None:
+        pytest.skip("no interpreter the unprivileged user can run: unreadable input cannot be observed as root")
+    python, env = found
+    user = {"user": NOBODY, "group": NOBODY, "extra_groups": []} if os.geteuid() == 0 else {}
+    folder = Path(tempfile.mkdtemp(prefix="dedup-cli-"))
     try:
+        folder.chmod(0o755)  # nobody must reach what it may read
+        (folder / "a.txt").write_bytes(SEED_A.read_bytes())
+        (folder / "b.txt").write_bytes(SEED_B.read_bytes())
+        locked = folder / "locked.txt"
+        locked.write_text("A private note that nobody may read.")
         locked.chmod(0)
+        closed = folder / "closed"
+        closed.mkdir()
+        (closed / "c.txt").write_text("Another private note.")
         closed.chmod(0)
-        proc = subprocess.run(
-            [*unprivileged(), sys.executable, "-m", "dedup", "report", "-f", "json", "--no-diff",
-             str(locked), str(closed), str(tmp_path / "a.txt"), str(tmp_path / "b.txt")],
-            capture_output=True, text=True, cwd=tmp_path,
-        )
-        one = subprocess.run(
-            [*unprivileged(), sys.executable, "-m", "dedup", "diff", str(locked), str(tmp_path / "a.txt")],
-            capture_output=True, text=True, cwd=tmp_path,
-        )
+
+        def dedup(*args):
+            return subprocess.run([python, "-m", "dedup", *args], capture_output=True, text=True, cwd=folder, env=env, **user)
+
+        proc = dedup("report", "-f", "json", "--no-diff", "locked.txt", "closed", "a.txt", "b.txt")
+        one = dedup("diff", "locked.txt", "a.txt")
     finally:
-        locked.chmod(0o644)
-        closed.chmod(0o755)
+        (folder / "closed").chmod(0o755)
+        shutil.rmtree(folder)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert [d["id"] for d in report["documents"]] == ["a.txt", "b.txt"] and len(report["pairs"]) == 1
