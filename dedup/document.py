@@ -604,7 +604,8 @@ def record_document(
 
 def _json_reason(err: Exception) -> str:
     if isinstance(err, json.JSONDecodeError):
-        return f"{err.msg} at column {err.colno}"
+        # some messages end in "at" ("Unterminated string starting at"): the column completes them
+        return f"{err.msg} column {err.colno}" if err.msg.endswith(" at") else f"{err.msg} at column {err.colno}"
     if isinstance(err, UnicodeDecodeError):
         return "not UTF-8"
     if isinstance(err, RecursionError):

@@ -379,8 +379,9 @@ def test_jsonl_records(tmp_path):
         ('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}", "invalid JSON (nested too deeply)"),
         ('{"id": ' + "1" * 5000 + ', "text": "An integer id of 5,000 digits."}',
          f"invalid JSON (an integer of more than {sys.get_int_max_str_digits()} digits)"),
+        ('{"id": "x", "text": "cut off', "invalid JSON (Invalid control character at column 29)"),
     ],
-    ids=["nested-100000", "integer-5000-digits"],
+    ids=["nested-100000", "integer-5000-digits", "newline-in-a-string"],
 )
 def test_a_jsonl_line_python_cannot_parse_is_skipped_and_the_rest_is_read(tmp_path, line, reason):
     """json.loads raises RecursionError and a plain ValueError too: one line, not the run."""
