@@ -51,8 +51,12 @@ def escape(text: str) -> str:
 
 
 def code(text: str) -> str:
-    """An inline code span that holds ``text`` literally, whatever backticks it contains."""
-    text = printable(_SPACE.sub(" ", text).strip()).replace("|", "\\|")  # a pipe ends a table cell even in code
+    """An inline code span that holds ``text`` literally, whatever backticks it contains.
+
+    Not for a table cell: a pipe there ends the cell even inside code, and escaping it would show
+    the backslash everywhere else (ids go in headings and list items).
+    """
+    text = printable(_SPACE.sub(" ", text).strip())
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
