@@ -31,6 +31,10 @@ class Format(enum.StrEnum):
     parquet = "parquet"
 
 
+#: The formats of one pair (``dedup diff``): Parquet tables are written by ``report --engine ray`` only.
+PairFormat = enum.StrEnum("PairFormat", {f.name: f.value for f in Format if f is not Format.parquet})
+
+
 class Engine(enum.StrEnum):
     local = "local"
     ray = "ray"
@@ -95,6 +99,16 @@ FormatOpt = Annotated[
         help="Output format: text (terminal), json (the stable contract), html (one self-contained page), "
         "md (Markdown for an issue), parquet (report --engine ray: a folder of Parquet tables, for large runs). "
         "Default: from the --output file name, else text.",
+        show_default=False,
+    ),
+]
+PairFormatOpt = Annotated[
+    PairFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: text (terminal), json (the stable contract), html (one self-contained page), "
+        "md (Markdown for an issue). Default: from the --output file name, else text.",
         show_default=False,
     ),
 ]
@@ -460,7 +474,7 @@ def diff(
             show_default=False,
         ),
     ] = None,
-    format: FormatOpt = None,
+    format: PairFormatOpt = None,
     output: OutputOpt = None,
     shingle_size: ShingleSizeOpt = 5,
     max_bytes: MaxBytesOpt = 32 * 1024 * 1024,
@@ -520,7 +534,8 @@ def diff(
 
         return pair_markdown(pair, doc_a, doc_b)
 
-    _write(_resolve_format(format, output), output, text=text, json=lambda: dumps(pair), html=html, md=md)
+    chosen = _resolve_format(None if format is None else Format(format), output)
+    _write(chosen, output, text=text, json=lambda: dumps(pair), html=html, md=md)
 
 
 def json_line(obj) -> str:

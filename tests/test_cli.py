@@ -429,3 +429,10 @@ def test_an_empty_path_is_an_error_not_the_current_folder(args, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "dedup", *map(str, args)], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 2 and proc.stdout == ""
     assert "an empty path" in proc.stderr.splitlines()[0]
+
+
+def test_diff_offers_only_the_formats_it_writes():
+    assert "parquet" not in invoke("diff", "-h").stdout and "parquet" in invoke("report", "-h").stdout
+    proc = subprocess.run([sys.executable, "-m", "dedup", "diff", SEED_A, SEED_B, "-f", "parquet"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "'parquet' is not one of 'text', 'json', 'html', 'md'" in proc.stderr
+    assert json.loads(invoke("diff", SEED_A, SEED_B, "-f", "json").stdout)["a"] == SEED_A.name
