@@ -442,6 +442,8 @@ def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str] | tuple[int, str]]:
     """``(line, a, b)`` from a file of tab-separated path pairs (further columns, such as a
     score, are left alone); ``#`` lines and a header skipped; ``(line, problem)`` for a line
     that holds no pair, so that the caller can name it and go on with the rest."""
+    from dedup.pipeline import record_reference
+
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
@@ -455,7 +457,7 @@ def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str] | tuple[int, str]]:
             rows.append((number, f"expected two tab-separated paths, got {line[:60]!r}"))
             continue
         a, b = fields[0].strip(), fields[1].strip()
-        if not rows and number == 1 and not (Path(a).exists() or Path(b).exists()):
+        if not rows and number == 1 and not any(os.path.exists(record_reference(x)[0]) for x in (a, b)):
             continue  # a header line naming the columns
         rows.append((number, a, b))
     return rows
@@ -477,14 +479,20 @@ def diff(
     format: PairFormatOpt = None,
     output: OutputOpt = None,
     shingle_size: ShingleSizeOpt = 5,
+    text_field: TextFieldOpt = "text",
+    id_field: IdFieldOpt = "id",
     max_bytes: MaxBytesOpt = 32 * 1024 * 1024,
 ) -> None:
-    """Align two versions of an article paragraph by paragraph and label what separates them."""
+    """Align two versions of an article paragraph by paragraph and label what separates them.
+
+    A and B are files, or records of a JSONL (or Parquet) file named as reports name them:
+    path/file.jsonl#ID.
+    """
     from dedup.document import Skipped
     from dedup.pipeline import Config, compare, read_pair
     from dedup.render.json import dumps, pair_dict
 
-    config = Config(shingle_size=shingle_size, max_bytes=max_bytes)
+    config = Config(shingle_size=shingle_size, max_bytes=max_bytes, text_field=text_field, id_field=id_field)
     if pairs is not None:
         if a is not None or b is not None:
             raise typer.BadParameter("give either A and B, or --pairs FILE", param_hint="--pairs")

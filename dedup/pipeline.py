@@ -848,28 +848,100 @@ def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Rep
 def read_pair(a: str, b: str, config: Config | None = None) -> tuple[Document | Skipped, Document | Skipped]:
     """Read two documents for :func:`compare`; ids are relative to their common parent folder.
 
-    Each side is a Document, or a Skipped saying why it cannot be read. A file given
-    twice is read once and compared with itself. Raises UsageError for a folder or a
-    JSONL file (which holds many documents).
+    Each is a file, or one record of a JSONL (or Parquet) file named as reports name it,
+    ``path/file.jsonl#key``. Each side is a Document, or a Skipped saying why it cannot
+    be read. A file given twice is read once and compared with itself. Raises UsageError
+    for a folder or a whole JSONL file (which holds many documents).
     """
     config = config or Config()
     for given in (a, b):
         if os.path.isdir(given):
             raise UsageError(f"{given}: is a folder; dedup diff compares two files")
-    sources, skipped = find_sources([a, b])
+    targets = [record_reference(given) for given in (a, b)]
+    sources, skipped = find_sources([path for path, _ in targets])
     out: list[Document | Skipped] = []
-    for given in (a, b):
-        path = os.path.abspath(given)
+    for given, (named, key) in zip((a, b), targets):
+        path = os.path.abspath(named)
         source = next((s for s in sources if s.path == path), None)
         if source is None and os.path.exists(path):  # the same file as the other argument
             source = next((s for s in sources if os.path.samefile(s.path, path)), None)
         if source is None:
             out.append(next((s for s in skipped if not s.reason.startswith("same file")), Skipped(given, "cannot be read")))
             continue
+        if key is not None:
+            out.append(_read_record(source, key, given, config))
+            continue
         if source.format == "jsonl":
-            raise UsageError(f"{given}: is a JSONL file of many documents; dedup diff compares two documents")
+            raise UsageError(
+                f"{given}: is a JSONL file of many documents; dedup diff compares two documents "
+                f"(one record: {given}#ID)"
+            )
         out.append(next(iter(load_span(source, **config.read_options)))[2])
     return out[0], out[1]
+
+
+#: Files whose records a reference ``file#key`` names, by suffix: their format.
+RECORD_FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
+
+
+def record_reference(given: str) -> tuple[str, str | None]:
+    """``(path, key)`` for ``path/file.jsonl#key`` (no file of that whole name), else ``(given, None)``."""
+    if os.path.lexists(given):
+        return given, None
+    at = given.find("#")
+    while at > 0:
+        head = given[:at]
+        if os.path.splitext(head)[1].lower() in RECORD_FORMATS and os.path.isfile(head):
+            return head, given[at + 1 :]
+        at = given.find("#", at + 1)
+    return given, None
+
+
+def _read_record(source: Source, key: str, given: str, config: Config) -> Document | Skipped:
+    """The record of ``source`` whose id is ``source.id#key``, read with its paragraphs."""
+    fmt = RECORD_FORMATS[os.path.splitext(source.path)[1].lower()]
+    try:
+        st = os.stat(source.path)
+        places = _record_places(source.path, source.id, fmt, st.st_mtime_ns, st.st_size, config.text_field,
+                                config.id_field, config.max_bytes)
+    except OSError as err:
+        return Skipped(given, err.strerror or str(err))
+    except ImportError:
+        return Skipped(given, "reading Parquet needs pyarrow: pip install 'article-dedup[ray]'")
+    place = places.get(f"{source.id}#{key}")
+    if place is None:
+        return Skipped(given, f"no record with {config.id_field!r} {key!r} in {source.id}")
+    if fmt == "parquet":
+        from dedup.parquet import load_row  # noqa: PLC0415 - pyarrow: the ray extra
+
+        found = load_row(Source(source.path, source.id, fmt, source.size), place[0], text_field=config.text_field,
+                         id_field=config.id_field, max_bytes=config.max_bytes)
+    else:
+        found = load_at(source, place[0], place[1], **config.read_options)
+    return found if isinstance(found, Skipped) or found.id == f"{source.id}#{key}" else Skipped(given, "changed while reading")
+
+
+@lru_cache(maxsize=4)
+def _record_places(path: str, ident: str, fmt: str, mtime: int, size: int, text_field: str, id_field: str,
+                   max_bytes: int) -> dict[str, tuple[int, int]]:
+    """Document id -> ``(offset, line)`` of every record of a file, read once for all the pairs
+    of a ``diff --pairs`` file that name its records (``mtime`` and ``size`` key the cache)."""
+    source = Source(path, ident, fmt, size)
+    fields = {"max_bytes": max_bytes, "text_field": text_field, "id_field": id_field}
+    if fmt == "parquet":
+        from dedup.parquet import load_row_group, row_groups  # noqa: PLC0415 - pyarrow: the ray extra
+
+        groups = row_groups(source)
+        items = () if isinstance(groups, Skipped) else (
+            item for g, first in groups for item in load_row_group(source, g, first, **fields)
+        )
+    else:
+        items = load_span(source, paragraphs=False, **fields)
+    places: dict[str, tuple[int, int]] = {}
+    for offset, line, item in items:
+        if isinstance(item, Document):
+            places.setdefault(item.id, (offset, line))  # a repeated id keeps its first record, as in a report
+    return places
 
 
 def compare(a: Document, b: Document, config: Config | None = None, *, stats=None) -> PairInfo:

@@ -436,3 +436,47 @@ def test_diff_offers_only_the_formats_it_writes():
     proc = subprocess.run([sys.executable, "-m", "dedup", "diff", SEED_A, SEED_B, "-f", "parquet"], capture_output=True, text=True)
     assert proc.returncode == 2 and "'parquet' is not one of 'text', 'json', 'html', 'md'" in proc.stderr
     assert json.loads(invoke("diff", SEED_A, SEED_B, "-f", "json").stdout)["a"] == SEED_A.name
+
+
+def _records(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_diff_of_two_records_as_the_report_names_them(tmp_path):
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    a, b = SEED_A.read_text(encoding="utf-8"), SEED_B.read_text(encoding="utf-8")
+    _records(folder / "part 1.jsonl", [{"url": "u1", "body": a}, {"body": "A short unrelated note on the weather."}])
+    _records(folder / "part#2.jsonl", [{"url": "u#2", "body": b}])
+    fields = ("--text-field", "body", "--id-field", "url")
+    report = json.loads(invoke("report", folder, "-f", "json", *fields).stdout)
+    (pair,) = report["pairs"]
+    assert (pair["a"], pair["b"]) == ("part 1.jsonl#u1", "part#2.jsonl#u#2")
+    one = invoke("diff", folder / pair["a"], folder / pair["b"], "-f", "json", *fields)
+    assert one.exit_code == 0, one.stderr
+    assert json.loads(one.stdout) == pair  # the same figures and rows, under the same ids
+    assert json.loads(invoke("diff", folder / "part 1.jsonl#2", folder / "part 1.jsonl#u1", "-f", "json",
+                             *fields).stdout)["jaccard"] == 0.0  # a record without an id is its line number
+
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text(f"{folder / pair['a']}\t{folder / pair['b']}\n{folder / 'part 1.jsonl#u9'}\t{folder / pair['b']}\n")
+    lines = invoke("diff", "--pairs", tsv, *fields)
+    assert [json.loads(line)["diff"] for line in lines.stdout.splitlines()] == [pair["diff"]]
+    assert lines.stderr == f"dedup: skipped {tsv}:2: {folder / 'part 1.jsonl#u9'}: no record with 'url' 'u9' in part 1.jsonl\n"
+
+    proc = subprocess.run([sys.executable, "-m", "dedup", "diff", str(folder / "part 1.jsonl"), str(SEED_B)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "(one record: " in proc.stderr
+
+
+def test_diff_of_parquet_rows(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table({"id": ["k1", None], "text": [SEED_A.read_text(encoding="utf-8"), SEED_B.read_text(encoding="utf-8")]})
+    pq.write_table(table, tmp_path / "docs.parquet")
+    result = invoke("diff", tmp_path / "docs.parquet#k1", tmp_path / "docs.parquet#2", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    pair = json.loads(result.stdout)
+    assert (pair["a"], pair["b"]) == ("docs.parquet#k1", "docs.parquet#2")
+    assert pair["diff"] == json.loads(invoke("diff", SEED_A, SEED_B, "-f", "json").stdout)["diff"]
