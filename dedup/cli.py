@@ -431,9 +431,11 @@ def _run_ray(paths: list[str], config, progress, address: str | None, parquet: P
     if parquet is None:
         return run_ray(paths, config, address=address, progress=progress)
     written = write_ray(paths, parquet, config, address=address, progress=progress)
+    from dedup.render.view import plural
+
     _err(
-        f"wrote {written.documents} documents, {written.pairs} pairs and {written.clusters} clusters "
-        f"({written.skipped} skipped) to {written.output}/"
+        f"wrote {plural(written.documents, 'document')}, {plural(written.pairs, 'pair')} and "
+        f"{plural(written.clusters, 'cluster')} ({written.skipped} skipped) to {written.output}/"
     )
     return None
 

@@ -34,6 +34,7 @@ __all__ = [
     "elide",
     "flat",
     "pair_view",
+    "plural",
     "printable",
     "role_label",
     "roles_in",
@@ -294,15 +295,15 @@ def clip(text: str) -> str:
     return f"{text[:cut]} … (+{len(text) - cut} characters)"
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
 def summary_line(data: Mapping) -> str:
     """``2 documents read, 0 skipped, 1 cluster, 1 pair`` for a report dict."""
     return (
-        f"{_plural(len(data['documents']), 'document')} read, {len(data['skipped'])} skipped, "
-        f"{_plural(len(data['clusters']), 'cluster')}, {_plural(len(data['pairs']), 'pair')}"
+        f"{plural(len(data['documents']), 'document')} read, {len(data['skipped'])} skipped, "
+        f"{plural(len(data['clusters']), 'cluster')}, {plural(len(data['pairs']), 'pair')}"
     )
 
 
