@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -593,6 +593,8 @@ def check(
             index = Path(default_index(root, git=git, cache_dir=cache))
         outcome = run_check([str(f) for f in files or ()], root=root, git=git, config=config, settings=settings,
                             index=index, progress=_pause_for_tests())
+    except UnicodeError:  # a ValueError, but a bug (text that cannot be encoded), not a usage error: main() says so
+        raise
     except (DedupError, ValueError) as err:
         _err(str(err))
         raise typer.Exit(EXIT_USAGE) from None
@@ -654,6 +656,8 @@ def main() -> None:
     except typer.TyperException as err:  # click's usage errors (bad option, missing argument ...)
         _usage_error(err)
         sys.exit(err.exit_code if err.exit_code != 1 else EXIT_USAGE)
+    except UnicodeError as err:  # a ValueError, but never a usage error: text dedup failed to encode or decode
+        _internal(err)
     except (DedupError, ValueError) as err:
         _err(str(err))
         sys.exit(EXIT_USAGE)
@@ -661,6 +665,10 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         sys.exit(EXIT_OK)
     except Exception as err:
-        _err(f"internal error: {type(err).__name__}: {err}. Please report it with the command you ran.")
-        sys.exit(EXIT_INTERNAL)
+        _internal(err)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _internal(err: Exception) -> NoReturn:
+    _err(f"internal error: {type(err).__name__}: {err}. Please report it with the command you ran.")
+    sys.exit(EXIT_INTERNAL)

@@ -239,6 +239,27 @@ def test_usage_errors_are_two_lines_for_humans():
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [(["report", str(SEEDS)], "dedup.pipeline.run"), (["check", "--against", str(SEEDS)], "dedup.hook.check")],
+)
+def test_a_unicode_error_is_an_internal_error_not_a_usage_error(monkeypatch, capsys, args, where):
+    """UnicodeError is a ValueError, as bad arguments are; it is a bug all the same (exit 3)."""
+    from dedup.cli import main
+
+    def fail(*args, **kwargs):
+        "caf\udce9.txt".encode("utf-8")
+
+    monkeypatch.setattr(where, fail)
+    monkeypatch.setattr(sys, "argv", ["dedup", *args])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 3
+    assert capsys.readouterr().err.startswith(
+        "dedup: internal error: UnicodeEncodeError: 'utf-8' codec can't encode character '\\udce9' in position 3"
+    )
+
+
 def test_unwritable_output_exits_2(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "dedup", "report", str(SEEDS), "-o", str(tmp_path / "no" / "such" / "r.html")],
