@@ -385,11 +385,15 @@ def _run_ray(paths: list[str], config, progress, address: str | None, parquet: P
 
 
 def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str]]:
-    """``(line, a, b)`` from a file of tab-separated path pairs; ``#`` lines and a header skipped."""
+    """``(line, a, b)`` from a file of tab-separated path pairs; ``#`` lines and a header skipped.
+
+    Read as file names are (``surrogateescape``): a name that is not UTF-8 is its bytes, as the
+    tool that listed it wrote them, and is opened and reported (``\\udcXX`` in JSON) as ``report`` would.
+    """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise DedupError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from err
+        lines = path.read_bytes().decode("utf-8", "surrogateescape").splitlines()
+    except OSError as err:
+        raise DedupError(f"cannot read {path}: {err.strerror or err}") from err
     rows = []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("#"):

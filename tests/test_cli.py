@@ -362,6 +362,20 @@ def test_diff_pairs_file_writes_json_lines(tmp_path):
     assert result.stderr == f"dedup: skipped {tsv}:4: {tmp_path / 'gone.txt'}: no such file or folder\n"
 
 
+def test_diff_pairs_file_with_names_that_are_not_utf8(tmp_path):
+    """Such names are bytes in the file, as the tool that listed them wrote them: read, not refused."""
+    name = os.fsdecode(b"caf\xe9.txt")
+    (tmp_path / name).write_bytes(SEED_B.read_bytes())
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_bytes(os.fsencode(f"{SEED_A}\t{tmp_path / name}\n{SEED_A}\t{tmp_path}/gone-\udcff.txt\n"))
+    result = invoke("diff", "--pairs", tsv)
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (record["a"], record["b"]) == (str(SEED_A), str(tmp_path / name))
+    assert os.fsencode(record["b"]).endswith(b"/caf\xe9.txt") and record["jaccard"] == pytest.approx(0.86, abs=0.01)
+    assert result.stderr == f"dedup: skipped {tsv}:2: {tmp_path}/gone-\\xff.txt: no such file or folder\n"
+
+
 @pytest.mark.parametrize(
     "args",
     [
