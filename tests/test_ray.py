@@ -183,6 +183,24 @@ def test_names_that_are_not_utf8_in_parquet_output(odd_names, tmp_path, driver_e
     }
 
 
+def test_a_parquet_file_whose_name_is_not_utf8_is_read(tmp_path):
+    """pyarrow opens a path as UTF-8: such a file was skipped as "not a Parquet file"."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    text = prose(31, paragraphs=6)
+    records = [{"id": "a", "text": text}, {"id": "b", "text": text + "\n\nAnd a closing line."}, {"id": "c", "text": prose(32)}]
+    name = os.fsdecode(b"caf\xe9")
+    for folder in ("parquet", "jsonl"):
+        (tmp_path / folder).mkdir()
+    with open(tmp_path / "parquet" / f"{name}.parquet", "wb") as fh:  # pyarrow cannot open that path either
+        pq.write_table(pa.Table.from_pylist(records), fh, row_group_size=2)
+    (tmp_path / "jsonl" / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    expected = to_json(run([str(tmp_path / "jsonl")], Config()))
+    assert '"caf\\udce9.jsonl#a"' in expected and '"diff": []' not in expected  # the pair, with its diff
+    assert to_json(run_ray([str(tmp_path / "parquet")], Config())) == expected.replace(".jsonl#", ".parquet#")
+
+
 def test_parquet_in_and_out(generated, tmp_path):
     """Parquet input gives the JSONL answer (ids aside); write_ray's tables hold the report's rows."""
     import pyarrow as pa
