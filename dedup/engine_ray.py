@@ -597,7 +597,7 @@ def write_ray(
     (``caf\\xe9.txt``), and exactly in the column's ``_bytes`` twin, null everywhere else (:data:`EXACT`). Nothing proportional to the corpus
     comes to the driver (verified pairs only up to ``driver_edges``, for components).
     Pairs carry their figures, not diffs (``dedup diff`` gives those for any pair).
-    Raises UsageError when ``output`` holds something already.
+    Raises UsageError when ``output`` holds something already, or when its path is not UTF-8.
     """
     import json  # noqa: PLC0415
 
@@ -609,6 +609,12 @@ def write_ray(
     output = os.fspath(output)
     if os.path.exists(output) and (not os.path.isdir(output) or os.listdir(output)):
         raise UsageError(f"{output}: exists and is not an empty folder; give a new folder for the Parquet files")
+    try:  # pyarrow and Ray take paths as UTF-8: Ray wrote elsewhere (the bytes dropped), pyarrow failed
+        os.path.abspath(output).encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"{os.path.abspath(output)}: Ray writes Parquet only to a folder whose path is UTF-8; give another folder"
+        ) from None
     config = replace(config or Config(), diff=False)
     note = progress or (lambda stage, done, total: None)
     with _session(address, config.workers, shuffle):

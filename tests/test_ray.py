@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 from dedup import cluster as cluster_stage
 from dedup.cli import app
 from dedup.engine_ray import SHUFFLE, run_ray, write_ray
+from dedup.errors import UsageError
 from dedup.pipeline import Config, run
 from dedup.render.json import to_json
 from tests.helpers import ROOT, SEEDS, prose
@@ -237,6 +238,10 @@ def test_parquet_in_and_out(generated, tmp_path):
     assert config["counts"]["pairs"] == written.pairs and config["config"]["diff"] is False
     with pytest.raises(Exception, match="not an empty folder"):
         write_ray([str(tmp_path / "in")], tmp_path / "out", Config(workers=2))
+    # Ray wrote "out-\udce9/documents" to "out-/documents"; pyarrow failed: refused before any work
+    with pytest.raises(UsageError, match="whose path is UTF-8; give another folder"):
+        write_ray([str(tmp_path / "in")], tmp_path / os.fsdecode(b"out-\xe9"), Config(workers=2))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "jsonl", "out"]
 
 
 @pytest.mark.parametrize(
