@@ -594,8 +594,9 @@ def write_ray(
     ``clusters/`` (see :data:`TABLES`: the JSON report's fields, ids as strings; lists of
     cluster members in id order) and ``config.json``. A string that UTF-8 cannot encode (an id
     with the bytes of a file name that is not UTF-8) is written as the terminal shows it
-    (``caf\\xe9.txt``), and exactly in the column's ``_bytes`` twin, null everywhere else (:data:`EXACT`). Nothing proportional to the corpus
-    comes to the driver (verified pairs only up to ``driver_edges``, for components).
+    (``caf\\xe9.txt``), and exactly in the column's ``_bytes`` twin, null everywhere else
+    (:data:`EXACT`). Nothing proportional to the corpus comes to the driver (verified pairs
+    only up to ``driver_edges``, for components).
     Pairs carry their figures, not diffs (``dedup diff`` gives those for any pair).
     Raises UsageError when ``output`` holds something already, or when its path is not UTF-8.
     """
@@ -631,11 +632,8 @@ def write_ray(
         )
         skipped_rows = list(found.skipped_rows)
         if found.skipped:  # as the workers' rows are: binary (dedup.ray_stages._utf8)
-            skipped_rows.append(
-                ray.data.from_arrow(
-                    pa.table({"path": _utf8(s.path for s in found.skipped), "reason": _utf8(s.reason for s in found.skipped)})
-                )
-            )
+            rows = pa.table({"path": _utf8(s.path for s in found.skipped), "reason": _utf8(s.reason for s in found.skipped)})
+            skipped_rows.append(ray.data.from_arrow(rows))
         skipped_ds = skipped_rows[0].union(*skipped_rows[1:]) if skipped_rows else None
         skipped = _write(
             skipped_ds.sort(["path", "reason"]).map_batches(

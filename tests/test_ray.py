@@ -190,7 +190,8 @@ def test_a_parquet_file_whose_name_is_not_utf8_is_read(tmp_path):
     import pyarrow.parquet as pq
 
     text = prose(31, paragraphs=6)
-    records = [{"id": "a", "text": text}, {"id": "b", "text": text + "\n\nAnd a closing line."}, {"id": "c", "text": prose(32)}]
+    records = [{"id": "a", "text": text}, {"id": "b", "text": text + "\n\nAnd a closing line."},
+               {"id": "c", "text": prose(32)}]
     name = os.fsdecode(b"caf\xe9")
     for folder in ("parquet", "jsonl"):
         (tmp_path / folder).mkdir()

@@ -208,7 +208,8 @@ def test_names_that_are_not_utf8_round_trip_exactly(tmp_path):
     odd = [part(1, name="#\ud800 key"), skip("duplicate 'id' '\\udce9' in caf\udce9.jsonl", name=":\udcff")]
     with open_store(path, recipe="r", num_perm=NUM_PERM) as store:
         store.add({("h", "jsonl"): odd})
-        store.set_file_stats(root, {name: FileStat(1, 2, 3, "h"), other: FileStat(4, 5, 6, "g"), "a.txt": FileStat(7, 8, 9, "f")})
+        stats = {name: FileStat(1, 2, 3, "h"), other: FileStat(4, 5, 6, "g"), "a.txt": FileStat(7, 8, 9, "f")}
+        store.set_file_stats(root, stats)
         store.set_file_stats(root, {}, forget=[other])
     with open_store(path, recipe="r", num_perm=NUM_PERM) as store:
         assert store.file_stats(root) == {name: FileStat(1, 2, 3, "h"), "a.txt": FileStat(7, 8, 9, "f")}
