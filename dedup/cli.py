@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -443,13 +443,17 @@ def _run_ray(paths: list[str], config, progress, address: str | None, parquet: P
 def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str] | tuple[int, str]]:
     """``(line, a, b)`` from a file of tab-separated path pairs (further columns, such as a
     score, are left alone); ``#`` lines and a header skipped; ``(line, problem)`` for a line
-    that holds no pair, so that the caller can name it and go on with the rest."""
+    that holds no pair, so that the caller can name it and go on with the rest.
+
+    Read as file names are (``surrogateescape``): a name that is not UTF-8 is its bytes, as the
+    tool that listed it wrote them, and is opened and reported (``\\udcXX`` in JSON) as ``report`` would.
+    """
     from dedup.pipeline import record_reference
 
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise DedupError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from err
+        lines = path.read_bytes().decode("utf-8", "surrogateescape").splitlines()
+    except OSError as err:
+        raise DedupError(f"cannot read {path}: {err.strerror or err}") from err
     rows: list[tuple[int, str, str] | tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -666,6 +670,8 @@ def check(
             index = Path(default_index(root, git=git, cache_dir=cache))
         outcome = run_check([str(f) for f in files or ()], root=root, git=git, config=config, settings=settings,
                             index=index, progress=_pause_for_tests())
+    except UnicodeError:  # a ValueError, but a bug (text that cannot be encoded), not a usage error: main() says so
+        raise
     except (DedupError, ValueError) as err:
         _err(str(err))
         raise typer.Exit(EXIT_USAGE) from None
@@ -727,6 +733,8 @@ def main() -> None:
     except typer.TyperException as err:  # click's usage errors (bad option, missing argument ...)
         _usage_error(err)
         sys.exit(err.exit_code if err.exit_code != 1 else EXIT_USAGE)
+    except UnicodeError as err:  # a ValueError, but never a usage error: text dedup failed to encode or decode
+        _internal(err)
     except (DedupError, ValueError) as err:
         _err(str(err))
         sys.exit(EXIT_USAGE)
@@ -734,6 +742,10 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         sys.exit(EXIT_OK)
     except Exception as err:
-        _err(f"internal error: {type(err).__name__}: {err}. Please report it with the command you ran.")
-        sys.exit(EXIT_INTERNAL)
+        _internal(err)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _internal(err: Exception) -> NoReturn:
+    _err(f"internal error: {type(err).__name__}: {err}. Please report it with the command you ran.")
+    sys.exit(EXIT_INTERNAL)

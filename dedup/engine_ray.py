@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -73,6 +74,9 @@ from dedup.ray_stages import (
     _sign,
     _sources,
     _tasks,
+    _text,
+    _texts,
+    _utf8,
     _verify,
     _Where,
 )
@@ -261,7 +265,7 @@ def _driver_clusters(table: pa.Table) -> list[tuple[tuple[int, ...], tuple[str, 
     a, b = _np(table, "a"), _np(table, "b")
     nodes, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
     ids = [""] * len(nodes)
-    for k, ident in zip(inverse.tolist(), table.column("id_a").to_pylist() + table.column("id_b").to_pylist()):
+    for k, ident in zip(inverse.tolist(), _texts(table, "id_a") + _texts(table, "id_b")):
         ids[k] = ident
     m = len(a)
     matches = [
@@ -358,7 +362,9 @@ def run_ray(
         columns = ["row", "id", "paragraphs", "chars", "shingles", "src", "offset", "line"]
         docs = _collect(found.docs, columns + (["pk"] if config.diff else [])) if found.documents else None
         skipped = found.skipped + [
-            Skipped(r["path"], r["reason"]) for ds in found.skipped_rows for r in _collect(ds, ["path", "reason"]).to_pylist()
+            Skipped(_text(r["path"]), _text(r["reason"]))
+            for ds in found.skipped_rows
+            for r in _collect(ds, ["path", "reason"]).to_pylist()
         ]
         infos: list[DocumentInfo] = []
         where: dict[int, _Where] = {}
@@ -368,7 +374,7 @@ def run_ray(
             infos = [
                 DocumentInfo(i, p, c, s)
                 for i, p, c, s in zip(
-                    docs.column("id").to_pylist(),
+                    _texts(docs, "id"),
                     _np(docs, "paragraphs").tolist(),
                     _np(docs, "chars").tolist(),
                     _np(docs, "shingles").tolist(),
@@ -402,8 +408,8 @@ def run_ray(
                     note("diff", len(diffs), len(jobs))
             for k, (a, b, sa, sb, s) in enumerate(
                 zip(
-                    table.column("id_a").to_pylist(),
-                    table.column("id_b").to_pylist(),
+                    _texts(table, "id_a"),
+                    _texts(table, "id_b"),
                     _np(table, "size_a").tolist(),
                     _np(table, "size_b").tolist(),
                     _np(table, "shared").tolist(),
@@ -428,11 +434,72 @@ def run_ray(
 
 #: The tables :func:`write_ray` writes, one folder of Parquet files each, and their columns.
 TABLES = {
-    "documents": ("id", "paragraphs", "chars", "shingles"),
-    "skipped": ("path", "reason"),
-    "pairs": ("a", "b", "jaccard", "containment_a_in_b", "containment_b_in_a", "shared"),
-    "clusters": ("members", "canonical", "reason"),
+    "documents": ("id", "paragraphs", "chars", "shingles", "id_bytes"),
+    "skipped": ("path", "reason", "path_bytes", "reason_bytes"),
+    "pairs": ("a", "b", "jaccard", "containment_a_in_b", "containment_b_in_a", "shared", "a_bytes", "b_bytes"),
+    "clusters": ("members", "canonical", "reason", "members_bytes", "canonical_bytes"),
 }
+
+#: The string columns of each table that may hold a character Parquet's UTF-8 cannot: a lone
+#: surrogate, the bytes of a file name that is not UTF-8 (as os.fsdecode gives them) or a JSONL
+#: key written "\udXXX". Each has a ``<name>_bytes`` twin (see :func:`_exact`).
+EXACT = {"documents": ("id",), "skipped": ("path", "reason"), "pairs": ("a", "b"), "clusters": ("members", "canonical")}
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown(text: str) -> str:
+    """``text`` with each lone surrogate as the terminal shows it: ``\\xe9`` for a byte of a file
+    name that is not UTF-8 (U+DC80-U+DCFF), ``\\ud800`` for any other."""
+    def escape(m: re.Match) -> str:
+        code = ord(m[0])
+        return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+    return _SURROGATE.sub(escape, text)
+
+
+def _exact(values: list, *, lists: bool = False) -> tuple[pa.Array, pa.Array]:
+    """A string column (``values``: str, or with ``lists`` lists of str) and its ``_bytes`` twin, for Parquet.
+
+    The string holds the value, each lone surrogate shown as the terminal shows it
+    (:func:`_shown`); the twin is null where that changed nothing, else the exact value as
+    UTF-8 with its lone surrogates encoded "surrogatepass" does (the engine's own binary ids,
+    dedup.ray_stages._utf8): ``.decode("utf-8", "surrogatepass")`` gives the str of the JSON
+    report back, and ``os.fsencode`` of a file's id its name's bytes. For a list column the
+    twin is null when every member is exact, else holds every member.
+    """
+    import pyarrow as pa  # noqa: PLC0415
+
+    def raw(text: str) -> bytes:
+        return text.encode("utf-8", "surrogatepass")
+
+    if lists:
+        shown = [[_shown(v) for v in row] for row in values]
+        twin = [None if s == row else [raw(v) for v in row] for s, row in zip(shown, values)]
+        return pa.array(shown, pa.list_(pa.string())), pa.array(twin, pa.list_(pa.binary()))
+    shown = [_shown(v) for v in values]
+    twin = [None if s == v else raw(v) for s, v in zip(shown, values)]
+    return pa.array(shown, pa.string()), pa.array(twin, pa.binary())
+
+
+def _for_parquet(batch: pa.Table, *, table: str) -> pa.Table:
+    """A batch whose id columns are the engine's binary (see dedup.ray_stages._utf8), or lists
+    of it, as ``table`` is written: strings and their ``_bytes`` twins (:func:`_exact`)."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    columns = {name: batch.column(name) for name in batch.column_names}
+    for name in EXACT[table]:
+        lists = pa.types.is_list(columns[name].type)
+        try:  # the usual batch: every value valid UTF-8, so exact as a string (Arrow checks)
+            columns[name] = columns[name].cast(pa.list_(pa.string()) if lists else pa.string())
+            columns[name + "_bytes"] = pa.nulls(batch.num_rows, pa.list_(pa.binary()) if lists else pa.binary())
+            continue
+        except pa.ArrowInvalid:
+            pass
+        values = columns[name].to_pylist()
+        values = [[_text(v) for v in row] for row in values] if lists else [_text(v) for v in values]
+        columns[name], columns[name + "_bytes"] = _exact(values, lists=lists)
+    return pa.table({name: columns[name] for name in TABLES[table]})
 
 
 def _pair_rows(batch: pa.Table) -> pa.Table:
@@ -442,21 +509,25 @@ def _pair_rows(batch: pa.Table) -> pa.Table:
     infos = [
         _pair_info(a, b, sa, sb, s)
         for a, b, sa, sb, s in zip(
-            batch.column("id_a").to_pylist(),
-            batch.column("id_b").to_pylist(),
+            _texts(batch, "id_a"),
+            _texts(batch, "id_b"),
             _np(batch, "size_a").tolist(),
             _np(batch, "size_b").tolist(),
             _np(batch, "shared").tolist(),
         )
     ]
+    a, a_bytes = _exact([p.a for p in infos])
+    b, b_bytes = _exact([p.b for p in infos])
     return pa.table(
         {
-            "a": pa.array([p.a for p in infos], pa.string()),
-            "b": pa.array([p.b for p in infos], pa.string()),
+            "a": a,
+            "b": b,
             "jaccard": pa.array([p.jaccard for p in infos], pa.float64()),
             "containment_a_in_b": pa.array([p.containment_a_in_b for p in infos], pa.float64()),
             "containment_b_in_a": pa.array([p.containment_b_in_a for p in infos], pa.float64()),
             "shared": pa.array([p.shared for p in infos], pa.int64()),
+            "a_bytes": a_bytes,
+            "b_bytes": b_bytes,
         }
     )
 
@@ -464,13 +535,32 @@ def _pair_rows(batch: pa.Table) -> pa.Table:
 def _cluster_table(groups) -> pa.Table:
     import pyarrow as pa  # noqa: PLC0415
 
+    members, members_bytes = _exact([list(ids) for _, ids, _, _, _ in groups], lists=True)
+    canonical, canonical_bytes = _exact([c for _, _, _, c, _ in groups])
     return pa.table(
         {
-            "members": pa.array([list(ids) for _, ids, _, _, _ in groups], pa.list_(pa.string())),
-            "canonical": pa.array([c for _, _, _, c, _ in groups], pa.string()),
+            "members": members,
+            "canonical": canonical,
             "reason": pa.array([r for _, _, _, _, r in groups], pa.string()),
+            "members_bytes": members_bytes,
+            "canonical_bytes": canonical_bytes,
         }
     )
+
+
+def _empty(table: str) -> pa.Table:
+    """``table`` with no rows, for a folder that has none."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    if table == "clusters":
+        return _cluster_table([])
+    if table == "pairs":
+        return _pair_rows(pa.table({c: pa.array([], pa.binary() if c.startswith("id") else pa.int64())
+                                    for c in ("id_a", "id_b", "size_a", "size_b", "shared")}))
+    numbers = pa.array([], pa.int64())
+    batch = pa.table({c: (pa.array([], pa.binary()) if c in EXACT[table] else numbers) for c in TABLES[table]
+                      if not c.endswith("_bytes")})
+    return _for_parquet(batch, table=table)
 
 
 def _write(ds: Dataset | None, folder: str, empty: pa.Table) -> int:
@@ -502,10 +592,13 @@ def write_ray(
 
     ``output`` (a new or empty folder) gets ``documents/``, ``skipped/``, ``pairs/`` and
     ``clusters/`` (see :data:`TABLES`: the JSON report's fields, ids as strings; lists of
-    cluster members in id order) and ``config.json``. Nothing proportional to the corpus
-    comes to the driver (verified pairs only up to ``driver_edges``, for components).
+    cluster members in id order) and ``config.json``. A string that UTF-8 cannot encode (an id
+    with the bytes of a file name that is not UTF-8) is written as the terminal shows it
+    (``caf\\xe9.txt``), and exactly in the column's ``_bytes`` twin, null everywhere else
+    (:data:`EXACT`). Nothing proportional to the corpus comes to the driver (verified pairs
+    only up to ``driver_edges``, for components).
     Pairs carry their figures, not diffs (``dedup diff`` gives those for any pair).
-    Raises UsageError when ``output`` holds something already.
+    Raises UsageError when ``output`` holds something already, or when its path is not UTF-8.
     """
     import json  # noqa: PLC0415
 
@@ -517,6 +610,12 @@ def write_ray(
     output = os.fspath(output)
     if os.path.exists(output) and (not os.path.isdir(output) or os.listdir(output)):
         raise UsageError(f"{output}: exists and is not an empty folder; give a new folder for the Parquet files")
+    try:  # pyarrow and Ray take paths as UTF-8: Ray wrote elsewhere (the bytes dropped), pyarrow failed
+        os.path.abspath(output).encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"{os.path.abspath(output)}: Ray writes Parquet only to a folder whose path is UTF-8; give another folder"
+        ) from None
     config = replace(config or Config(), diff=False)
     note = progress or (lambda stage, done, total: None)
     with _session(address, config.workers, shuffle):
@@ -524,25 +623,29 @@ def write_ray(
 
         found = _detect(paths, config, note)
         os.makedirs(output, exist_ok=True)
-        strings = {name: pa.table({c: pa.array([], pa.string()) for c in cols}) for name, cols in TABLES.items()}
         documents = _write(
-            found.docs.select_columns(list(TABLES["documents"])) if found.documents else None,
+            found.docs.select_columns(["id", "paragraphs", "chars", "shingles"]).map_batches(
+                _for_parquet, batch_format="pyarrow", fn_kwargs={"table": "documents"}
+            ) if found.documents else None,
             os.path.join(output, "documents"),
-            strings["documents"],
+            _empty("documents"),
         )
         skipped_rows = list(found.skipped_rows)
-        if found.skipped:
-            skipped_rows.append(ray.data.from_items([{"path": s.path, "reason": s.reason} for s in found.skipped]))
+        if found.skipped:  # as the workers' rows are: binary (dedup.ray_stages._utf8)
+            rows = pa.table({"path": _utf8(s.path for s in found.skipped), "reason": _utf8(s.reason for s in found.skipped)})
+            skipped_rows.append(ray.data.from_arrow(rows))
         skipped_ds = skipped_rows[0].union(*skipped_rows[1:]) if skipped_rows else None
         skipped = _write(
-            skipped_ds.sort(["path", "reason"]) if skipped_ds is not None and skipped_ds.count() else None,
+            skipped_ds.sort(["path", "reason"]).map_batches(
+                _for_parquet, batch_format="pyarrow", fn_kwargs={"table": "skipped"}
+            ) if skipped_ds is not None and skipped_ds.count() else None,
             os.path.join(output, "skipped"),
-            strings["skipped"],
+            _empty("skipped"),
         )
         pairs = _write(
             found.matches.sort(["a", "b"]).map_batches(_pair_rows, batch_format="pyarrow") if found.pairs else None,
             os.path.join(output, "pairs"),
-            strings["pairs"],
+            _empty("pairs"),
         )
         if found.pairs > driver_edges:
             from dedup import ray_components  # noqa: PLC0415
@@ -550,17 +653,18 @@ def write_ray(
             table = ray_components.clusters(found.matches, partitions=_partitions(found.pairs, 200))
             clusters = _write(
                 table.select_columns(["member_ids", "canonical_id", "reason"]).map_batches(
-                    lambda t: t.rename_columns(list(TABLES["clusters"])), batch_format="pyarrow"
+                    lambda t: _for_parquet(t.rename_columns(["members", "canonical", "reason"]), table="clusters"),
+                    batch_format="pyarrow",
                 ),
                 os.path.join(output, "clusters"),
-                _cluster_table([]),
+                _empty("clusters"),
             )
         else:
             groups = _clusters(found, driver_edges) if found.pairs else []
             clusters = _write(
                 ray.data.from_arrow(_cluster_table(groups)) if groups else None,
                 os.path.join(output, "clusters"),
-                _cluster_table([]),
+                _empty("clusters"),
             )
     counts = {"documents": documents, "skipped": skipped, "pairs": pairs, "clusters": clusters}
     with open(os.path.join(output, "config.json"), "w", encoding="utf-8") as fh:

@@ -12,6 +12,7 @@ duplicate is (``duplicate 'id' 'x'``). ``offset`` is the row's index in the file
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from dedup.document import MAX_BYTES, Document, Skipped, Source, record_document
 
@@ -21,16 +22,30 @@ SUFFIX = ".parquet"
 FORMAT = "parquet"
 
 
-def _open(source: Source):
+@contextmanager
+def _open(source: Source) -> Iterator:
+    """The file as a ``pyarrow.parquet.ParquetFile``, closed on leaving.
+
+    pyarrow encodes a path as UTF-8, which a file name that is not UTF-8 (lone surrogates once
+    decoded) cannot be: such a file is opened by Python, and pyarrow reads it through that.
+    """
     import pyarrow.parquet as pq  # noqa: PLC0415 - only the ray extra installs pyarrow
 
-    return pq.ParquetFile(source.path)
+    try:
+        source.path.encode("utf-8")
+    except UnicodeEncodeError:
+        with open(source.path, "rb") as fh, pq.ParquetFile(fh) as pf:
+            yield pf
+        return
+    with pq.ParquetFile(source.path) as pf:
+        yield pf
 
 
 def row_groups(source: Source) -> list[tuple[int, int]] | Skipped:
     """``(row group, first row)`` of every row group of the file, or why it cannot be read."""
     try:
-        meta = _open(source).metadata
+        with _open(source) as pf:
+            meta = pf.metadata
     except Exception as err:  # noqa: BLE001 - pyarrow raises several types for a bad file
         return Skipped(source.id, f"not a Parquet file ({_reason(err)})")
     out, first = [], 0
@@ -58,15 +73,15 @@ def load_row_group(
 ) -> Iterator[tuple[int, int, Document | Skipped]]:
     """``(row index, row number, item)`` for the rows of one row group (or ``rows`` of it)."""
     try:
-        pf = _open(source)
-        names = pf.schema_arrow.names
-        if text_field not in names:
-            yield first_row, first_row + 1, Skipped(source.id, f"no {text_field!r} column (see --text-field)")
-            return
-        columns = [text_field] + ([id_field] if id_field in names and id_field != text_field else [])
-        table = pf.read_row_group(group, columns=columns)
+        with _open(source) as pf:
+            names = pf.schema_arrow.names
+            columns = [text_field] + ([id_field] if id_field in names and id_field != text_field else [])
+            table = pf.read_row_group(group, columns=columns) if text_field in names else None
     except Exception as err:  # noqa: BLE001
         yield first_row, first_row + 1, Skipped(source.id, f"cannot read row group {group} ({_reason(err)})")
+        return
+    if table is None:
+        yield first_row, first_row + 1, Skipped(source.id, f"no {text_field!r} column (see --text-field)")
         return
     if rows is not None:
         table = table.slice(rows[0], rows[1] - rows[0])
@@ -92,7 +107,8 @@ def load_row(
     groups = row_groups(source)
     if isinstance(groups, Skipped):
         return groups
-    meta = _open(source).metadata
+    with _open(source) as pf:
+        meta = pf.metadata
     for g, first in groups:
         n = meta.row_group(g).num_rows
         if first <= row < first + n:

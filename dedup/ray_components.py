@@ -175,7 +175,7 @@ def _label_rows(batch: pa.Table, *, parts: int) -> pa.Table:
             "root": batch.column("root"),
             "shared": pa.array(np.full(n, -1, dtype=np.int64)),
             "size": pa.array(np.full(n, -1, dtype=np.int64)),
-            "id": pa.nulls(n, pa.string()),
+            "id": pa.nulls(n, pa.binary()),
         }
     )
 
@@ -226,9 +226,9 @@ def _cluster_rows(group: pa.Table) -> pa.Table:
         {
             "root": pa.array(out["root"], pa.int64()),
             "members": pa.array(out["members"], pa.list_(pa.int64())),
-            "member_ids": pa.array(out["member_ids"], pa.list_(pa.string())),
+            "member_ids": pa.array(out["member_ids"], pa.list_(pa.binary())),
             "canonical": pa.array(out["canonical"], pa.int64()),
-            "canonical_id": pa.array(out["canonical_id"], pa.string()),
+            "canonical_id": pa.array(out["canonical_id"], pa.binary()),
             "reason": pa.array(out["reason"], pa.string()),
         }
     )
@@ -239,7 +239,8 @@ def clusters(matches: Dataset, *, partitions: int, max_rounds: int = MAX_ROUNDS)
 
     A row per cluster: ``root`` (its first member's row), ``members`` and ``member_ids``
     (in id order), ``canonical``, ``canonical_id`` and ``reason``, as :func:`dedup.cluster.clusters`
-    gives them.
+    gives them. Ids are binary, as the engine carries them (UTF-8, lone surrogates encoded
+    "surrogatepass": see dedup.ray_stages); their byte order is the order of the str.
     """
     edges = matches.select_columns(["a", "b"]).map_batches(
         lambda t: t.rename_columns(["u", "v"]), batch_format="pyarrow"
@@ -264,9 +265,13 @@ def collect(table_ds: Dataset) -> list[tuple[tuple[int, ...], tuple[str, ...], i
     """The clusters on the driver: ``(member rows, member ids, canonical row, canonical id, reason)``."""
     import ray  # noqa: PLC0415
 
+    def text(ident: bytes) -> str:
+        return ident.decode("utf-8", "surrogatepass")
+
     out = []
     for t in ray.get(table_ds.to_arrow_refs()):
         for r in t.to_pylist():
-            out.append((tuple(r["members"]), tuple(r["member_ids"]), r["canonical"], r["canonical_id"], r["reason"]))
+            ids = tuple(text(i) for i in r["member_ids"])
+            out.append((tuple(r["members"]), ids, r["canonical"], text(r["canonical_id"]), r["reason"]))
     out.sort(key=lambda c: c[0])
     return out

@@ -7,7 +7,7 @@ cluster.verify), so that both engines give the same answer. See engine_ray for t
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -29,6 +29,29 @@ RAY_SUFFIXES = {**SUFFIXES, parquet.SUFFIX: parquet.FORMAT}
 
 
 # --------------------------------------------------------------------------- Arrow helpers
+
+# Ids, paths and reasons cross Arrow as binary, never as strings: Arrow strings must be valid
+# UTF-8, and an id may hold lone surrogates (the bytes of a file name that is not UTF-8, as
+# os.fsdecode gives them, or a JSONL key written "\udXXX"). They are UTF-8 with those encoded as
+# "surrogatepass" does, which gives every str back and sorts as Python sorts str (by code
+# point), so a sort by id is the local engine's order.
+
+
+def _utf8(values: Iterable[str | None]):
+    """A binary array of ``values`` (see above); None stays null."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    return pa.array([None if v is None else v.encode("utf-8", "surrogatepass") for v in values], pa.binary())
+
+
+def _text(value: bytes | None) -> str | None:
+    """The str :func:`_utf8` was given."""
+    return None if value is None else value.decode("utf-8", "surrogatepass")
+
+
+def _texts(table: pa.Table, name: str) -> list[str | None]:
+    """A column made by :func:`_utf8` as a list of str."""
+    return [_text(v) for v in table.column(name).to_pylist()]
 
 
 def _np(table: pa.Table, name: str) -> np.ndarray:
@@ -123,8 +146,9 @@ def _task(sources: list[Source], first: int, count: int, kind: str, start: int, 
     return {
         "first": first,
         "kind": kind,
-        "paths": [s.path for s in chosen],
-        "ids": [s.id for s in chosen],
+        # bytes, as _utf8 makes them: as strings Ray would pickle a column that holds a non-UTF-8 name
+        "paths": [s.path.encode("utf-8", "surrogatepass") for s in chosen],
+        "ids": [s.id.encode("utf-8", "surrogatepass") for s in chosen],
         "formats": [s.format for s in chosen],
         "sizes": [s.size for s in chosen],
         "start": start,
@@ -146,7 +170,9 @@ def _spans(source: Source) -> list[tuple[int, int, int]] | Skipped:
 def _items(task: dict, config: Config) -> Iterator[tuple[int, int, int, Document | Skipped]]:
     """``(source index, offset, line, item)`` for everything a task reads."""
     kwargs = config.read_options
-    sources = [Source(p, i, f, z) for p, i, f, z in zip(task["paths"], task["ids"], task["formats"], task["sizes"])]
+    sources = [
+        Source(_text(p), _text(i), f, z) for p, i, f, z in zip(task["paths"], task["ids"], task["formats"], task["sizes"])
+    ]
     first, end = task["first"], (None if task["end"] < 0 else task["end"])
     if task["kind"] == "parquet":
         for offset, line, item in parquet.load_row_group(sources[0], task["start"], task["line"], **kwargs):
@@ -178,7 +204,7 @@ def _sign(batch: pa.Table, *, config: Config) -> pa.Table:
         n = len(keep)
         table = pa.table(
             {
-                "id": pa.array([docs[k].id for k in keep], pa.string()),
+                "id": _utf8(docs[k].id for k in keep),
                 "uid": pa.array((number << 32) + np.asarray(keep, dtype=np.int64), pa.int64()),
                 "src": pa.array([where[k][0] for k in keep], pa.int64()),
                 "offset": pa.array([where[k][1] for k in keep], pa.int64()),
@@ -192,7 +218,7 @@ def _sign(batch: pa.Table, *, config: Config) -> pa.Table:
                     np.concatenate(keys).astype(np.uint64) if keys else np.zeros(0, np.uint64),
                     key_offsets.astype(np.int64),
                 ),
-                "reason": pa.nulls(n, pa.string()),
+                "reason": pa.nulls(n, pa.binary()),
             }
         )
         out.append(table)
@@ -202,9 +228,9 @@ def _sign(batch: pa.Table, *, config: Config) -> pa.Table:
                 pa.table(
                     {
                         name: (
-                            pa.array([s.path for s in skipped], pa.string())
+                            _utf8(s.path for s in skipped)
                             if name == "id"
-                            else pa.array([s.reason for s in skipped], pa.string())
+                            else _utf8(s.reason for s in skipped)
                             if name == "reason"
                             else pa.nulls(m, table.schema.field(name).type)
                         )
@@ -231,14 +257,14 @@ def _is_skip(batch: pa.Table) -> pa.Table:
 # --------------------------------------------------------------------------- rank
 
 
-def _block_ends(table: pa.Table) -> tuple[int, str | None, str | None, int]:
+def _block_ends(table: pa.Table) -> tuple[int, bytes | None, bytes | None, int]:
     """Rows, first and last id, and ids equal to the one before, of a block sorted by id."""
     ids = table.column("id").to_pylist()
     dups = sum(1 for a, b in zip(ids, ids[1:]) if a == b)
     return len(ids), (ids[0] if ids else None), (ids[-1] if ids else None), dups
 
 
-def _number(table: pa.Table, first_row: int, previous: str | None) -> tuple[pa.Table, pa.Table]:
+def _number(table: pa.Table, first_row: int, previous: bytes | None) -> tuple[pa.Table, pa.Table]:
     """Number a sorted block's documents from ``first_row``; repeats of an id are split off."""
     import pyarrow as pa  # noqa: PLC0415
 
@@ -248,7 +274,7 @@ def _number(table: pa.Table, first_row: int, previous: str | None) -> tuple[pa.T
     kept = kept.add_column(0, "row", pa.array(first_row + np.arange(kept.num_rows, dtype=np.int64)))
     gone = table.filter(pa.array(repeat)).select(["id"]).rename_columns(["path"])
     reason = "duplicate id (a record with this id came earlier)"
-    gone = gone.append_column("reason", pa.array([reason] * gone.num_rows, pa.string()))
+    gone = gone.append_column("reason", _utf8([reason] * gone.num_rows))
     return kept, gone
 
 
@@ -382,7 +408,7 @@ def _fp_schema():
             ("size_a", pa.int64()),
             ("size_b", pa.int64()),
             ("fp", pa.large_list(pa.uint64())),
-            ("id", pa.string()),
+            ("id", pa.binary()),  # see _utf8
         ]
     )
 
@@ -514,7 +540,7 @@ def _plausible(group: pa.Table, *, config: Config, tiers: tuple[index_stage.Tier
             "size_a": pa.array(size_a[kept]),
             "size_b": pa.array(size_b[kept]),
             "fp": pa.nulls(n, schema.field("fp").type),
-            "id": pa.nulls(n, pa.string()),
+            "id": pa.nulls(n, pa.binary()),
         },
         schema=schema,
     )
@@ -567,7 +593,7 @@ def _verify(group: pa.Table, *, config: Config) -> pa.Table:
     local = np.stack([np.arange(m), np.arange(m) + m], axis=1)
     found = cluster_stage.verify(local, sets, threshold=config.threshold, containment=config.containment)
     which = np.array([x.a for x in found], dtype=np.int64)
-    ids_a = pairs.column("id").take(pa.array(which)).to_pylist()
+    ids_a = pairs.column("id").take(pa.array(which)).to_pylist()  # bytes (see _utf8), as they stay
     ids_b = docs.column("id").take(pa.array(at[which])).to_pylist()
     rows = [(int(a[k]), int(b[k])) for k in which]
     return _matches_table(rows, list(zip(ids_a, ids_b)), [(x.size_a, x.size_b, x.shared) for x in found])
@@ -583,8 +609,8 @@ def _matches_table(rows, ids, figures) -> pa.Table:
         {
             "a": pa.array(cols[0], pa.int64()),
             "b": pa.array(cols[1], pa.int64()),
-            "id_a": pa.array(names[0], pa.string()),
-            "id_b": pa.array(names[1], pa.string()),
+            "id_a": pa.array(names[0], pa.binary()),
+            "id_b": pa.array(names[1], pa.binary()),
             "size_a": pa.array(nums[0], pa.int64()),
             "size_b": pa.array(nums[1], pa.int64()),
             "shared": pa.array(nums[2], pa.int64()),

@@ -176,6 +176,8 @@ def load_settings(root: str, *, config_file: str | os.PathLike[str] | None = Non
             raise UsageError(f"cannot read {path}: {(err.strerror or str(err)).lower()}") from err
         except tomllib.TOMLDecodeError as err:
             raise UsageError(f"{path} is not valid TOML: {err}") from err
+        except UnicodeDecodeError as err:  # tomllib decodes the bytes first: TOML is UTF-8
+            raise UsageError(f"{path} is not valid TOML: not UTF-8 (byte {err.start + 1})") from err
         for key in table:
             data = data.get(key, {})
         if table and not data:

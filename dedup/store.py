@@ -17,6 +17,11 @@ index as its last commit left it. Problems never stop a check:
 
 each adds one line to :attr:`Store.warnings`. A SQLite file that dedup did not make is
 never touched: :func:`open_store` raises :class:`~dedup.errors.IndexStoreError`.
+
+Paths, names and reasons are kept as BLOBs of UTF-8 with lone surrogates encoded as
+``surrogatepass`` does (:func:`_encode`), so every Python string round-trips exactly: a
+file name that is not UTF-8 (``os.fsdecode`` gives its bytes as lone surrogates) or a
+JSONL key written with a ``\\udXXX`` escape cannot be stored as SQLite TEXT.
 """
 
 from __future__ import annotations
@@ -36,8 +41,9 @@ from dedup.errors import IndexStoreError
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "FileStat", "Key", "Part", "Store", "open_store"]
 
-#: ``PRAGMA user_version`` of the schema below; another value is rebuilt.
-SCHEMA_VERSION = 1
+#: ``PRAGMA user_version`` of the schema below; an older one in _MIGRATIONS is brought up to
+#: date in place, any other value is rebuilt. 2: paths, names and reasons as BLOBs (were TEXT).
+SCHEMA_VERSION = 2
 #: ``PRAGMA application_id``: "dedu", so a foreign SQLite file is recognised and left alone.
 APPLICATION_ID = 0x64656475
 #: Rows no run has used for this many days are deleted (checked at most once a day).
@@ -53,8 +59,8 @@ CREATE TABLE IF NOT EXISTS documents (
     hash TEXT NOT NULL,             -- the content's git blob id
     format TEXT NOT NULL,           -- how it was read: text, markdown, html, jsonl
     part INTEGER NOT NULL,          -- 0, or the rank of the record in a JSONL file
-    name TEXT NOT NULL,             -- appended to the file's id: '', '#key', or ':line' when skipped
-    reason TEXT,                    -- why this part gave no document, else NULL
+    name BLOB NOT NULL,             -- appended to the file's id: '', '#key', or ':line' when skipped
+    reason BLOB,                    -- why this part gave no document, else NULL
     size INTEGER NOT NULL,          -- shingles in the set
     signature BLOB,                 -- little-endian uint32 x num_perm
     fingerprints BLOB,              -- little-endian sorted uint64 x size
@@ -62,8 +68,8 @@ CREATE TABLE IF NOT EXISTS documents (
     PRIMARY KEY (recipe, hash, format, part)
 );
 CREATE TABLE IF NOT EXISTS files (  -- outside git: a file's stat -> its hash, so unchanged files are not re-read
-    root TEXT NOT NULL,
-    path TEXT NOT NULL,
+    root BLOB NOT NULL,
+    path BLOB NOT NULL,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     inode INTEGER NOT NULL,
@@ -72,6 +78,23 @@ CREATE TABLE IF NOT EXISTS files (  -- outside git: a file's stat -> its hash, s
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+# Statements that bring an index of an older schema version up to this one, in one transaction.
+# 1 -> 2: the TEXT columns that hold paths, names and reasons become BLOBs. Version 1 could
+# hold no lone surrogate (sqlite3 refused to encode one), so CAST's UTF-8 bytes are _encode's.
+_MIGRATIONS = {
+    1: [
+        _SCHEMA.split(";\n")[0].replace("documents (", "documents_v2 (", 1),
+        "INSERT INTO documents_v2 SELECT recipe, hash, format, part, CAST(name AS BLOB), CAST(reason AS BLOB), "
+        "size, signature, fingerprints, used FROM documents",
+        "DROP TABLE documents",
+        "ALTER TABLE documents_v2 RENAME TO documents",
+        _SCHEMA.split(";\n")[1].replace("files (", "files_v2 (", 1),
+        "INSERT INTO files_v2 SELECT CAST(root AS BLOB), CAST(path AS BLOB), size, mtime_ns, inode, hash FROM files",
+        "DROP TABLE files",
+        "ALTER TABLE files_v2 RENAME TO files",
+    ],
+}
 
 # sqlite3 error names that mean the file is damaged or is not the schema we expect.
 _BROKEN = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_ERROR")
@@ -159,6 +182,11 @@ class Store:
             # Checked again inside the transaction: another run may have just made it.
             app = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if app == APPLICATION_ID and version in _MIGRATIONS:
+                for statement in _MIGRATIONS[version]:
+                    conn.execute(statement)
+                version = SCHEMA_VERSION
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             if app == APPLICATION_ID and version != SCHEMA_VERSION:
                 self.warnings.append(
                     f"the index {self.path} has schema version {version}, this dedup uses "
@@ -267,6 +295,7 @@ class Store:
                 key = (h, fmt)
                 if key not in wanted:
                     continue
+                name, reason = _decode(name), (None if reason is None else _decode(reason))
                 if reason is None:
                     if signature is None or len(signature) != sig_bytes:
                         raise _Broken(f"a signature of {0 if signature is None else len(signature)} bytes")
@@ -315,7 +344,8 @@ class Store:
             for k, p in enumerate(parts):
                 sig = None if p.signature is None else np.asarray(p.signature, dtype="<u4").tobytes()
                 fps = None if p.fingerprints is None else np.asarray(p.fingerprints, dtype="<u8").tobytes()
-                rows.append((self.recipe, h, fmt, k, p.name, p.reason, p.size, sig, fps, self.today))
+                reason = None if p.reason is None else _encode(p.reason)
+                rows.append((self.recipe, h, fmt, k, _encode(p.name), reason, p.size, sig, fps, self.today))
         if not rows:
             return
 
@@ -348,9 +378,9 @@ class Store:
 
         def work() -> dict[str, FileStat]:
             rows = self._conn.execute(
-                "SELECT path, size, mtime_ns, inode, hash FROM files WHERE root = ?", (root,)
+                "SELECT path, size, mtime_ns, inode, hash FROM files WHERE root = ?", (_encode(root),)
             )
-            return {path: FileStat(size, mtime, inode, h) for path, size, mtime, inode, h in rows}
+            return {_decode(path): FileStat(size, mtime, inode, h) for path, size, mtime, inode, h in rows}
 
         return self._guard(work)
 
@@ -360,12 +390,14 @@ class Store:
         if not stats and not forget:
             return
 
+        top = _encode(root)
+
         def work() -> None:
             with self._write() as conn:
-                conn.executemany("DELETE FROM files WHERE root = ? AND path = ?", [(root, p) for p in forget])
+                conn.executemany("DELETE FROM files WHERE root = ? AND path = ?", [(top, _encode(p)) for p in forget])
                 conn.executemany(
                     "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                    [(root, p, s.size, s.mtime_ns, s.inode, s.hash) for p, s in stats.items()],
+                    [(top, _encode(p), s.size, s.mtime_ns, s.inode, s.hash) for p, s in stats.items()],
                 )
 
         self._guard(work)
@@ -384,6 +416,19 @@ def open_store(path: str | os.PathLike[str] | None, *, recipe: str, num_perm: in
     store = Store(None if path is None else os.fspath(path), recipe=recipe, num_perm=num_perm, today=today)
     store._guard(lambda: None)  # opens it: rebuilds or falls back to memory as needed
     return store
+
+
+def _encode(text: str) -> bytes:
+    """``text`` as a BLOB: UTF-8, lone surrogates included (``surrogatepass``), so any str round-trips."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _decode(blob: bytes) -> str:
+    """The str :func:`_encode` was given. Raises _Broken for what _encode cannot have made."""
+    try:
+        return blob.decode("utf-8", "surrogatepass")
+    except (AttributeError, UnicodeDecodeError):
+        raise _Broken(f"a {type(blob).__name__} that is not a name") from None
 
 
 def _statements() -> list[str]:

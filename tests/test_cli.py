@@ -241,6 +241,27 @@ def test_usage_errors_are_two_lines_for_humans():
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [(["report", str(SEEDS)], "dedup.pipeline.run"), (["check", "--against", str(SEEDS)], "dedup.hook.check")],
+)
+def test_a_unicode_error_is_an_internal_error_not_a_usage_error(monkeypatch, capsys, args, where):
+    """UnicodeError is a ValueError, as bad arguments are; it is a bug all the same (exit 3)."""
+    from dedup.cli import main
+
+    def fail(*args, **kwargs):
+        "caf\udce9.txt".encode("utf-8")
+
+    monkeypatch.setattr(where, fail)
+    monkeypatch.setattr(sys, "argv", ["dedup", *args])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 3
+    assert capsys.readouterr().err.startswith(
+        "dedup: internal error: UnicodeEncodeError: 'utf-8' codec can't encode character '\\udce9' in position 3"
+    )
+
+
 def test_unwritable_output_exits_2(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "dedup", "report", str(SEEDS), "-o", str(tmp_path / "no" / "such" / "r.html")],
@@ -347,6 +368,20 @@ def test_diff_pairs_file_writes_json_lines(tmp_path):
         f"dedup: skipped {tsv}:4: {tmp_path / 'gone.txt'}: no such file or folder\n"
         f"dedup: skipped {tsv}:5: expected two tab-separated paths, got 'no tab on this line'\n"
     )
+
+
+def test_diff_pairs_file_with_names_that_are_not_utf8(tmp_path):
+    """Such names are bytes in the file, as the tool that listed them wrote them: read, not refused."""
+    name = os.fsdecode(b"caf\xe9.txt")
+    (tmp_path / name).write_bytes(SEED_B.read_bytes())
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_bytes(os.fsencode(f"{SEED_A}\t{tmp_path / name}\n{SEED_A}\t{tmp_path}/gone-\udcff.txt\n"))
+    result = invoke("diff", "--pairs", tsv)
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (record["a"], record["b"]) == (str(SEED_A), str(tmp_path / name))
+    assert os.fsencode(record["b"]).endswith(b"/caf\xe9.txt") and record["jaccard"] == pytest.approx(0.86, abs=0.01)
+    assert result.stderr == f"dedup: skipped {tsv}:2: {tmp_path}/gone-\\xff.txt: no such file or folder\n"
 
 
 @pytest.mark.parametrize(

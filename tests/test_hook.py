@@ -17,6 +17,7 @@ from dedup.cli import app
 from dedup.hook import check
 from dedup.pipeline import Config, run
 from dedup.repo import Settings
+from dedup.store import open_store
 from tests.helpers import GIT_ENV, ROOT, SEED_A, SEED_B, git, make_repo, prose, write
 
 runner = CliRunner()
@@ -353,6 +354,30 @@ def test_cli_a_finding_is_one_line_whatever_the_file_names_hold(tmp_path, monkey
     assert result.stdout == (
         "new\\x9b.txt: near-duplicate of old\\nname\\x1b[2J.txt (jaccard 0.86, containment 0.93)\n"
     )
+
+
+def test_cli_against_a_folder_with_names_that_are_not_utf8(tmp_path, monkeypatch):
+    """Such names (lone surrogates once decoded) once stopped the whole check at the index."""
+    corpus = tmp_path / os.fsdecode(b"corpus-\xff")  # the root's name too
+    name = os.fsdecode(b"caf\xe9.txt")
+    write(corpus, {name: TEXT_A, "other.md": prose(1)})
+    for p in corpus.iterdir():
+        os.utime(p, ns=(1, 1))  # old: their stats are kept, under their names
+    write(tmp_path, {B: TEXT_B})
+    for _ in range(2):  # indexing, then from the index
+        result = invoke(tmp_path, monkeypatch, B, "--against", corpus)
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1, f"{B}: near-duplicate of caf\\xe9.txt (jaccard 0.86, containment 0.93)\n", ""
+        )
+    with open_store(tmp_path / "xdg-cache" / "dedup" / "index.sqlite", recipe="", num_perm=128) as store:
+        assert set(store.file_stats(os.path.realpath(corpus))) == {name, "other.md"}
+
+
+def test_cli_a_config_file_that_is_not_utf8_is_a_usage_error(tmp_path, monkeypatch):
+    write(tmp_path, {"corpus/" + A: TEXT_A, B: TEXT_B, "bad.toml": b'include = ["caf\xe9/**"]\n'})
+    result = invoke(tmp_path, monkeypatch, B, "--against", "corpus", "--config", "bad.toml")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "dedup: bad.toml is not valid TOML: not UTF-8 (byte 16)\n"
 
 
 def test_cli_lines_are_sorted(tmp_path, monkeypatch):

@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 from dedup import cluster as cluster_stage
 from dedup.cli import app
 from dedup.engine_ray import SHUFFLE, run_ray, write_ray
+from dedup.errors import UsageError
 from dedup.pipeline import Config, run
 from dedup.render.json import to_json
 from tests.helpers import ROOT, SEEDS, prose
@@ -100,6 +101,108 @@ def test_dev_set(dev_data):
     assert report["pairs"]
 
 
+def _names(ids):
+    return [os.fsdecode(n) if isinstance(n, bytes) else n for n in ids]
+
+
+#: Names that are not UTF-8 (os.fsdecode gives their bytes as lone surrogates, U+DC80-U+DCFF) beside
+#: names that sort on either side of the surrogates (U+00E9, U+E000; U+1F600 for a fifth version):
+#: four identical copies, so members and the canonical tie-break follow the local engine's str order.
+ODD_COPIES = _names([b"caf\xe9.txt", "caf\u00e9.txt", "caf\ue000.txt", b"caf\xc3.txt"])
+
+
+@pytest.fixture(scope="module")
+def odd_names(tmp_path_factory) -> Path:
+    """A folder whose file names, folder names and JSONL keys hold lone surrogates."""
+    out = tmp_path_factory.mktemp("odd")
+    text = prose(21, paragraphs=6)
+    for name in ODD_COPIES:
+        (out / name).write_text(text, encoding="utf-8")
+    (out / "caf\U0001f600.txt").write_text(text + "\n\nOne more paragraph of its own here.", encoding="utf-8")
+    (out / os.fsdecode(b"dir-\xff")).mkdir()
+    (out / os.fsdecode(b"dir-\xff") / "x.md").write_text(prose(22, paragraphs=6), encoding="utf-8")
+    (out / "y.md").write_text(prose(22, paragraphs=6) + "\n\nA line only y has.", encoding="utf-8")
+    (out / os.fsdecode(b"empty-\x80.txt")).write_bytes(b"")  # skipped by a worker
+    (out / os.fsdecode(b"link-\xff.txt")).symlink_to(ODD_COPIES[0])  # skipped by the driver: "same file as caf\xe9.txt"
+    records = [{"id": "\ud800", "text": prose(23)}, {"id": "k\udce9", "text": prose(23)}, {"id": "\ud800", "text": "again"}]
+    (out / os.fsdecode(b"recs-\xfe.jsonl")).write_text("".join(json.dumps(r) + "\n" for r in records), encoding="ascii")
+    return out
+
+
+def test_names_that_are_not_utf8_give_the_local_report(odd_names):
+    """Such names once stopped the job: Arrow strings must be UTF-8 (ids now cross it as binary)."""
+    runner = CliRunner()
+    local = runner.invoke(app, ["report", str(odd_names), "-f", "json"])
+    distributed = runner.invoke(app, ["report", str(odd_names), "-f", "json", "--engine", "ray", "-j", "2"])
+    assert local.exit_code == 0 and distributed.exit_code == 0, distributed.output
+    assert distributed.stdout == local.stdout
+    report = json.loads(local.stdout)
+    assert {d["id"] for d in report["documents"]} >= {*ODD_COPIES, os.fsdecode(b"dir-\xff") + "/x.md",
+                                                         os.fsdecode(b"recs-\xfe.jsonl") + "#\ud800"}
+    first = report["clusters"][0]
+    assert (first["members"], first["canonical"]) == (sorted(ODD_COPIES) + ["caf\U0001f600.txt"], "caf\u00e9.txt")
+    assert len(report["pairs"]) == 10 + 1 + 1 and report["skipped"]  # the five versions, x/y, the two records
+    # components on Ray, without diffs
+    same([str(odd_names)], Config(diff=False), driver_edges=0)
+
+
+@pytest.mark.parametrize("driver_edges", [100, 0], ids=["driver", "ray-components"])
+def test_names_that_are_not_utf8_in_parquet_output(odd_names, tmp_path, driver_edges):
+    """Strings as the terminal shows them; the exact value, where that differs, in the _bytes twin."""
+    import pyarrow.parquet as pq
+
+    expected = run([str(odd_names)], Config(diff=False))
+    write_ray([str(odd_names)], tmp_path / "out", Config(workers=2), driver_edges=driver_edges)
+
+    def table(name):
+        return pq.read_table(tmp_path / "out" / name).to_pylist()
+
+    def exact(row, column):
+        raw = row[column + "_bytes"]
+        if raw is None:
+            return row[column]
+        if isinstance(raw, list):
+            return [r.decode("utf-8", "surrogatepass") for r in raw]
+        return raw.decode("utf-8", "surrogatepass")
+
+    documents = table("documents")
+    assert sorted(exact(d, "id") for d in documents) == [d.id for d in expected.documents]
+    shown = {d["id"]: d["id_bytes"] for d in documents}
+    assert shown["caf\\xe9.txt"] == b"caf\xed\xb3\xa9.txt" and shown["caf\u00e9.txt"] is None
+    assert os.fsencode(exact({"id": "", "id_bytes": shown["caf\\xe9.txt"]}, "id")) == b"caf\xe9.txt"
+    assert shown["recs-\\xfe.jsonl#\\ud800"] is not None and shown["dir-\\xff/x.md"] is not None
+    assert sorted((exact(p, "a"), exact(p, "b"), p["jaccard"]) for p in table("pairs")) == [
+        (p.a, p.b, p.jaccard) for p in expected.pairs
+    ]
+    assert sorted((exact(c, "members"), exact(c, "canonical")) for c in table("clusters")) == [
+        (list(c.members), c.canonical) for c in expected.clusters
+    ]
+    skipped = table("skipped")
+    assert [(exact(s, "path"), exact(s, "reason")) for s in skipped] == [(s.path, s.reason) for s in expected.skipped]
+    assert {(s["path"], s["reason"]) for s in skipped} >= {
+        ("empty-\\x80.txt", "empty file"), ("link-\\xff.txt", "same file as caf\\xe9.txt")
+    }
+
+
+def test_a_parquet_file_whose_name_is_not_utf8_is_read(tmp_path):
+    """pyarrow opens a path as UTF-8: such a file was skipped as "not a Parquet file"."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    text = prose(31, paragraphs=6)
+    records = [{"id": "a", "text": text}, {"id": "b", "text": text + "\n\nAnd a closing line."},
+               {"id": "c", "text": prose(32)}]
+    name = os.fsdecode(b"caf\xe9")
+    for folder in ("parquet", "jsonl"):
+        (tmp_path / folder).mkdir()
+    with open(tmp_path / "parquet" / f"{name}.parquet", "wb") as fh:  # pyarrow cannot open that path either
+        pq.write_table(pa.Table.from_pylist(records), fh, row_group_size=2)
+    (tmp_path / "jsonl" / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    expected = to_json(run([str(tmp_path / "jsonl")], Config()))
+    assert '"caf\\udce9.jsonl#a"' in expected and '"diff": []' not in expected  # the pair, with its diff
+    assert to_json(run_ray([str(tmp_path / "parquet")], Config())) == expected.replace(".jsonl#", ".parquet#")
+
+
 def test_parquet_in_and_out(generated, tmp_path):
     """Parquet input gives the JSONL answer (ids aside); write_ray's tables hold the report's rows."""
     import pyarrow as pa
@@ -125,6 +228,7 @@ def test_parquet_in_and_out(generated, tmp_path):
 
     rename = lambda ident: ident.replace("docs.parquet#", "docs.jsonl#")  # noqa: E731
     assert sorted(rename(d["id"]) for d in table("documents")) == [d.id for d in expected.documents]
+    assert {d["id_bytes"] for d in table("documents")} == {None}  # every id is exact in its string
     assert sorted((rename(p["a"]), rename(p["b"]), p["jaccard"], p["shared"]) for p in table("pairs")) == [
         (p.a, p.b, p.jaccard, p.shared) for p in expected.pairs
     ]
@@ -135,6 +239,10 @@ def test_parquet_in_and_out(generated, tmp_path):
     assert config["counts"]["pairs"] == written.pairs and config["config"]["diff"] is False
     with pytest.raises(Exception, match="not an empty folder"):
         write_ray([str(tmp_path / "in")], tmp_path / "out", Config(workers=2))
+    # Ray wrote "out-\udce9/documents" to "out-/documents"; pyarrow failed: refused before any work
+    with pytest.raises(UsageError, match="whose path is UTF-8; give another folder"):
+        write_ray([str(tmp_path / "in")], tmp_path / os.fsdecode(b"out-\xe9"), Config(workers=2))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "jsonl", "out"]
 
 
 @pytest.mark.parametrize(
@@ -156,8 +264,8 @@ def test_distributed_components_equal_union_find(edges):
     ids = [f"doc{k:04}" for k in range(max(max(e) for e in matches) + 1)]
     rng = np.random.default_rng(1)
     figures = [(int(x), int(y), int(s)) for x, y, s in rng.integers(50, 100, size=(len(matches), 3))]
-    rows = [
-        {"a": a, "b": b, "id_a": ids[a], "id_b": ids[b], "size_a": sa + s, "size_b": sb + s, "shared": s}
+    rows = [  # ids as the engine carries them: binary (dedup.ray_stages._utf8)
+        {"a": a, "b": b, "id_a": ids[a].encode(), "id_b": ids[b].encode(), "size_a": sa + s, "size_b": sb + s, "shared": s}
         for (a, b), (sa, sb, s) in zip(matches, figures)
     ]
     # the same document has one size in every pair

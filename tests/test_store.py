@@ -199,6 +199,67 @@ def test_file_stats_are_kept_per_root(tmp_path):
         assert store.file_stats("/b") == {"x.txt": FileStat(7, 8, 9, "f")}
 
 
+def test_names_that_are_not_utf8_round_trip_exactly(tmp_path):
+    """A file name that is not UTF-8 holds lone surrogates (os.fsdecode), as may a JSONL key
+    written ``"\\ud800"``: SQLite TEXT cannot hold them, the index keeps them exactly."""
+    path = tmp_path / "index.sqlite"
+    root = os.fsdecode(b"/corpus-\xff")
+    name, other = os.fsdecode(b"caf\xe9.txt"), os.fsdecode(b"caf\xc3.txt")  # two names, one escape apart
+    odd = [part(1, name="#\ud800 key"), skip("duplicate 'id' '\\udce9' in caf\udce9.jsonl", name=":\udcff")]
+    with open_store(path, recipe="r", num_perm=NUM_PERM) as store:
+        store.add({("h", "jsonl"): odd})
+        stats = {name: FileStat(1, 2, 3, "h"), other: FileStat(4, 5, 6, "g"), "a.txt": FileStat(7, 8, 9, "f")}
+        store.set_file_stats(root, stats)
+        store.set_file_stats(root, {}, forget=[other])
+    with open_store(path, recipe="r", num_perm=NUM_PERM) as store:
+        assert store.file_stats(root) == {name: FileStat(1, 2, 3, "h"), "a.txt": FileStat(7, 8, 9, "f")}
+        assert store.file_stats("/corpus-\ufffd") == {}  # not another root that prints alike
+        got = store.parts([("h", "jsonl")])[("h", "jsonl")]
+        assert [(p.name, p.reason) for p in got] == [(q.name, q.reason) for q in odd]
+        assert store.warnings == []
+
+
+# The schema of version 1, where paths, names and reasons were TEXT.
+_SCHEMA_1 = """
+CREATE TABLE documents (recipe TEXT NOT NULL, hash TEXT NOT NULL, format TEXT NOT NULL, part INTEGER NOT NULL,
+    name TEXT NOT NULL, reason TEXT, size INTEGER NOT NULL, signature BLOB, fingerprints BLOB, used INTEGER NOT NULL,
+    PRIMARY KEY (recipe, hash, format, part));
+CREATE TABLE files (root TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (root, path));
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def test_an_index_of_schema_version_1_is_brought_up_to_date_in_place(tmp_path):
+    """No warning and nothing to read again: the rows made by the previous version are kept."""
+    path = tmp_path / "index.sqlite"
+    a = part(1, name="#k")
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_SCHEMA_1)
+        conn.execute(
+            "INSERT INTO documents VALUES ('r', 'h', 'jsonl', 0, '#k', NULL, ?, ?, ?, 0)",
+            (a.size, a.signature.astype("<u4").tobytes(), a.fingerprints.astype("<u8").tobytes()),
+        )
+        conn.execute("INSERT INTO documents VALUES ('r', 'h', 'jsonl', 1, ':2', 'invalid JSON', 0, NULL, NULL, 0)")
+        conn.execute("INSERT INTO files VALUES ('/corpus', 'x.txt', 1, 2, 3, 'h')")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute("PRAGMA user_version = 1")
+    with open_store(path, recipe="r", num_perm=NUM_PERM) as store:
+        got = store.parts([("h", "jsonl")])[("h", "jsonl")]
+        assert [(p.name, p.reason, p.size) for p in got] == [("#k", None, a.size), (":2", "invalid JSON", 0)]
+        assert np.array_equal(got[0].signature, a.signature)
+        assert np.array_equal(store.fingerprints([(("h", "jsonl"), 0)])[(("h", "jsonl"), 0)], a.fingerprints)
+        assert store.file_stats("/corpus") == {"x.txt": FileStat(1, 2, 3, "h")}
+        store.set_file_stats("/corpus", {"x.txt": FileStat(4, 5, 6, "g")})  # the same row, not a second one
+        assert store.file_stats("/corpus") == {"x.txt": FileStat(4, 5, 6, "g")}
+        assert store.warnings == []
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert conn.execute("SELECT DISTINCT typeof(name) FROM documents").fetchall() == [("blob",)]
+        assert conn.execute("SELECT count(*) FROM files").fetchone()[0] == 1
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
 _KILLED = """
 import os, signal, sys
 import numpy as np
