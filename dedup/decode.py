@@ -13,7 +13,7 @@ import re
 
 from dedup.errors import DocumentError
 
-__all__ = ["BINARY_CONTROL_RATIO", "MIN_VALID_UTF8_SHARE", "decode"]
+__all__ = ["BINARY_CONTROL_RATIO", "MAX_BAD_UTF8", "MAX_BAD_UTF8_SHARE", "MIN_VALID_UTF8_SHARE", "decode"]
 
 # File signatures of common binary formats, so the reason can name the format.
 _MAGIC = (
@@ -95,8 +95,12 @@ def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
     return text, encoding
 
 
-#: UTF-8 with a few bad bytes (a scrape cut mid-character, one stray Latin-1 byte) stays UTF-8, the
-#: bad bytes replaced by U+FFFD, while at least this many of its non-ASCII characters are valid.
+#: UTF-8 with a few bad bytes (a scrape cut mid-character, one stray cp1252 byte) stays UTF-8, each
+#: bad sequence replaced by U+FFFD, when its valid multi-byte characters are at least as many as its
+#: bad sequences and these are few: at most MAX_BAD_UTF8, or MAX_BAD_UTF8_SHARE of the characters ...
+MAX_BAD_UTF8 = 8
+MAX_BAD_UTF8_SHARE = 0.005
+#: ... or, however many, when at least this share of its non-ASCII characters are valid.
 MIN_VALID_UTF8_SHARE = 0.8
 _NON_ASCII = bytes(range(0x80, 0x100))
 
@@ -104,14 +108,21 @@ _NON_ASCII = bytes(range(0x80, 0x100))
 def _mostly_utf8(data: bytes) -> str | None:
     """The text of UTF-8 data with a few invalid bytes, or None when it does not look like UTF-8.
 
-    Guessing another encoding for the whole file would turn every accented letter into
-    mojibake (charset-normalizer reads such a file as cp932 or cp1252); files with no valid
-    multi-byte character at all (Latin-1, cp1252) are left to the guess.
+    A legacy encoding (cp1252, Latin-1, Mac Roman, cp1251) makes an invalid sequence of every
+    non-ASCII character, and a valid multi-byte one only where two or three high bytes happen
+    to fall in a row; Shift-JIS, GBK or Big5 make several invalid sequences for each valid one.
+    So UTF-8 is told by valid multi-byte characters at least as many as the bad sequences,
+    however few non-ASCII characters the text has. Guessing another encoding for such a file
+    would turn each valid character into mojibake (charset-normalizer read English UTF-8 with
+    one stray cp1252 quote as Mac Roman), where reading it as UTF-8 loses only the bad bytes.
+    Data without a valid multi-byte character (ASCII with a stray byte, Latin-1, cp1252) is
+    left to the guess.
     """
     text = data.decode("utf-8", "replace")
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
-    non_ascii = len(text) - len(data.translate(None, _NON_ASCII))  # ASCII bytes decode one to one
-    return text if non_ascii - bad >= MIN_VALID_UTF8_SHARE * non_ascii else None
+    valid = len(text) - len(data.translate(None, _NON_ASCII)) - bad  # ASCII bytes decode one to one
+    few = bad <= max(MAX_BAD_UTF8, MAX_BAD_UTF8_SHARE * len(text))
+    return text if valid >= bad and (few or valid >= MIN_VALID_UTF8_SHARE * (valid + bad)) else None
 
 
 def _decode_other(data: bytes, path: str) -> tuple[str, str]:

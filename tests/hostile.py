@@ -91,6 +91,7 @@ FRENCH = "\n\n".join(
         "et les théâtres ont fermé leurs portes à dix-huit heures.",
     ]
 )
+QUOTES = "Opponents packed the chamber. “We’re not against bikes,” said the head of the merchants’ association.\n\n"
 SMART = "“Quoted words” — the euro € sign… ‘single quotes’ • a bullet and the rest of a sentence. " * 4
 BINARY_REASON = r"binary file \(.+\)"
 
@@ -141,15 +142,19 @@ def nul_bytes_in_text(folder: Path) -> None:
 
 @kind(
     outcome="UTF-8 with a few invalid bytes: processed as UTF-8, each bad byte a U+FFFD (near-duplicate of "
-    "the clean copy); all-ASCII text with one stray byte: processed (charset guess)",
-    documents={"clean.txt": 3, "damaged.txt": 3, "stray.txt": 6},
-    pairs=[("clean.txt", "damaged.txt", None)],
+    "the clean copy); English UTF-8 with three curly quotes and a stray cp1252 one: UTF-8 too (the same words "
+    "as its clean copy); all-ASCII text with one stray byte: processed (charset guess)",
+    documents={"clean.txt": 3, "damaged.txt": 3, "stray.txt": 6, "quotes.txt": 5, "quotes-stray.txt": 5},
+    pairs=[("clean.txt", "damaged.txt", None), ("quotes-stray.txt", "quotes.txt", 1.0)],
 )
 def invalid_utf8(folder: Path) -> None:
     data = FRENCH.encode()
     write(folder, "clean.txt", data)
     write(folder, "damaged.txt", data[:60] + b"\xff" + data[60:200] + b"\xc3" + data[200:] + b"\xe2\x80")
     write(folder, "stray.txt", ARTICLE.encode()[:50] + b"\xff" + ARTICLE.encode()[50:])
+    quotes = (QUOTES + prose(7, paragraphs=4)).encode()
+    write(folder, "quotes.txt", quotes)
+    write(folder, "quotes-stray.txt", quotes.replace("merchants’".encode(), b"merchants\x92"))
 
 
 def _same_text(encodings: Mapping[str, Callable[[str], bytes]], text: str) -> dict:

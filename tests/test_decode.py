@@ -5,9 +5,12 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dedup.decode import decode
+from dedup.decode import MAX_BAD_UTF8, decode
 from dedup.errors import DocumentError
+from tests.helpers import WORDS
 from tests.hostile import FRENCH
 
 
@@ -50,8 +53,31 @@ def test_decode_latin1_through_charset_detection():
          "Związki zawodowe zapowiedziały strajk generalny w całym kraju, także w Łodzi i Gdańsku.", "cp1250"),
         ("Президент заявил в среду, что пенсионная реформа будет представлена в парламент до лета. "
          "Профсоюзы объявили всеобщую забастовку по всей стране.", "cp1251"),
+        ("Городской совет во вторник вечером одобрил план строительства велосипедных дорожек на главной улице.",
+         "koi8_r"),
+        # ASCII but for a few curly quotes: not one valid UTF-8 sequence
+        ("Opponents packed the chamber. “We’re not against bikes,” said the head of the merchants’ association. "
+         "The vote came after midnight, and the mayor called it a turning point for the city.", "cp1252"),
+        # ß“ is DF 93 in cp1252, a valid UTF-8 sequence (U+07D3); the umlauts and „ are invalid ones
+        ("„Das ist die Straße, auf der ich jeden Tag zu Fuß“, sagte der Bürgermeister. "
+         "Die Änderung soll im März beginnen, und die Geschäfte fürchten um ihre Kunden.", "cp1252"),
+        ("Le maire a dit que la séance a été levée à minuit. Les commerçants ont dénoncé un projet très coûteux "
+         "pour la ville, et les élus ont promis une réunion en février.", "mac_roman"),
+        # multi-byte encodings make some valid UTF-8 sequences by chance, and many more invalid ones
+        ("東京都は火曜日の夜、主要道路に自転車レーンを建設する計画を可決した。費用は約四百万円と見込まれている。"
+         "住民の多くは安全性の向上を歓迎した。", "shift_jis"),
+        ("東京都は火曜日の夜、主要道路に自転車レーンを建設する計画を可決した。費用は約四百万円と見込まれている。"
+         "住民の多くは安全性の向上を歓迎した。", "euc_jp"),
+        ("北京时间周二晚，市议会以七票对两票通过了在主街修建受保护自行车道的计划，结束了一场持续两年多的争论。"
+         "该计划预计耗资四百万美元。", "gbk"),
+        ("서울시의회는 화요일 밤 주요 도로에 보호된 자전거 전용 차로를 건설하는 계획을 통과시켰다. "
+         "이 계획에는 약 400만 달러가 소요될 것으로 예상된다.", "euc_kr"),
     ],
-    ids=["french-latin-1", "spanish-latin-1", "portuguese-cp1252", "polish-cp1250", "russian-cp1251"],
+    ids=[
+        "french-latin-1", "spanish-latin-1", "portuguese-cp1252", "polish-cp1250", "russian-cp1251",
+        "russian-koi8-r", "english-cp1252-quotes", "german-cp1252-one-valid-utf8-sequence", "french-mac-roman",
+        "japanese-shift-jis", "japanese-euc-jp", "chinese-gbk", "korean-euc-kr",
+    ],
 )
 def test_legacy_encodings_decode_to_the_same_text(text, encoding):
     """charset-normalizer ties cp1250 with cp1252 on Western text: the tie goes to cp1252."""
@@ -67,6 +93,77 @@ def test_utf8_with_a_few_bad_bytes_stays_utf8(junk):
     got, encoding = decode(damaged)
     assert (got, encoding) == (damaged.decode("utf-8", "replace"), "utf-8")
     assert got.count("président") == 10 and 2 <= got.count("\ufffd") <= 4
+
+
+# A mostly-English article: three non-ASCII characters, so one bad byte is a large share of those.
+ENGLISH = (
+    "The city council voted on Tuesday night to approve a network of protected bike lanes on Main Street, "
+    "ending a debate that had divided residents and shop owners for more than two years.\n\n"
+    "Opponents packed the chamber. “We’re not against bikes,” said the head of the business association, "
+    "who warned that the loss of parking would drive customers to the mall on the edge of town.\n\n"
+    "The lanes will be built in three phases, starting in the spring, and the first should open by the "
+    "end of the summer if the contractor keeps to its schedule."
+)
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [[b"\x92"], [b"\x93", b"\x94"], [b"\xe2\x80", b"\xff", b"\x92"], [b"\xc3"] * 3],
+    ids=["one-cp1252-quote", "two-cp1252-quotes", "cut-character-ff-and-cp1252", "three-cut-characters"],
+)
+def test_mostly_ascii_utf8_with_a_few_bad_bytes_stays_utf8(junk):
+    """Few non-ASCII characters, so a stray cp1252 quote is a large share of them: still UTF-8
+    (charset-normalizer read such a file as Mac Roman, We’re becoming We‚Äôre)."""
+    data = _spoil(ENGLISH.encode(), junk)
+    got, encoding = decode(data)
+    assert (got, encoding) == (data.decode("utf-8", "replace"), "utf-8")
+    assert [c for c in got if not c.isascii() and c != "\ufffd"] == ["“", "’", "”"]
+    assert got.count("\ufffd") == len(junk)
+
+
+def test_more_bad_bytes_than_valid_characters_are_left_to_the_guess():
+    """Four cp1252 quotes and three UTF-8 characters: as likely a cp1252 file, whose bytes are all right."""
+    assert decode(_spoil(ENGLISH.encode(), [b"\x92"] * 4))[1] != "utf-8"
+
+
+def _spoil(data: bytes, junk: list[bytes]) -> bytes:
+    """``data`` with each of ``junk`` after a space (between two characters), spread evenly."""
+    spaces = [i for i, b in enumerate(data) if b == 0x20]
+    for k, bad in reversed(list(enumerate(junk))):
+        at = spaces[(k + 1) * len(spaces) // (len(junk) + 1)] + 1
+        data = data[:at] + bad + data[at:]
+    return data
+
+
+def test_utf8_cut_in_its_last_character_stays_utf8():
+    data = (ENGLISH + " —").encode()[:-1]
+    assert decode(data) == (ENGLISH + " \ufffd", "utf-8")
+
+
+# Bytes that are never part of a valid UTF-8 character alone (continuation bytes: cp1252's
+# curly quotes, dashes and euro sign among them) and characters of ordinary English text.
+_STRAY = st.sampled_from([bytes([b]) for b in range(0x80, 0xC0)])
+_VALID = st.sampled_from(list("’“”‘—–…€éèüñ©°•"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=300),
+    valid=st.lists(_VALID, min_size=1, max_size=12),
+    data=st.data(),
+)
+def test_utf8_with_no_more_bad_bytes_than_valid_characters_stays_utf8(words, valid, data):
+    """UTF-8 is told by its valid multi-byte characters: up to as many stray bytes (and at most
+    MAX_BAD_UTF8 of them) leave it UTF-8, each stray byte a U+FFFD, whatever the share of
+    non-ASCII characters they make."""
+    strays = data.draw(st.lists(_STRAY, min_size=1, max_size=min(len(valid), MAX_BAD_UTF8)))
+    pieces = [w.encode() for w in words]
+    for item in [c.encode() for c in valid] + strays:
+        pieces.insert(data.draw(st.integers(0, len(pieces))), item)
+    raw = b" ".join(pieces)
+    got, encoding = decode(raw)
+    assert (got, encoding) == (raw.decode("utf-8", "replace"), "utf-8")
+    assert got.count("\ufffd") == len(strays)
 
 
 @pytest.mark.parametrize(
