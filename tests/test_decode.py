@@ -1,14 +1,24 @@
-"""Bytes -> text: UTF-8 (a few bad bytes tolerated), byte order marks, legacy encodings, binary data."""
+"""Bytes -> text: UTF-8 (a few bad bytes tolerated), byte order marks, UTF-16 and UTF-32 without one,
+legacy encodings, binary data."""
 
 from __future__ import annotations
 
+import array
 import codecs
+import importlib.util
+import io
+import marshal
+import math
+import random
+import tarfile
+import wave
+import zlib
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dedup.decode import MAX_BAD_UTF8, decode
+from dedup.decode import MAX_BAD_UTF8, MIN_WIDE_CHARS, decode
 from dedup.errors import DocumentError
 from tests.helpers import WORDS
 from tests.hostile import FRENCH
@@ -184,3 +194,150 @@ def test_decode_rejects(data, reason):
 def test_a_few_nul_bytes_in_text_are_not_binary():
     text = ("A line of ordinary prose. " * 200) + "\x00" + ("More prose. " * 100)
     assert decode(text.encode())[0] == text
+
+
+# --------------------------------------------------------------------------- UTF-16 and UTF-32 without a BOM
+
+WIDE_CODECS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+# A short article in each of a few writing systems. Beyond Latin-1 the NUL bytes of UTF-16 are
+# only those of spaces, digits and line breaks (Chinese and Japanese have few of those).
+WIDE_TEXTS = {
+    "english": ENGLISH,
+    "french": FRENCH,
+    "russian": "Городской совет во вторник вечером одобрил план строительства велосипедных дорожек.\n\n"
+    "Владельцы магазинов возражали: «Мы потеряем покупателей», — сказал один из них.",
+    "greek": "Το δημοτικό συμβούλιο ενέκρινε την Τρίτη το σχέδιο για ποδηλατόδρομους.\n\n"
+    "Οι καταστηματάρχες αντέδρασαν έντονα.",
+    "chinese": "北京时间周二晚，市议会以七票对两票通过了在主街修建受保护自行车道的计划。\n\n"
+    "该计划预计耗资400万美元，反对者说商店将失去顾客。",
+    "japanese": "\u3000東京都は火曜日の夜、主要道路に自転車レーンを建設する計画を可決した。\n"
+    "\u3000費用は約四百万円と見込まれている。商店主らは駐車場の減少を懸念している。",
+    "korean": "서울시의회는 화요일 밤 자전거 전용 차로를 건설하는 계획을 통과시켰다.\n\n"
+    "이 계획에는 약 400만 달러가 소요될 것으로 예상된다.",
+    "arabic": "وافق مجلس المدينة مساء الثلاثاء على خطة لإنشاء ممرات للدراجات.\n\nواعترض أصحاب المتاجر.",
+    "hindi": "नगर परिषद ने मंगलवार रात साइकिल लेन बनाने की योजना को मंजूरी दी।\n\nदुकानदारों ने विरोध किया।",
+    "emoji": "Great news for cyclists 🚲🎉! The council 👍 approved the lanes.\n\nShop owners 😠 objected.",
+}
+
+
+@pytest.mark.parametrize("codec", WIDE_CODECS)
+@pytest.mark.parametrize("name", list(WIDE_TEXTS))
+def test_utf16_and_utf32_without_a_bom(name, codec):
+    """The README promises UTF-16 and UTF-32 with or without a byte order mark: the NUL pattern
+    of Western text missed Cyrillic or CJK in UTF-16 and everything in UTF-32 ("binary file")."""
+    text = WIDE_TEXTS[name]
+    assert decode(text.encode(codec)) == (text, codec)
+
+
+def test_short_utf16_and_utf32_without_a_bom():
+    """Latin-1 text leaves no doubt however short: every other byte (three in four) is NUL. Other
+    text needs MIN_WIDE_CHARS characters: fewer are too few to tell from binary data."""
+    for codec in WIDE_CODECS:
+        assert decode("Hi".encode(codec)) == ("Hi", codec)
+        assert decode("Café".encode(codec)) == ("Café", codec)
+        text = ("市议会通过了主街自行车道的计划。\n" * 3)[:MIN_WIDE_CHARS]
+        assert decode(text.encode(codec)) == (text, codec)
+        with pytest.raises(DocumentError, match="binary file"):
+            decode(text[:-1].encode(codec))
+
+
+# Words of a few writing systems, and what goes between two of them.
+_SCRIPTS = {
+    "latin": (WORDS, " ", "."),
+    "cyrillic": ("совет город план улица вторник вечером жители магазин велосипед дорожка мэр".split(), " ", "."),
+    "greek": ("δήμος σχέδιο δρόμος Τρίτη βράδυ κάτοικοι κατάστημα ποδήλατο δήμαρχος".split(), " ", "."),
+    "chinese": ("市议会 通过 计划 自行车道 主街 争论 居民 商店 停车 安全 北京 周二 一 最".split(), "", "。"),
+    "japanese": ("東京都 火曜日 夜 自転車 レーン 計画 可決 費用 住民 安全性 向上 歓迎 した です".split(), "", "。"),
+    "korean": ("서울시 의회 화요일 자전거 전용 차로 계획 통과 주민 안전 상인 주차".split(), " ", "."),
+    "arabic": ("مجلس المدينة خطة ممرات الدراجات الثلاثاء أصحاب المتاجر".split(), " ", "."),
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(script=st.sampled_from(sorted(_SCRIPTS)), codec=st.sampled_from(WIDE_CODECS), data=st.data())
+def test_text_in_utf16_or_utf32_without_a_bom_reads_back(script, codec, data):
+    words, space, stop = _SCRIPTS[script]
+    paragraphs = data.draw(st.lists(st.lists(st.sampled_from(words), min_size=16, max_size=60), min_size=1, max_size=5))
+    text = data.draw(st.sampled_from(["\n", "\n\n", "\r\n"])).join(space.join(p) + stop for p in paragraphs) + "\n"
+    assume(len(text) >= MIN_WIDE_CHARS)  # fewer can be too few to tell from binary data
+    assert decode(text.encode(codec)) == (text, codec)
+
+
+def _tar() -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, text in (("article.txt", ENGLISH), ("notes.md", FRENCH)):
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(data), 0
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def _wav(amplitude: int) -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(8000)
+        w.writeframes(array.array("h", (int(amplitude * math.sin(k / 7)) for k in range(4000))).tobytes())
+    return out.getvalue()[44:]  # the samples, without the RIFF header
+
+
+def _pyc() -> bytes:
+    code = compile("def f(x):\n    return {'text': x, 'n': len(x)}\n\nprint(f('an article'))\n", "m.py", "exec")
+    return importlib.util.MAGIC_NUMBER + bytes(12) + marshal.dumps(code)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(_tar(), id="tar-of-text-files"),
+        pytest.param(_wav(12000), id="pcm-audio-loud"),
+        pytest.param(_wav(200), id="pcm-audio-quiet"),
+        pytest.param(_pyc(), id="python-bytecode"),
+        pytest.param(zlib.compress(ENGLISH.encode() * 4), id="zlib-stream"),
+        pytest.param(array.array("i", range(0, 40000, 37)).tobytes(), id="int32-counts"),
+        pytest.param(array.array("d", (k / 3 for k in range(500))).tobytes(), id="float64"),
+        pytest.param(b"\x00".join(f"./articles/2024/{k:04d}-story.txt".encode() for k in range(100)), id="print0"),
+        pytest.param(ENGLISH.encode().replace(b" ", b"\x00"), id="spaces-made-nul"),
+        pytest.param(FRENCH.encode("latin-1").replace(b" ", b"\x00"), id="latin-1-spaces-made-nul"),
+        pytest.param(FRENCH.encode().replace(b"e", b"e\x00"), id="utf-8-nul-after-each-e"),
+        pytest.param(bytes(4096), id="zeros"),
+    ],
+)
+def test_binary_data_with_nul_bytes_is_not_read_as_utf16_or_utf32(data):
+    """A binary file read as text is worse than a text file skipped."""
+    with pytest.raises(DocumentError, match="binary file"):
+        decode(data)
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_random_bytes_with_nul_bytes_are_not_read_as_utf16_or_utf32(seed):
+    """Random code units are mostly ideographs and Hangul, so they pass for text more often than
+    one would think: only a few dozen of them together, from one writing system, do not."""
+    rng = random.Random(seed)
+    size = rng.choice([2 * MIN_WIDE_CHARS, 3 * MIN_WIDE_CHARS, 256, 4096])
+    data = bytearray(rng.randbytes(size))
+    for at in rng.sample(range(size), max(1, int(size * rng.choice([0.01, 0.1, 0.3])))):
+        data[at] = 0
+    with pytest.raises(DocumentError):
+        decode(bytes(data))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(WORDS + FRENCH.split()), min_size=1, max_size=200),
+    encoding=st.sampled_from(["utf-8", "latin-1"]),
+    data=st.data(),
+)
+def test_text_with_a_few_nul_bytes_is_never_read_as_utf16_or_utf32(words, encoding, data):
+    """NUL bytes in a text (up to a quarter of its bytes): read as that text, or skipped as
+    binary, never as the ideographs its pairs of bytes make in UTF-16."""
+    raw = bytearray(" ".join(words).encode(encoding))
+    assume(len(raw) >= 8)
+    for at in sorted(data.draw(st.lists(st.integers(0, len(raw)), min_size=1, max_size=len(raw) // 4))):
+        raw[at:at] = b"\x00"
+    try:
+        _, got = decode(bytes(raw))
+    except DocumentError:
+        return
+    assert got not in WIDE_CODECS
