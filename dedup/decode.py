@@ -82,9 +82,8 @@ def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
     if text is None:
         utf8 = _utf8(data)
         # UTF-16 and UTF-32 without a BOM have NUL bytes, and Latin or Cyrillic text in them is
-        # ASCII full of control characters: look for them when the data is not UTF-8, or is
-        # ASCII that is not text. (Valid multi-byte UTF-8 sequences are UTF-8, NULs or not.)
-        if b"\x00" in data and (utf8 is None or data.isascii() and _binary_reason(data, utf8, "utf-8")):
+        # valid UTF-8 full of control characters: look for them when the UTF-8 reading fails.
+        if b"\x00" in data and (utf8 is None or _binary_reason(data, utf8, "utf-8")):
             wide = _sniff_wide(data)
             if wide is not None:
                 text, encoding = wide
@@ -169,8 +168,8 @@ def _decode_other(data: bytes, path: str) -> tuple[str, str]:
 #: UTF-16 or UTF-32 without a BOM: how much of a sample may decode to characters text does not have
 #: (controls, unassigned or private-use code points). Binary data that decodes at all has more.
 MAX_ODD_WIDE_SHARE = 0.01
-#: Fewer characters than this are too few to tell UTF-16 or UTF-32 from binary data, unless nine in
-#: ten are Latin-1 (U+0000 to U+00FF): their NUL high bytes leave no doubt.
+#: Fewer characters than this are too few to tell UTF-16 or UTF-32 from binary data, unless they
+#: have the NUL pattern of Western text (see _western).
 MIN_WIDE_CHARS = 32
 #: Text is written in Latin letters and at most two other scripts (Japanese: ideographs and kana;
 #: Korean: Hangul); random code units are ideographs, Hangul, Yi and many more. At most this
@@ -188,6 +187,7 @@ _TEXT_FORMAT = frozenset(
     "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
 )
 _TEXT_CONTROL = frozenset("\t\n\v\f\r\x1b")  # the C0 controls that _CONTROL lets through
+_C0_C1 = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")  # _CONTROL and the C1 controls
 # 1 for the printable ASCII bytes, 0 for the others (and, as a high byte, for 0x30: kana).
 _ASCII_LOW = bytes(0x20 <= b < 0x7F for b in range(256))
 _ASCII_HIGH = bytes(0x20 <= b < 0x7F and b != 0x30 for b in range(256))
@@ -199,15 +199,16 @@ def _sniff_wide(data: bytes) -> tuple[str, str] | None:
     """``(text, codec)`` for UTF-32 or UTF-16 data without a BOM, or None when it is not.
 
     UTF-32 LE and BE, then UTF-16 LE and BE, are tried on the first :data:`_SNIFF_BYTES`. A
-    candidate must decode strictly (code points up to U+10FFFF, surrogates paired), with at
-    most :data:`MAX_ODD_WIDE_SHARE` odd characters, and either be nine tenths Latin-1 (Western
-    text, every other byte NUL) or be at least :data:`MIN_WIDE_CHARS` characters from one
-    writing system (:func:`_one_writing`) and, in UTF-16, no more than :data:`MAX_ASCII_PAIRS`
-    units of two printable ASCII bytes. Those last rules are for 8-bit text with NULs in it,
-    which reads as UTF-16 ideographs; data of nothing but ASCII text and NULs (``find
-    -print0``, spaces made NULs) must be Latin-1 to pass. When both byte orders pass (Latin
-    text read the wrong way round is ideographs), the one whose characters fall in fewer
-    blocks of 256 code points wins. The whole of ``data`` must then decode strictly too.
+    candidate must decode strictly (code points up to U+10FFFF, surrogates paired) and either
+    have the NUL pattern of Western text (:func:`_western`, what was sniffed before), or be
+    at least :data:`MIN_WIDE_CHARS` characters with at most :data:`MAX_ODD_WIDE_SHARE` that
+    text does not have, from one writing system (:func:`_one_writing`) and, in UTF-16, with no
+    more than :data:`MAX_ASCII_PAIRS` units of two printable ASCII bytes. Those last rules are
+    for random data and for 8-bit text with NULs in it, which reads as UTF-16 ideographs;
+    data of nothing but ASCII text and NULs (``find -print0``, spaces made NULs) must have the
+    Western pattern. When both byte orders pass (Latin text read the wrong way round is
+    ideographs), the one whose characters fall in fewer blocks of 256 code points wins. The
+    whole of ``data`` must then decode strictly too.
     """
     head = data[:_SNIFF_BYTES]
     ascii_only = not head.translate(None, _ASCII_TEXT)
@@ -225,19 +226,32 @@ def _sniff_wide(data: bytes) -> tuple[str, str] | None:
                 chars = sample.decode(codec)
             except UnicodeDecodeError:
                 continue
-            if not chars or _odd_characters(chars) > MAX_ODD_WIDE_SHARE * len(chars):
+            if not chars:
                 continue
-            if len(chars.encode("latin-1", "ignore")) >= 0.9 * len(chars):  # Latin-1 text
+            if _western(chars) or (
+                not ascii_only
+                and len(chars) >= MIN_WIDE_CHARS
+                and _odd_characters(chars) <= MAX_ODD_WIDE_SHARE * len(chars)
+                and (width == 4 or _ascii_pairs(sample, codec) <= MAX_ASCII_PAIRS * len(chars))
+                and _one_writing(chars)
+            ):
                 found.append((len({ord(c) >> 8 for c in chars}), codec))
-            elif not ascii_only and len(chars) >= MIN_WIDE_CHARS and _one_writing(chars):
-                if width == 4 or _ascii_pairs(sample, codec) <= MAX_ASCII_PAIRS * len(chars):
-                    found.append((len({ord(c) >> 8 for c in chars}), codec))
         for _, codec in sorted(found):
             try:
                 return data.decode(codec), codec
             except UnicodeDecodeError:  # past the sample
                 continue
     return None
+
+
+def _western(chars: str) -> bool:
+    """The NUL pattern of Western text: at least 30% of the characters Latin-1 (a NUL high byte),
+    under 5% with a NUL low byte (U+xx00), and no more control characters (C0 or C1) than text
+    has: the Latin-1 characters of binary data are a quarter controls."""
+    n = len(chars)
+    low_nul = sum(1 for c in chars if not ord(c) & 0xFF)
+    latin = len(chars.encode("latin-1", "ignore"))
+    return latin >= 0.3 * n and low_nul < 0.05 * n and len(_C0_C1.findall(chars)) <= BINARY_CONTROL_RATIO * n
 
 
 def _ascii_pairs(sample: bytes, codec: str) -> int:

@@ -241,6 +241,13 @@ def test_short_utf16_and_utf32_without_a_bom():
             decode(text[:-1].encode(codec))
 
 
+def test_utf16_whose_bytes_are_valid_utf8_too():
+    """U+8EC2 is C2 8E in UTF-16 LE, a valid UTF-8 character (U+008E), and so is the ASCII with
+    its NULs: the UTF-8 reading is full of NULs, so UTF-16 is looked for, and found."""
+    text = "An article in UTF-16 that names \u8ec2 once.\n" * 3
+    assert decode(text.encode("utf-16-le")) == (text, "utf-16-le")
+
+
 # Words of a few writing systems, and what goes between two of them.
 _SCRIPTS = {
     "latin": (WORDS, " ", "."),
@@ -330,11 +337,12 @@ def test_random_bytes_with_nul_bytes_are_not_read_as_utf16_or_utf32(seed):
     data=st.data(),
 )
 def test_text_with_a_few_nul_bytes_is_never_read_as_utf16_or_utf32(words, encoding, data):
-    """NUL bytes in a text (up to a quarter of its bytes): read as that text, or skipped as
-    binary, never as the ideographs its pairs of bytes make in UTF-16."""
+    """NUL bytes in a text: read as that text, or skipped as binary, never as the ideographs its
+    pairs of bytes make in UTF-16. (Up to an eighth of its bytes: more NULs, all in even or all in
+    odd places, are the NUL pattern of UTF-16, and "\\0t\\0h" is "th" in UTF-16 BE.)"""
     raw = bytearray(" ".join(words).encode(encoding))
     assume(len(raw) >= 8)
-    for at in sorted(data.draw(st.lists(st.integers(0, len(raw)), min_size=1, max_size=len(raw) // 4))):
+    for at in sorted(data.draw(st.lists(st.integers(0, len(raw)), min_size=1, max_size=len(raw) // 8))):
         raw[at:at] = b"\x00"
     try:
         _, got = decode(bytes(raw))
