@@ -1,19 +1,32 @@
 """Bytes -> text: the decoding step of reading, and the verdict on binary files.
 
-UTF-8 first (with a few bad bytes tolerated), then byte order marks and UTF-16 without one,
-then charset-normalizer for legacy encodings. Binary data (known file signatures, NUL bytes,
-too many control characters) and empty data raise :class:`~dedup.errors.DocumentError` with
-a short reason that names the file.
+Byte order marks first, then UTF-8 (with a few bad bytes tolerated), UTF-32 and UTF-16
+without a BOM (tried first when the data has NUL bytes and is not UTF-8 text), then
+charset-normalizer for legacy encodings. Binary data (known file signatures, NUL bytes, too
+many control characters) and empty data raise :class:`~dedup.errors.DocumentError` with a
+short reason that names the file.
 """
 
 from __future__ import annotations
 
 import codecs
+import collections
 import re
+import unicodedata
 
 from dedup.errors import DocumentError
 
-__all__ = ["BINARY_CONTROL_RATIO", "MIN_VALID_UTF8_SHARE", "decode"]
+__all__ = [
+    "BINARY_CONTROL_RATIO",
+    "MAX_BAD_UTF8",
+    "MAX_ASCII_PAIRS",
+    "MAX_BAD_UTF8_SHARE",
+    "MAX_ODD_WIDE_SHARE",
+    "MAX_STRAY_LETTERS",
+    "MIN_VALID_UTF8_SHARE",
+    "MIN_WIDE_CHARS",
+    "decode",
+]
 
 # File signatures of common binary formats, so the reason can name the format.
 _MAGIC = (
@@ -45,7 +58,7 @@ BINARY_CONTROL_RATIO = 0.01
 
 
 def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
-    """Decode file contents: UTF-8 first, then BOMs, then charset-normalizer.
+    """Decode file contents: BOMs, UTF-8, UTF-32 and UTF-16 without a BOM, then charset-normalizer.
 
     Returns ``(text, encoding)``. Raises :class:`DocumentError` for empty, binary or
     undecodable data. A leading BOM is not part of the text.
@@ -66,22 +79,28 @@ def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
                 bad_bom = bad_bom or codec
     if text is None and bad_bom:
         raise DocumentError(path, f"invalid {bad_bom.upper()} after its byte order mark")
-    if text is None and b"\x00" in data[:4096]:
-        # UTF-16 without a BOM is valid UTF-8 full of NULs: look for it first.
-        utf16 = _sniff_utf16(data)
-        if utf16:
-            try:
-                text, encoding = data.decode(utf16), utf16
-            except UnicodeDecodeError:
-                pass
     if text is None:
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text = _mostly_utf8(data)
-            encoding = "utf-8"
-            if text is None:
-                text, encoding = _decode_other(data, path)
+        utf8 = _utf8(data)
+        # UTF-16 and UTF-32 without a BOM have NUL bytes, and Latin or Cyrillic text in them is
+        # valid UTF-8 full of control characters: look for them when the UTF-8 reading fails.
+        if b"\x00" in data and (utf8 is None or _binary_reason(data, utf8, "utf-8")):
+            wide = _sniff_wide(data)
+            if wide is not None:
+                text, encoding = wide
+        if text is None and utf8 is not None:
+            text, encoding = utf8, "utf-8"
+        if text is None:
+            text, encoding = _decode_other(data, path)
+    reason = _binary_reason(data, text, encoding)
+    if reason:
+        raise DocumentError(path, reason)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, encoding
+
+
+def _binary_reason(data: bytes, text: str, encoding: str) -> str | None:
+    """Why decoded data is binary (too many control characters), or None when it is text."""
     if encoding in ("utf-8", "utf-8-sig"):  # control characters are single bytes: count those, much faster
         sample = data[:65536]
         controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
@@ -89,34 +108,47 @@ def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
         sample = text[:65536]
         controls = len(_CONTROL.findall(sample))
     if controls > BINARY_CONTROL_RATIO * len(sample):
-        raise DocumentError(path, f"binary file ({controls} control characters in the first {len(sample)})")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text, encoding
+        return f"binary file ({controls} control characters in the first {len(sample)})"
+    return None
 
 
-#: UTF-8 with a few bad bytes (a scrape cut mid-character, one stray Latin-1 byte) stays UTF-8, the
-#: bad bytes replaced by U+FFFD, while at least this many of its non-ASCII characters are valid.
+#: UTF-8 with a few bad bytes (a scrape cut mid-character, one stray cp1252 byte) stays UTF-8, each
+#: bad sequence replaced by U+FFFD, when its valid multi-byte characters are at least as many as its
+#: bad sequences and these are few: at most MAX_BAD_UTF8, or MAX_BAD_UTF8_SHARE of the characters ...
+MAX_BAD_UTF8 = 8
+MAX_BAD_UTF8_SHARE = 0.005
+#: ... or, however many, when at least this share of its non-ASCII characters are valid.
 MIN_VALID_UTF8_SHARE = 0.8
 _NON_ASCII = bytes(range(0x80, 0x100))
 
 
-def _mostly_utf8(data: bytes) -> str | None:
-    """The text of UTF-8 data with a few invalid bytes, or None when it does not look like UTF-8.
+def _utf8(data: bytes) -> str | None:
+    """The text of UTF-8 data, a few invalid bytes as U+FFFD, or None when it does not look like UTF-8.
 
-    Guessing another encoding for the whole file would turn every accented letter into
-    mojibake (charset-normalizer reads such a file as cp932 or cp1252); files with no valid
-    multi-byte character at all (Latin-1, cp1252) are left to the guess.
+    A legacy encoding (cp1252, Latin-1, Mac Roman, cp1251) makes an invalid sequence of every
+    non-ASCII character, and a valid multi-byte one only where two or three high bytes happen
+    to fall in a row; Shift-JIS, GBK or Big5 make several invalid sequences for each valid one.
+    So UTF-8 is told by valid multi-byte characters at least as many as the bad sequences,
+    however few non-ASCII characters the text has. Guessing another encoding for such a file
+    would turn each valid character into mojibake (charset-normalizer read English UTF-8 with
+    one stray cp1252 quote as Mac Roman), where reading it as UTF-8 loses only the bad bytes.
+    Data without a valid multi-byte character (ASCII with a stray byte, Latin-1, cp1252) is
+    left to the guess.
     """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     text = data.decode("utf-8", "replace")
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
-    non_ascii = len(text) - len(data.translate(None, _NON_ASCII))  # ASCII bytes decode one to one
-    return text if non_ascii - bad >= MIN_VALID_UTF8_SHARE * non_ascii else None
+    valid = len(text) - len(data.translate(None, _NON_ASCII)) - bad  # ASCII bytes decode one to one
+    few = bad <= max(MAX_BAD_UTF8, MAX_BAD_UTF8_SHARE * len(text))
+    return text if valid >= bad and (few or valid >= MIN_VALID_UTF8_SHARE * (valid + bad)) else None
 
 
 def _decode_other(data: bytes, path: str) -> tuple[str, str]:
     if b"\x00" in data[:8192]:
-        raise DocumentError(path, "binary file (NUL bytes, and not UTF-16)")
+        raise DocumentError(path, "binary file (NUL bytes, and not UTF-16 or UTF-32)")
     from charset_normalizer import from_bytes  # only files that are not UTF-8 pay for it
 
     results = from_bytes(data)
@@ -133,20 +165,141 @@ def _decode_other(data: bytes, path: str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
-def _sniff_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: mostly-ASCII text has NUL in every other byte."""
-    head = data[:4096]
-    if len(head) < 4 or len(head) % 2:
-        head = head[: len(head) - len(head) % 2]
-    if len(head) < 4:
-        return None
-    even = head[0::2].count(0)
-    odd = head[1::2].count(0)
-    half = len(head) // 2
-    if odd > 0.3 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.3 * half and odd < 0.05 * half:
-        return "utf-16-be"
+#: UTF-16 or UTF-32 without a BOM: how much of a sample may decode to characters text does not have
+#: (controls, unassigned or private-use code points). Binary data that decodes at all has more.
+MAX_ODD_WIDE_SHARE = 0.01
+#: Fewer characters than this are too few to tell UTF-16 or UTF-32 from binary data, unless they
+#: have the NUL pattern of Western text (see _western).
+MIN_WIDE_CHARS = 32
+#: Text is written in Latin letters and at most two other scripts (Japanese: ideographs and kana;
+#: Korean: Hangul); random code units are ideographs, Hangul, Yi and many more. At most this
+#: share of the letters of UTF-16 or UTF-32 without a BOM may come from other scripts.
+MAX_STRAY_LETTERS = 0.1
+#: 8-bit text with NULs in it read as UTF-16 is ideographs made of two ASCII bytes each; text in
+#: UTF-16 has at most this share of those (Chinese about a fifth; kana, U+30xx, not counted).
+MAX_ASCII_PAIRS = 0.5
+_SNIFF_BYTES = 16384
+_WIDE = (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2))
+# Format characters that do occur in text: soft hyphen, Arabic letter mark, Mongolian vowel
+# separator, zero-width space, non-joiner and joiner, direction marks, embeddings and isolates,
+# word joiner, zero-width no-break space (BOM).
+_TEXT_FORMAT = frozenset(
+    "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
+_TEXT_CONTROL = frozenset("\t\n\v\f\r\x1b")  # the C0 controls that _CONTROL lets through
+_C0_C1 = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")  # _CONTROL and the C1 controls
+# 1 for the printable ASCII bytes, 0 for the others (and, as a high byte, for 0x30: kana).
+_ASCII_LOW = bytes(0x20 <= b < 0x7F for b in range(256))
+_ASCII_HIGH = bytes(0x20 <= b < 0x7F and b != 0x30 for b in range(256))
+# Bytes of ASCII text, and NUL.
+_ASCII_TEXT = bytes([0, *range(0x09, 0x0E), *range(0x20, 0x7F)])
+
+
+def _sniff_wide(data: bytes) -> tuple[str, str] | None:
+    """``(text, codec)`` for UTF-32 or UTF-16 data without a BOM, or None when it is not.
+
+    UTF-32 LE and BE, then UTF-16 LE and BE, are tried on the first :data:`_SNIFF_BYTES`. A
+    candidate must decode strictly (code points up to U+10FFFF, surrogates paired) and either
+    have the NUL pattern of Western text (:func:`_western`, what was sniffed before), or be
+    at least :data:`MIN_WIDE_CHARS` characters with at most :data:`MAX_ODD_WIDE_SHARE` that
+    text does not have, from one writing system (:func:`_one_writing`) and, in UTF-16, with no
+    more than :data:`MAX_ASCII_PAIRS` units of two printable ASCII bytes. Those last rules are
+    for random data and for 8-bit text with NULs in it, which reads as UTF-16 ideographs;
+    data of nothing but ASCII text and NULs (``find -print0``, spaces made NULs) must have the
+    Western pattern. When both byte orders pass (Latin text read the wrong way round is
+    ideographs), the one whose characters fall in fewer blocks of 256 code points wins. The
+    whole of ``data`` must then decode strictly too.
+    """
+    head = data[:_SNIFF_BYTES]
+    ascii_only = not head.translate(None, _ASCII_TEXT)
+    for group in (_WIDE[:2], _WIDE[2:]):  # UTF-32 first: UTF-16 reads its zero bytes as U+0000
+        found = []
+        for codec, width in group:
+            if len(data) % width:
+                continue
+            sample = head[: len(head) - len(head) % width]
+            if width == 2 and len(sample) < len(data):
+                high = sample[-1] if codec.endswith("le") else sample[-2]
+                if 0xD8 <= high <= 0xDB:
+                    sample = sample[:-2]  # the sample ends between the two halves of a surrogate pair
+            try:
+                chars = sample.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if not chars:
+                continue
+            if _western(chars) or (
+                not ascii_only
+                and len(chars) >= MIN_WIDE_CHARS
+                and _odd_characters(chars) <= MAX_ODD_WIDE_SHARE * len(chars)
+                and (width == 4 or _ascii_pairs(sample, codec) <= MAX_ASCII_PAIRS * len(chars))
+                and _one_writing(chars)
+            ):
+                found.append((len({ord(c) >> 8 for c in chars}), codec))
+        for _, codec in sorted(found):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:  # past the sample
+                continue
     return None
 
 
+def _western(chars: str) -> bool:
+    """The NUL pattern of Western text: at least 30% of the characters Latin-1 (a NUL high byte),
+    under 5% with a NUL low byte (U+xx00), and no more control characters (C0 or C1) than text
+    has: the Latin-1 characters of binary data are a quarter controls."""
+    n = len(chars)
+    low_nul = sum(1 for c in chars if not ord(c) & 0xFF)
+    latin = len(chars.encode("latin-1", "ignore"))
+    return latin >= 0.3 * n and low_nul < 0.05 * n and len(_C0_C1.findall(chars)) <= BINARY_CONTROL_RATIO * n
+
+
+def _ascii_pairs(sample: bytes, codec: str) -> int:
+    """How many UTF-16 code units of ``sample`` are two printable ASCII bytes, the high one not 0x30."""
+    high, low = (sample[1::2], sample[0::2]) if codec == "utf-16-le" else (sample[0::2], sample[1::2])
+    both = int.from_bytes(high.translate(_ASCII_HIGH), "big") & int.from_bytes(low.translate(_ASCII_LOW), "big")
+    return both.bit_count()
+
+
+def _odd_characters(text: str) -> int:
+    """How many characters of ``text`` text does not have: controls other than whitespace and
+    ESC, unassigned, private-use and surrogate code points, most format characters."""
+    odd = 0
+    for c in text:
+        if not (c.isprintable() or c in _TEXT_CONTROL or c in _TEXT_FORMAT):
+            odd += unicodedata.category(c) not in ("Zs", "Zl", "Zp")  # separators are not printable
+    return odd
+
+
+def _one_writing(text: str) -> bool:
+    """Whether the letters of ``text`` come from Latin and at most two other scripts, give or
+    take :data:`MAX_STRAY_LETTERS`.
+
+    Strays are the letters of other scripts; Hangul or Chinese ideographs, whichever are fewer,
+    when both are there (Korean with a few hanja); the rare ideographs of CJK Extension A; and
+    Latin letters standing alone between letters of another script, as ``x\\0`` makes in the
+    UTF-16 reading of 8-bit text with NULs in it (``A股`` is rare).
+    """
+    scripts = [_script(c) if c.isalpha() else "" for c in text[:4096]]
+    letters = collections.Counter(filter(None, scripts))
+    total = letters.total()
+    alone = sum(1 for a, b, c in zip(scripts, scripts[1:], scripts[2:]) if b == "LATIN" and a and c and a != b != c)
+    kept = letters.pop("LATIN", 0) - alone
+    letters.pop("CJK A", 0)
+    if letters["HANGUL"] and letters["CJK"]:
+        letters.pop(min("HANGUL", "CJK", key=letters.__getitem__))
+    kept += sum(n for _, n in letters.most_common(2))
+    return total - kept <= MAX_STRAY_LETTERS * total
+
+
+def _script(letter: str) -> str:
+    """The script of a letter, from its Unicode name: LATIN, CYRILLIC, CJK, KANA, HANGUL ..."""
+    name = unicodedata.name(letter, "")
+    if "LATIN" in name:  # FULLWIDTH LATIN CAPITAL LETTER A too
+        return "LATIN"
+    first = name.split(" ", 1)[0]
+    if first in ("CJK", "IDEOGRAPHIC"):
+        return "CJK A" if "\u3400" <= letter <= "\u4dbf" else "CJK"
+    if first == "HIRAGANA" or "KATAKANA" in name:
+        return "KANA"
+    return first

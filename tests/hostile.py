@@ -91,6 +91,7 @@ FRENCH = "\n\n".join(
         "et les théâtres ont fermé leurs portes à dix-huit heures.",
     ]
 )
+QUOTES = "Opponents packed the chamber. “We’re not against bikes,” said the head of the merchants’ association.\n\n"
 SMART = "“Quoted words” — the euro € sign… ‘single quotes’ • a bullet and the rest of a sentence. " * 4
 BINARY_REASON = r"binary file \(.+\)"
 
@@ -119,7 +120,7 @@ def binary_formats(folder: Path) -> None:
 
 
 @kind(
-    outcome="skipped: 'binary file (N control characters in the first M)' or '(NUL bytes, and not UTF-16)'",
+    outcome="skipped: 'binary file (N control characters in the first M)' or '(NUL bytes, and not UTF-16 or UTF-32)'",
     skipped=[("noise.txt", BINARY_REASON), ("zeros.txt", BINARY_REASON)],
 )
 def binary_noise(folder: Path) -> None:
@@ -141,15 +142,19 @@ def nul_bytes_in_text(folder: Path) -> None:
 
 @kind(
     outcome="UTF-8 with a few invalid bytes: processed as UTF-8, each bad byte a U+FFFD (near-duplicate of "
-    "the clean copy); all-ASCII text with one stray byte: processed (charset guess)",
-    documents={"clean.txt": 3, "damaged.txt": 3, "stray.txt": 6},
-    pairs=[("clean.txt", "damaged.txt", None)],
+    "the clean copy); English UTF-8 with three curly quotes and a stray cp1252 one: UTF-8 too (the same words "
+    "as its clean copy); all-ASCII text with one stray byte: processed (charset guess)",
+    documents={"clean.txt": 3, "damaged.txt": 3, "stray.txt": 6, "quotes.txt": 5, "quotes-stray.txt": 5},
+    pairs=[("clean.txt", "damaged.txt", None), ("quotes-stray.txt", "quotes.txt", 1.0)],
 )
 def invalid_utf8(folder: Path) -> None:
     data = FRENCH.encode()
     write(folder, "clean.txt", data)
     write(folder, "damaged.txt", data[:60] + b"\xff" + data[60:200] + b"\xc3" + data[200:] + b"\xe2\x80")
     write(folder, "stray.txt", ARTICLE.encode()[:50] + b"\xff" + ARTICLE.encode()[50:])
+    quotes = (QUOTES + prose(7, paragraphs=4)).encode()
+    write(folder, "quotes.txt", quotes)
+    write(folder, "quotes-stray.txt", quotes.replace("merchants’".encode(), b"merchants\x92"))
 
 
 def _same_text(encodings: Mapping[str, Callable[[str], bytes]], text: str) -> dict:
@@ -193,6 +198,44 @@ _UTF16_NO_BOM = {
 @kind(outcome="processed (sniffed from the NUL bytes); the same text as its UTF-8 copy", **_same_text(_UTF16_NO_BOM, FRENCH))
 def utf16_without_bom(folder: Path) -> None:
     _write_same_text(folder, _UTF16_NO_BOM, FRENCH)
+
+
+RUSSIAN = "\n\n".join(
+    [
+        "Президент заявил в среду, что пенсионная реформа будет представлена в парламент до лета.",
+        "Профсоюзы, собравшиеся в Москве, осудили «жестокий» проект и призвали ко всеобщей забастовке.",
+        "В Казани тысячи демонстрантов собрались у здания мэрии; школы и театры закрылись в шесть часов.",
+    ]
+)
+CHINESE = "\n\n".join(
+    [
+        "北京时间周二晚，市议会以七票对两票通过了在主街修建受保护自行车道的计划，结束了两年多的争论。",
+        "该计划预计耗资四百万美元，第一段车道将于明年春天开工。反对者说，商店将因停车位减少而失去顾客。",
+        "市长在会后表示：“十年后没有人会记得这场争论，但他们会记得孩子们可以安全地骑车上学。”",
+    ]
+)
+_WIDE_NO_BOM = {
+    "utf8.txt": lambda t: t.encode("utf-8"),
+    "utf16-le.txt": lambda t: t.encode("utf-16-le"),
+    "utf16-be.txt": lambda t: t.encode("utf-16-be"),
+    "utf32-le.txt": lambda t: t.encode("utf-32-le"),
+    "utf32-be.txt": lambda t: t.encode("utf-32-be"),
+}
+_WIDE_TEXTS = {"fr": FRENCH, "ru": RUSSIAN, "zh": CHINESE}
+# Each text under its language's name, fr-utf8.txt ...: every file of one language has the same text.
+_WIDE_OUTCOMES = [_same_text({f"{lang}-{n}": f for n, f in _WIDE_NO_BOM.items()}, t) for lang, t in _WIDE_TEXTS.items()]
+
+
+@kind(
+    outcome="processed: French, Russian and Chinese in UTF-16 and UTF-32, little- and big-endian, without a BOM "
+    "(beyond Latin-1, UTF-16 has no NUL in every other byte): the same text as the UTF-8 copy",
+    documents={name: count for o in _WIDE_OUTCOMES for name, count in o["documents"].items()},
+    pairs=[pair for o in _WIDE_OUTCOMES for pair in o["pairs"]],
+    diff=("zh-utf8.txt", "zh-utf32-be.txt", 0),
+)
+def unicode_without_bom(folder: Path) -> None:
+    for lang, text in _WIDE_TEXTS.items():
+        _write_same_text(folder, {f"{lang}-{n}": f for n, f in _WIDE_NO_BOM.items()}, text)
 
 
 _OTHER_UNICODE = {

@@ -13,11 +13,12 @@ The outcomes, as a user would want them (the kinds' ``outcome`` in ``tests/hosti
 | kind | outcome |
 |---|---|
 | binary-formats | skipped: "binary file (PNG image)", "(PDF document)", "(gzip archive)", "(SQLite database)", "(executable)", whatever the suffix says |
-| binary-noise | skipped: "binary file (N control characters in the first M)" or "(NUL bytes, and not UTF-16)" |
+| binary-noise | skipped: "binary file (N control characters in the first M)" or "(NUL bytes, and not UTF-16 or UTF-32)" |
 | nul-bytes-in-text | a few NULs in prose: processed (kept in the text); every space a NUL: skipped as binary |
-| invalid-utf8 | UTF-8 with a few bad bytes: processed as UTF-8, each bad byte a U+FFFD; ASCII with one stray byte: processed |
+| invalid-utf8 | UTF-8 with a few bad bytes: processed as UTF-8, each bad byte a U+FFFD, however few its other non-ASCII characters (a stray cp1252 quote among curly ones); ASCII with one stray byte: processed |
 | utf16-with-bom | processed; the same text as its UTF-8 copy (Jaccard 1.0) |
 | utf16-without-bom | processed (sniffed from the NUL bytes); the same text as its UTF-8 copy |
+| unicode-without-bom | processed: French, Russian and Chinese in UTF-16 and UTF-32 LE and BE without a BOM; the same text as the UTF-8 copy |
 | utf32-and-utf8-bom | processed; the BOM is not text; the same text as the plain UTF-8 copy |
 | latin-1 | processed (charset-normalizer, ties go to cp1252); the same text as its UTF-8 copy |
 | cp1252 | processed; curly quotes, dashes, the euro sign: the same text as the UTF-8 copy |
