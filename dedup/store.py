@@ -167,9 +167,12 @@ class Store:
         self._conn = conn
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        app = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        # One statement, so one snapshot: read one by one, another run's commit could fall between
+        # (application id 0 read before it, its tables after: "not made by dedup").
+        app, version, tables = conn.execute(
+            "SELECT (SELECT application_id FROM pragma_application_id), "
+            "(SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)"
+        ).fetchone()
         if app == APPLICATION_ID and version == SCHEMA_VERSION:
             return
         if app not in (0, APPLICATION_ID) or (app == 0 and tables):
