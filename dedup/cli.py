@@ -11,7 +11,7 @@ import io
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -230,7 +230,7 @@ def _resolve_format(format: Format | None, output: Path | None) -> Format:
 
 
 def _write(format: Format, output: Path | None, *, text, html, md, json: Callable[[], str] | None = None) -> None:
-    """Write one report in ``format``. ``text(plain)`` gives rich renderables; the others give strings.
+    """Write one report in ``format``. ``text(plain)`` gives rich renderables, in order; the others give strings.
 
     ``json`` may be left out by a caller that streams its JSON itself (see _write_report).
     """
@@ -243,17 +243,56 @@ def _write(format: Format, output: Path | None, *, text, html, md, json: Callabl
     elif format is Format.md:
         _emit(md(), output)
     else:
-        from rich.console import Console
+        _write_text(text, output)
 
-        console = Console(highlight=False)
-        if output is None and console.is_terminal:
-            console.print(text(console.no_color or console.color_system is None))
-            return
-        # A file or a pipe: plain text at the terminal's width (COLUMNS, else 80), no trailing blanks.
-        buffer = io.StringIO()
-        plain = Console(file=buffer, width=console.width if output is None else 80, color_system=None, highlight=False)
-        plain.print(text(True))
-        _emit("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()), output)
+
+def _write_text(text: Callable[[bool], Iterable], output: Path | None) -> None:
+    """Print ``text(plain)``, the parts of a human report, one part at a time: the first pairs of
+    a long report show while the others are drawn, and no part is held longer than it takes."""
+    from rich.console import Console, Group
+
+    console = Console(highlight=False)
+    if output is None and console.is_terminal:
+        for part in text(console.no_color or console.color_system is None):
+            console.print(Group(part))
+        return
+    # A file or a pipe: plain text at the terminal's width (COLUMNS, else 80), no trailing blanks.
+    chunks = _plain_text(text(True), width=console.width if output is None else 80)
+    if output is not None:
+        _emit("".join(chunks), output)
+        return
+    ends_with_break = False
+    for chunk in chunks:
+        sys.stdout.buffer.write(chunk.encode("utf-8", "backslashreplace"))
+        ends_with_break = chunk.endswith("\n") if chunk else ends_with_break
+    if not ends_with_break:  # as _emit: end the text with a line break
+        sys.stdout.buffer.write(b"\n")
+    sys.stdout.flush()
+
+
+def _plain_text(parts: Iterable, *, width: int) -> Iterator[str]:
+    """The lines of ``parts`` printed without colour at ``width``, trailing blanks cut, a part at a
+    time: joined, the pieces are ``"\\n".join(lines)`` of the whole, as _emit writes it."""
+    from rich.console import Console, Group
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, highlight=False)
+    started = False
+
+    def drain() -> Iterator[str]:
+        nonlocal started
+        lines = buffer.getvalue().splitlines()
+        buffer.seek(0)
+        buffer.truncate()
+        if lines:
+            yield ("\n" if started else "") + "\n".join(line.rstrip() for line in lines)
+            started = True
+
+    for part in parts:
+        console.print(Group(part))
+        if buffer.getvalue().endswith("\n"):  # whole lines (every part ends its own), else wait for more
+            yield from drain()
+    yield from drain()
 
 
 def _stream(write: Callable, output: Path | None) -> None:
@@ -285,9 +324,9 @@ def _write_report(result, format: Format, output: Path | None) -> None:
     documents: Mapping = result.paired
 
     def text(plain: bool):
-        from dedup.render.terminal import render_group
+        from dedup.render.terminal import render_report
 
-        return render_group(data, documents, plain=plain)
+        return render_report(data, documents, plain=plain)
 
     def html() -> str:
         from dedup.render.html import to_html
@@ -460,7 +499,7 @@ def diff(
     def text(plain: bool):
         from dedup.render.terminal import render_pair
 
-        return render_pair(pair, doc_a, doc_b, plain=plain)
+        return (render_pair(pair, doc_a, doc_b, plain=plain),)
 
     def html() -> str:
         from dedup.render.html import pair_html

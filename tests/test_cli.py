@@ -353,3 +353,21 @@ def test_diff_usage_errors(args):
     proc = subprocess.run([sys.executable, "-m", "dedup", *map(str, args)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.startswith("dedup: ") and "Traceback" not in proc.stderr
+
+
+def test_the_text_report_is_written_a_part_at_a_time():
+    # `dedup report` prints the summary, each cluster and each pair as soon as it is drawn
+    from rich.text import Text
+
+    from dedup.cli import _plain_text
+
+    drawn = []
+
+    def parts():
+        for k in range(3):
+            drawn.append(k)
+            yield Text(f"part {k}   ")
+
+    chunks = _plain_text(parts(), width=80)
+    assert (next(chunks), drawn) == ("part 0", [0])
+    assert "".join(chunks) == "\npart 1\npart 2"
