@@ -6,7 +6,9 @@ I/O error; 3 unexpected internal error.
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import errno
 import io
 import os
 import sys
@@ -121,7 +123,8 @@ def _version(value: bool) -> None:
     if value:
         from dedup import __version__
 
-        typer.echo(f"dedup {__version__}")
+        with _to_stdout():
+            typer.echo(f"dedup {__version__}")
         raise typer.Exit()
 
 
@@ -208,12 +211,37 @@ class ProgressBar:
 # --------------------------------------------------------------------------- output
 
 
+@contextlib.contextmanager
+def _to_stdout() -> Iterator[None]:
+    """Around writing to stdout: when its reader goes (``dedup report | head -1``), stop, quietly.
+
+    The reader leaving ends the output, not the run: the command goes on to its usual exit, 0
+    for report and diff, and check's verdict for check (it writes only when it has found
+    near-duplicates, so 1: a shortened listing does not make the files clean). Left to Typer,
+    the broken pipe would exit 1 whatever the command (Click's handling, which Typer copies,
+    catches it inside the app before main() could), and at exit Python's last flush of stdout
+    would fail again ("Exception ignored ... BrokenPipeError", exit 120): stdout is pointed at
+    /dev/null instead.
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        _stdout_to_devnull()
+
+
+def _stdout_to_devnull() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
-        if not text.endswith("\n"):
-            sys.stdout.buffer.write(b"\n")
-        sys.stdout.flush()
+        with _to_stdout():
+            sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+            if not text.endswith("\n"):
+                sys.stdout.buffer.write(b"\n")
+            sys.stdout.flush()
         return
     try:
         output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8", errors="backslashreplace")
@@ -251,23 +279,30 @@ def _write_text(text: Callable[[bool], Iterable], output: Path | None) -> None:
     a long report show while the others are drawn, and no part is held longer than it takes."""
     from rich.console import Console, Group
 
-    console = Console(highlight=False)
+    class StdoutConsole(Console):
+        def on_broken_pipe(self) -> None:  # rich's own exits 1: leave it to _to_stdout
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    console = StdoutConsole(highlight=False)
     if output is None and console.is_terminal:
-        for part in text(console.no_color or console.color_system is None):
-            console.print(Group(part))
+        with _to_stdout():
+            for part in text(console.no_color or console.color_system is None):
+                console.print(Group(part))
         return
     # A file or a pipe: plain text at the terminal's width (COLUMNS, else 80), no trailing blanks.
     chunks = _plain_text(text(True), width=console.width if output is None else 80)
     if output is not None:
         _emit("".join(chunks), output)
         return
-    ends_with_break = False
-    for chunk in chunks:
-        sys.stdout.buffer.write(chunk.encode("utf-8", "backslashreplace"))
-        ends_with_break = chunk.endswith("\n") if chunk else ends_with_break
-    if not ends_with_break:  # as _emit: end the text with a line break
-        sys.stdout.buffer.write(b"\n")
-    sys.stdout.flush()
+    with _to_stdout():
+        ends_with_break = False
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk.encode("utf-8", "backslashreplace"))
+            ends_with_break = chunk.endswith("\n") if chunk else ends_with_break
+        if not ends_with_break:  # as _emit: end the text with a line break
+            sys.stdout.buffer.write(b"\n")
+        sys.stdout.flush()
 
 
 def _plain_text(parts: Iterable, *, width: int) -> Iterator[str]:
@@ -298,13 +333,17 @@ def _plain_text(parts: Iterable, *, width: int) -> Iterator[str]:
 def _stream(write: Callable, output: Path | None) -> None:
     """Let ``write(fh)`` write text to ``output`` (or stdout) as it goes, then end the line."""
     if output is None:
-        fh = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace", newline="\n")
-        try:
-            write(fh)
-            fh.write("\n")
-            fh.flush()
-        finally:
-            fh.detach()
+        with _to_stdout():
+            fh = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace", newline="\n")
+            try:
+                write(fh)
+                fh.write("\n")
+                fh.flush()
+            except BrokenPipeError:
+                _stdout_to_devnull()  # first, so that detach can flush what is left
+                raise
+            finally:
+                fh.detach()
         return
     try:
         with output.open("w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
@@ -696,9 +735,6 @@ def main() -> None:
     except (DedupError, ValueError) as err:
         _err(str(err))
         sys.exit(EXIT_USAGE)
-    except BrokenPipeError:  # `dedup report ... | head` stopped reading: not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        sys.exit(EXIT_OK)
     except Exception as err:
         _err(f"internal error: {type(err).__name__}: {err}. Please report it with the command you ran.")
         sys.exit(EXIT_INTERNAL)
