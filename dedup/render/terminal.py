@@ -196,7 +196,9 @@ def render_pair(
 def render_report(
     data: Mapping, documents: Mapping[str, Document] | None = None, *, plain: bool = False
 ) -> Iterator[RenderableType]:
-    """Yield the parts of the human report of a report dict (``report_dict``), in reading order.
+    """Yield the human report of a report dict (``report_dict``) a section at a time, in reading
+    order: the summary line, each cluster, the legend, each pair. A caller can print each section
+    as it comes; printed one after the other they are the report (``render_group``).
 
     ``documents`` maps ids to the documents read (``Report.paired``); without them the
     diff rows show character offsets instead of text.
@@ -204,8 +206,6 @@ def render_report(
     documents = documents or {}
     yield Text(summary_line(data))
     for k, c in enumerate(data["clusters"], start=1):
-        yield Text()
-        yield Text(f"Cluster {k}: {len(c['members'])} versions", style="bold")
         table = Grid(indent=2)
         table.add_column(no_wrap=True)
         table.add_column(overflow="fold")
@@ -214,21 +214,18 @@ def render_report(
         for m in c["members"]:
             if m != c["canonical"]:
                 table.add_row("also", Text(printable(m)))
-        yield table
+        yield Group(Text(), Text(f"Cluster {k}: {len(c['members'])} versions", style="bold"), table)
     if not data["pairs"]:
-        yield Text()
-        yield Text("No near-duplicates found.")
+        yield Group(Text(), Text("No near-duplicates found."))
         return
     views = [pair_view(p, documents.get(p["a"]), documents.get(p["b"])) for p in data["pairs"]]
     ops = [op for op in OPS if any(r.op == op for v in views for r in v.rows)]
     if ops:
-        yield Text()
-        yield legend(roles_in(views), ops, plain=plain)
+        yield Group(Text(), legend(roles_in(views), ops, plain=plain))
     clusters = cluster_numbers(data)
     for k, view in enumerate(views, start=1):
-        yield Text()
         where = f" (cluster {clusters[view.a]})" if view.a in clusters else ""
-        yield from _pair(view, plain=plain, title=f"Pair {k} of {len(views)}{where}")
+        yield Group(Text(), *_pair(view, plain=plain, title=f"Pair {k} of {len(views)}{where}"))
 
 
 def render_group(data: Mapping, documents: Mapping[str, Document] | None = None, *, plain: bool = False) -> Group:
