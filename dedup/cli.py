@@ -6,12 +6,14 @@ I/O error; 3 unexpected internal error.
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import errno
 import io
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -149,7 +151,8 @@ def _version(value: bool) -> None:
     if value:
         from dedup import __version__
 
-        typer.echo(f"dedup {__version__}")
+        with _to_stdout():
+            typer.echo(f"dedup {__version__}")
         raise typer.Exit()
 
 
@@ -236,12 +239,37 @@ class ProgressBar:
 # --------------------------------------------------------------------------- output
 
 
+@contextlib.contextmanager
+def _to_stdout() -> Iterator[None]:
+    """Around writing to stdout: when its reader goes (``dedup report | head -1``), stop, quietly.
+
+    The reader leaving ends the output, not the run: the command goes on to its usual exit, 0
+    for report and diff, and check's verdict for check (it writes only when it has found
+    near-duplicates, so 1: a shortened listing does not make the files clean). Left to Typer,
+    the broken pipe would exit 1 whatever the command (Click's handling, which Typer copies,
+    catches it inside the app before main() could), and at exit Python's last flush of stdout
+    would fail again ("Exception ignored ... BrokenPipeError", exit 120): stdout is pointed at
+    /dev/null instead.
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        _stdout_to_devnull()
+
+
+def _stdout_to_devnull() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
-        if not text.endswith("\n"):
-            sys.stdout.buffer.write(b"\n")
-        sys.stdout.flush()
+        with _to_stdout():
+            sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+            if not text.endswith("\n"):
+                sys.stdout.buffer.write(b"\n")
+            sys.stdout.flush()
         return
     try:
         output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8", errors="backslashreplace")
@@ -258,7 +286,7 @@ def _resolve_format(format: Format | None, output: Path | None) -> Format:
 
 
 def _write(format: Format, output: Path | None, *, text, html, md, json: Callable[[], str] | None = None) -> None:
-    """Write one report in ``format``. ``text(plain)`` gives rich renderables; the others give strings.
+    """Write one report in ``format``. ``text(plain)`` gives rich renderables, in order; the others give strings.
 
     ``json`` may be left out by a caller that streams its JSON itself (see _write_report).
     """
@@ -271,29 +299,79 @@ def _write(format: Format, output: Path | None, *, text, html, md, json: Callabl
     elif format is Format.md:
         _emit(md(), output)
     else:
-        from rich.console import Console
+        _write_text(text, output)
 
-        console = Console(highlight=False)
-        if output is None and console.is_terminal:
-            console.print(text(console.no_color or console.color_system is None))
-            return
-        # A file or a pipe: plain text at the terminal's width (COLUMNS, else 80), no trailing blanks.
-        buffer = io.StringIO()
-        plain = Console(file=buffer, width=console.width if output is None else 80, color_system=None, highlight=False)
-        plain.print(text(True))
-        _emit("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()), output)
+
+def _write_text(text: Callable[[bool], Iterable], output: Path | None) -> None:
+    """Print ``text(plain)``, the parts of a human report, one part at a time: the first pairs of
+    a long report show while the others are drawn, and no part is held longer than it takes."""
+    from rich.console import Console, Group
+
+    class StdoutConsole(Console):
+        def on_broken_pipe(self) -> None:  # rich's own exits 1: leave it to _to_stdout
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    console = StdoutConsole(highlight=False)
+    if output is None and console.is_terminal:
+        with _to_stdout():
+            for part in text(console.no_color or console.color_system is None):
+                console.print(Group(part))
+        return
+    # A file or a pipe: plain text at the terminal's width (COLUMNS, else 80), no trailing blanks.
+    chunks = _plain_text(text(True), width=console.width if output is None else 80)
+    if output is not None:
+        _emit("".join(chunks), output)
+        return
+    with _to_stdout():
+        ends_with_break = False
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk.encode("utf-8", "backslashreplace"))
+            ends_with_break = chunk.endswith("\n") if chunk else ends_with_break
+        if not ends_with_break:  # as _emit: end the text with a line break
+            sys.stdout.buffer.write(b"\n")
+        sys.stdout.flush()
+
+
+def _plain_text(parts: Iterable, *, width: int) -> Iterator[str]:
+    """The lines of ``parts`` printed without colour at ``width``, trailing blanks cut, a part at a
+    time: joined, the pieces are ``"\\n".join(lines)`` of the whole, as _emit writes it."""
+    from rich.console import Console, Group
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, highlight=False)
+    started = False
+
+    def drain() -> Iterator[str]:
+        nonlocal started
+        lines = buffer.getvalue().splitlines()
+        buffer.seek(0)
+        buffer.truncate()
+        if lines:
+            yield ("\n" if started else "") + "\n".join(line.rstrip() for line in lines)
+            started = True
+
+    for part in parts:
+        console.print(Group(part))
+        if buffer.getvalue().endswith("\n"):  # whole lines (every part ends its own), else wait for more
+            yield from drain()
+    yield from drain()
 
 
 def _stream(write: Callable, output: Path | None) -> None:
     """Let ``write(fh)`` write text to ``output`` (or stdout) as it goes, then end the line."""
     if output is None:
-        fh = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace", newline="\n")
-        try:
-            write(fh)
-            fh.write("\n")
-            fh.flush()
-        finally:
-            fh.detach()
+        with _to_stdout():
+            fh = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace", newline="\n")
+            try:
+                write(fh)
+                fh.write("\n")
+                fh.flush()
+            except BrokenPipeError:
+                _stdout_to_devnull()  # first, so that detach can flush what is left
+                raise
+            finally:
+                fh.detach()
         return
     try:
         with output.open("w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
@@ -313,9 +391,9 @@ def _write_report(result, format: Format, output: Path | None) -> None:
     documents: Mapping = result.paired
 
     def text(plain: bool):
-        from dedup.render.terminal import render_group
+        from dedup.render.terminal import render_report
 
-        return render_group(data, documents, plain=plain)
+        return render_report(data, documents, plain=plain)
 
     def html() -> str:
         from dedup.render.html import to_html
@@ -536,7 +614,7 @@ def diff(
     def text(plain: bool):
         from dedup.render.terminal import render_pair
 
-        return render_pair(pair, doc_a, doc_b, plain=plain)
+        return (render_pair(pair, doc_a, doc_b, plain=plain),)
 
     def html() -> str:
         from dedup.render.html import pair_html
@@ -738,9 +816,6 @@ def main() -> None:
     except (DedupError, ValueError) as err:
         _err(str(err))
         sys.exit(EXIT_USAGE)
-    except BrokenPipeError:  # `dedup report ... | head` stopped reading: not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        sys.exit(EXIT_OK)
     except Exception as err:
         _internal(err)
     sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dedup.cli import app
-from tests.helpers import NOBODY, SEED_A, SEED_B, SEEDS, unprivileged
+from tests.helpers import NOBODY, SEED_A, SEED_B, SEEDS, prose, unprivileged
 
 runner = CliRunner()
 
@@ -515,3 +515,84 @@ def test_diff_of_parquet_rows(tmp_path):
     pair = json.loads(result.stdout)
     assert (pair["a"], pair["b"]) == ("docs.parquet#k1", "docs.parquet#2")
     assert pair["diff"] == json.loads(invoke("diff", SEED_A, SEED_B, "-f", "json").stdout)["diff"]
+
+
+# --------------------------------------------------------------------------- a reader that leaves early
+# `dedup report DIR | head -1`: once the reader has what it wants it closes the pipe, and the next
+# write fails with EPIPE. That ends the output, quietly (no traceback, no "Exception ignored"), and
+# does not change the exit code: 0 for report and diff, and check's own verdict (it only writes when
+# it found near-duplicates, so 1). Typer, after Click, would turn the broken pipe into exit 1.
+
+
+def _closed_early(args: list[str], *, read_first_line: bool = False, env: dict | None = None) -> tuple[int, str, bytes]:
+    """Run the real CLI with stdout piped to a reader that closes it: at once, or after one line."""
+    proc = subprocess.Popen([sys.executable, "-m", "dedup", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+    first = b""
+    if read_first_line:
+        reader = subprocess.run([sys.executable, "-c", "import sys; sys.stdout.buffer.write(sys.stdin.buffer.readline())"],
+                                stdin=proc.stdout, capture_output=True, timeout=300)
+        first = reader.stdout
+    proc.stdout.close()  # the reader has gone
+    stderr = proc.stderr.read().decode("utf-8", "replace")
+    return proc.wait(timeout=300), stderr, first
+
+
+@pytest.mark.parametrize(
+    "args, code",
+    [
+        (["report", SEEDS], 0),
+        (["report", SEEDS, "--format", "json"], 0),
+        (["report", SEEDS, "--format", "md"], 0),
+        (["report", SEEDS, "--format", "html"], 0),
+        (["diff", SEED_A, SEED_B], 0),
+        (["diff", SEED_A, SEED_B, "--format", "json"], 0),
+        (["diff", "--pairs", "{tmp}/pairs.tsv"], 0),
+        (["check", SEED_B, "--against", SEEDS, "--index", "{tmp}/index.sqlite"], 1),  # found: the verdict stands
+        (["--version"], 0),
+    ],
+)
+def test_a_closed_stdout_ends_the_output_quietly(tmp_path, args, code):
+    (tmp_path / "pairs.tsv").write_text(f"{SEED_A}\t{SEED_B}\n")
+    args = [str(a).replace("{tmp}", str(tmp_path)) for a in args]
+    returncode, stderr, _ = _closed_early(args)
+    assert stderr == ""
+    assert returncode == code
+
+
+def test_a_closed_stdout_ends_the_output_quietly_when_colour_is_forced():
+    # FORCE_COLOR: rich takes the pipe for a terminal and prints in colour; its own broken-pipe handler exits 1
+    returncode, stderr, _ = _closed_early(["report", str(SEEDS)], env={"FORCE_COLOR": "1"})
+    assert returncode == 0
+    assert not re.search("Traceback|Exception|Error", stderr), stderr  # a progress bar may show: stderr is a "terminal"
+
+
+def test_report_piped_into_a_reader_of_one_line(tmp_path):
+    # 14 versions of one article (91 pairs): a report far larger than the pipe holds, so the reader's
+    # leaving is met mid-way, by a write, as with `dedup report DIR | head -1`
+    base = prose(7, paragraphs=30, words=40).split("\n\n")
+    for k in range(14):
+        paras = [p for i, p in enumerate(base) if (i + k) % 7] + [prose(100 + k, paragraphs=2, words=40)]
+        (tmp_path / f"v{k:02d}.txt").write_text("\n\n".join(paras))
+    for fmt in ("text", "json"):
+        returncode, stderr, first = _closed_early(["report", str(tmp_path), "--format", fmt], read_first_line=True)
+        assert first == (b"14 documents read, 0 skipped, 1 cluster, 91 pairs\n" if fmt == "text" else b"{\n")
+        assert (returncode, stderr) == (0, "")
+
+
+def test_the_text_report_is_written_a_part_at_a_time():
+    # `dedup report` prints the summary, each cluster and each pair as soon as it is drawn
+    from rich.text import Text
+
+    from dedup.cli import _plain_text
+
+    drawn = []
+
+    def parts():
+        for k in range(3):
+            drawn.append(k)
+            yield Text(f"part {k}   ")
+
+    chunks = _plain_text(parts(), width=80)
+    assert (next(chunks), drawn) == ("part 0", [0])
+    assert "".join(chunks) == "\npart 1\npart 2"

@@ -13,14 +13,15 @@ paragraph can style the output, make a link, or send escape sequences to the ter
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from dedup.document import Document
+from dedup.render.grid import Grid
 from dedup.render.view import (
     OPS,
     PairView,
@@ -65,15 +66,23 @@ MARK_STYLES = {"equal": "dim", "delete": "bold red", "insert": "bold green", "re
 DELETED, INSERTED = "red strike", "bold green"
 
 
+@functools.cache
 def _badge(role: str, plain: bool) -> Text:
+    """A role's badge. Cached, so every row of a role shares one Text: nothing changes a cell."""
     if plain:
         return Text(role_label(role))
     return Text(f" {role_label(role)} ", style=ROLE_STYLES.get(role, OTHER_STYLE))
 
 
-def legend(roles: list[str], ops: list[str], *, plain: bool = False) -> Table:
+@functools.cache
+def _mark(op: str) -> Text:
+    """An op's mark (``-``, ``+``, ``~``, ``>``, ``=``), shared like badges."""
+    return Text(MARKS.get(op, "?"), style=MARK_STYLES.get(op))
+
+
+def legend(roles: list[str], ops: list[str], *, plain: bool = False) -> Grid:
     """What the marks, role colours and word highlights mean; lists only what is shown."""
-    table = Table.grid(padding=(0, 1))
+    table = Grid()
     table.add_column(no_wrap=True, style="bold")
     table.add_column(ratio=1)
     marks = Text()
@@ -142,33 +151,33 @@ def _figures(view: PairView) -> str:
 
 def _pair(view: PairView, *, plain: bool, title: str) -> Iterator[RenderableType]:
     yield Text(title, style="bold")
-    head = Table.grid(padding=(0, 1))
+    head = Grid(indent=2)
     head.add_column(no_wrap=True)
     head.add_column(overflow="fold")
     head.add_row(Text("A", style="bold"), Text(printable(view.a)))  # Text: an id is never rich markup
     head.add_row(Text("B", style="bold"), Text(printable(view.b)))
-    yield Padding(head, (0, 0, 0, 2))
+    yield head
     counts = view.counts()
     yield Padding(Text(_figures(view) + (f"; {counts}" if counts else "")), (0, 0, 0, 2))
     if not view.rows:
         yield Padding(Text("(no paragraph diff in this report)", style="dim"), (0, 0, 0, 2))
         return
-    grid = Table.grid(padding=(0, 1))
+    grid = Grid(indent=2, space_before=1)
     grid.add_column(no_wrap=True)  # mark
     grid.add_column(no_wrap=True)  # where
     grid.add_column(no_wrap=True)  # role
     grid.add_column(ratio=1, overflow="fold")  # text
     for block in blocks(view.rows):
         if isinstance(block, Same):
-            grid.add_row(Text("=", style=MARK_STYLES["equal"]), "", "", Text(same_summary(block), style="dim"))
+            grid.add_row(_mark("equal"), "", "", Text(same_summary(block), style="dim"))
             continue
         grid.add_row(
-            Text(MARKS.get(block.op, "?"), style=MARK_STYLES.get(block.op)),
+            _mark(block.op),
             where(block),
             _badge(block.role, plain),
             _text(block, plain),
         )
-    yield Padding(grid, (1, 0, 0, 2))
+    yield grid
 
 
 def render_pair(
@@ -187,7 +196,9 @@ def render_pair(
 def render_report(
     data: Mapping, documents: Mapping[str, Document] | None = None, *, plain: bool = False
 ) -> Iterator[RenderableType]:
-    """Yield the parts of the human report of a report dict (``report_dict``), in reading order.
+    """Yield the human report of a report dict (``report_dict``) a section at a time, in reading
+    order: the summary line, each cluster, the legend, each pair. A caller can print each section
+    as it comes; printed one after the other they are the report (``render_group``).
 
     ``documents`` maps ids to the documents read (``Report.paired``); without them the
     diff rows show character offsets instead of text.
@@ -195,9 +206,7 @@ def render_report(
     documents = documents or {}
     yield Text(summary_line(data))
     for k, c in enumerate(data["clusters"], start=1):
-        yield Text()
-        yield Text(f"Cluster {k}: {len(c['members'])} versions", style="bold")
-        table = Table.grid(padding=(0, 1))
+        table = Grid(indent=2)
         table.add_column(no_wrap=True)
         table.add_column(overflow="fold")
         table.add_row("canonical", Text(printable(c["canonical"]), style="bold"))
@@ -205,21 +214,18 @@ def render_report(
         for m in c["members"]:
             if m != c["canonical"]:
                 table.add_row("also", Text(printable(m)))
-        yield Padding(table, (0, 0, 0, 2))
+        yield Group(Text(), Text(f"Cluster {k}: {len(c['members'])} versions", style="bold"), table)
     if not data["pairs"]:
-        yield Text()
-        yield Text("No near-duplicates found.")
+        yield Group(Text(), Text("No near-duplicates found."))
         return
     views = [pair_view(p, documents.get(p["a"]), documents.get(p["b"])) for p in data["pairs"]]
     ops = [op for op in OPS if any(r.op == op for v in views for r in v.rows)]
     if ops:
-        yield Text()
-        yield legend(roles_in(views), ops, plain=plain)
+        yield Group(Text(), legend(roles_in(views), ops, plain=plain))
     clusters = cluster_numbers(data)
     for k, view in enumerate(views, start=1):
-        yield Text()
         where = f" (cluster {clusters[view.a]})" if view.a in clusters else ""
-        yield from _pair(view, plain=plain, title=f"Pair {k} of {len(views)}{where}")
+        yield Group(Text(), *_pair(view, plain=plain, title=f"Pair {k} of {len(views)}{where}"))
 
 
 def render_group(data: Mapping, documents: Mapping[str, Document] | None = None, *, plain: bool = False) -> Group:
