@@ -60,8 +60,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Options shared by every command, declared once so they are spelled the same everywhere.
-
 
 def _path(value: str) -> Path:
     """A path argument; an empty one (``"$UNSET"``) is an error, where ``Path("")`` would mean the current folder.
@@ -74,6 +72,7 @@ def _path(value: str) -> Path:
     return Path(value)
 
 
+# Options shared by every command, declared once so they are spelled the same everywhere.
 PathsArg = Annotated[
     list[Path],
     typer.Argument(metavar="PATH", help="Files and folders of documents.", show_default=False, parser=_path),
