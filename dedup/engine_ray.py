@@ -62,6 +62,7 @@ from dedup.ray_stages import (
     _attach_sig,
     _bucket_pairs,
     _band_rows,
+    _bytes,
     _docs_fp,
     _docs_sig,
     _is_doc,
@@ -470,15 +471,12 @@ def _exact(values: list, *, lists: bool = False) -> tuple[pa.Array, pa.Array]:
     """
     import pyarrow as pa  # noqa: PLC0415
 
-    def raw(text: str) -> bytes:
-        return text.encode("utf-8", "surrogatepass")
-
     if lists:
         shown = [[_shown(v) for v in row] for row in values]
-        twin = [None if s == row else [raw(v) for v in row] for s, row in zip(shown, values)]
+        twin = [None if s == row else [_bytes(v) for v in row] for s, row in zip(shown, values)]
         return pa.array(shown, pa.list_(pa.string())), pa.array(twin, pa.list_(pa.binary()))
     shown = [_shown(v) for v in values]
-    twin = [None if s == v else raw(v) for s, v in zip(shown, values)]
+    twin = [None if s == v else _bytes(v) for s, v in zip(shown, values)]
     return pa.array(shown, pa.string()), pa.array(twin, pa.binary())
 
 

@@ -265,8 +265,7 @@ def collect(table_ds: Dataset) -> list[tuple[tuple[int, ...], tuple[str, ...], i
     """The clusters on the driver: ``(member rows, member ids, canonical row, canonical id, reason)``."""
     import ray  # noqa: PLC0415
 
-    def text(ident: bytes) -> str:
-        return ident.decode("utf-8", "surrogatepass")
+    from dedup.ray_stages import _text as text  # noqa: PLC0415 - ids are the engine's binary
 
     out = []
     for t in ray.get(table_ds.to_arrow_refs()):

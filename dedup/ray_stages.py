@@ -37,15 +37,20 @@ RAY_SUFFIXES = {**SUFFIXES, parquet.SUFFIX: parquet.FORMAT}
 # point), so a sort by id is the local engine's order.
 
 
+def _bytes(text: str) -> bytes:
+    """One str as the engine carries it (see above)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _utf8(values: Iterable[str | None]):
     """A binary array of ``values`` (see above); None stays null."""
     import pyarrow as pa  # noqa: PLC0415
 
-    return pa.array([None if v is None else v.encode("utf-8", "surrogatepass") for v in values], pa.binary())
+    return pa.array([None if v is None else _bytes(v) for v in values], pa.binary())
 
 
 def _text(value: bytes | None) -> str | None:
-    """The str :func:`_utf8` was given."""
+    """The str :func:`_bytes` (:func:`_utf8`) was given."""
     return None if value is None else value.decode("utf-8", "surrogatepass")
 
 
@@ -147,8 +152,8 @@ def _task(sources: list[Source], first: int, count: int, kind: str, start: int, 
         "first": first,
         "kind": kind,
         # bytes, as _utf8 makes them: as strings Ray would pickle a column that holds a non-UTF-8 name
-        "paths": [s.path.encode("utf-8", "surrogatepass") for s in chosen],
-        "ids": [s.id.encode("utf-8", "surrogatepass") for s in chosen],
+        "paths": [_bytes(s.path) for s in chosen],
+        "ids": [_bytes(s.id) for s in chosen],
         "formats": [s.format for s in chosen],
         "sizes": [s.size for s in chosen],
         "start": start,
