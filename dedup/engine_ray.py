@@ -450,13 +450,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _shown(text: str) -> str:
-    """``text`` with each lone surrogate as the terminal shows it: ``\\xe9`` for a byte of a file
-    name that is not UTF-8 (U+DC80-U+DCFF), ``\\ud800`` for any other."""
-    def escape(m: re.Match) -> str:
-        code = ord(m[0])
-        return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+    """``text`` with each lone surrogate as the terminal shows it (:func:`dedup.render.view.escaped`):
+    ``\\xe9`` for a byte of a file name that is not UTF-8 (U+DC80-U+DCFF), ``\\ud800`` for any other."""
+    from dedup.render.view import escaped  # noqa: PLC0415
 
-    return _SURROGATE.sub(escape, text)
+    return _SURROGATE.sub(lambda m: escaped(m[0]), text)
 
 
 def _exact(values: list, *, lists: bool = False) -> tuple[pa.Array, pa.Array]:

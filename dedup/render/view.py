@@ -32,6 +32,7 @@ __all__ = [
     "clip",
     "cluster_numbers",
     "elide",
+    "escaped",
     "flat",
     "pair_view",
     "plural",
@@ -255,8 +256,9 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _escape(m: re.Match) -> str:
-    c = m[0]
+def escaped(c: str) -> str:
+    """One character as :func:`printable` shows it: ``\\n``, ``\\x1b``, ``\\u2028``, or ``\\xe9`` for
+    a byte of a file name that is not UTF-8 (a lone surrogate U+DC80-U+DCFF, as os.fsdecode gives it)."""
     code = ord(c)
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape): show the byte
         return f"\\x{code - 0xDC00:02x}"
@@ -272,7 +274,7 @@ def printable(text: str) -> str:
     Ids (file names) and document text go through it before the terminal and Markdown
     renderers show them; ordinary text comes out unchanged.
     """
-    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
+    return _UNPRINTABLE.sub(lambda m: escaped(m[0]), text) if _UNPRINTABLE.search(text) else text
 
 
 def flat(text: str) -> str:
