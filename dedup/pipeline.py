@@ -28,7 +28,7 @@ import os
 import tempfile
 from contextlib import contextmanager, nullcontext
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from itertools import groupby
 
@@ -899,11 +899,11 @@ def record_reference(given: str) -> tuple[str, str | None]:
 
 def _read_record(source: Source, key: str, given: str, config: Config) -> Document | Skipped:
     """The record of ``source`` whose id is ``source.id#key``, read with its paragraphs."""
-    fmt = RECORD_FORMATS[os.path.splitext(source.path)[1].lower()]
+    # find_sources gives a .parquet file no format of its own: the suffix says it
+    source = replace(source, format=RECORD_FORMATS[os.path.splitext(source.path)[1].lower()])
     try:
         st = os.stat(source.path)
-        places = _record_places(source.path, source.id, fmt, st.st_mtime_ns, st.st_size, config.text_field,
-                                config.id_field, config.max_bytes)
+        places = _record_places(source, st.st_mtime_ns, config.text_field, config.id_field, config.max_bytes)
     except OSError as err:
         return Skipped(given, err.strerror or str(err))
     except ImportError:
@@ -911,24 +911,24 @@ def _read_record(source: Source, key: str, given: str, config: Config) -> Docume
     place = places.get(f"{source.id}#{key}")
     if place is None:
         return Skipped(given, f"no record with {config.id_field!r} {key!r} in {source.id}")
-    if fmt == "parquet":
+    if source.format == "parquet":
         from dedup.parquet import load_row  # noqa: PLC0415 - pyarrow: the ray extra
 
-        found = load_row(Source(source.path, source.id, fmt, source.size), place[0], text_field=config.text_field,
-                         id_field=config.id_field, max_bytes=config.max_bytes)
+        found = load_row(source, place[0], text_field=config.text_field, id_field=config.id_field,
+                         max_bytes=config.max_bytes)
     else:
         found = load_at(source, place[0], place[1], **config.read_options)
     return found if isinstance(found, Skipped) or found.id == f"{source.id}#{key}" else Skipped(given, "changed while reading")
 
 
 @lru_cache(maxsize=4)
-def _record_places(path: str, ident: str, fmt: str, mtime: int, size: int, text_field: str, id_field: str,
-                   max_bytes: int) -> dict[str, tuple[int, int]]:
+def _record_places(
+    source: Source, mtime: int, text_field: str, id_field: str, max_bytes: int
+) -> dict[str, tuple[int, int]]:
     """Document id -> ``(offset, line)`` of every record of a file, read once for all the pairs
-    of a ``diff --pairs`` file that name its records (``mtime`` and ``size`` key the cache)."""
-    source = Source(path, ident, fmt, size)
+    of a ``diff --pairs`` file that name its records (``mtime`` and the source's size key the cache)."""
     fields = {"max_bytes": max_bytes, "text_field": text_field, "id_field": id_field}
-    if fmt == "parquet":
+    if source.format == "parquet":
         from dedup.parquet import load_row_group, row_groups  # noqa: PLC0415 - pyarrow: the ray extra
 
         groups = row_groups(source)
