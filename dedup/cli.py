@@ -797,6 +797,7 @@ def _pause_for_tests() -> Callable[[int, int], None] | None:
 
 def main() -> None:
     """Console-script entry point: run the app and map exceptions to exit codes."""
+    _open_standard_streams()
     try:
         code = app(standalone_mode=False)
     except typer.Exit as e:  # raised by our own commands; click turns most into a return value
@@ -818,6 +819,26 @@ def main() -> None:
     except Exception as err:
         _internal(err)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _open_standard_streams() -> None:
+    """A standard stream the caller closed (``dedup report seeds/ >&-``) becomes /dev/null.
+
+    Python leaves ``sys.stdout`` None then, and the first file the run opens would take the
+    stream's number: output meant for stdout, or a worker's, could land in it. Writing to a
+    closed stdout is taken as a reader that left (see :func:`_to_stdout`): the run ends as usual.
+    """
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)  # the lowest free number: ``fd``, as the lower ones are open
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        if getattr(sys, name) is None:
+            mode = "r" if fd == 0 else "w"
+            setattr(sys, name, open(fd, mode, encoding="utf-8", errors="backslashreplace", closefd=False))  # noqa: SIM115
 
 
 def _internal(err: Exception) -> NoReturn:

@@ -567,6 +567,29 @@ def test_a_closed_stdout_ends_the_output_quietly_when_colour_is_forced():
     assert not re.search("Traceback|Exception|Error", stderr), stderr  # a progress bar may show: stderr is a "terminal"
 
 
+@pytest.mark.parametrize("stream", [0, 1, 2])
+@pytest.mark.parametrize("to_file", [False, True])
+def test_a_standard_stream_closed_before_the_run_is_taken_as_dev_null(tmp_path, stream, to_file):
+    # `dedup report DIR >&-`: the shell starts dedup without a stdout (or stdin, stderr). The run
+    # ends as usual, and no file it opens takes the closed stream's number (-o gets the whole report).
+    out = tmp_path / "report.md"
+    args = ["report", str(SEEDS), *(["-o", str(out)] if to_file else [])]
+    proc = subprocess.run([sys.executable, "-m", "dedup", *args], capture_output=True, timeout=300,
+                          preexec_fn=lambda: os.close(stream))
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    if to_file:
+        expected = tmp_path / "expected.md"
+        subprocess.run([sys.executable, "-m", "dedup", "report", str(SEEDS), "-o", str(expected)], check=True, timeout=300)
+        assert out.read_bytes() == expected.read_bytes()
+
+
+def test_a_closed_stdout_keeps_checks_verdict(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "dedup", "check", str(SEED_B), "--against", str(SEEDS),
+                           "--index", str(tmp_path / "index.sqlite")],
+                          capture_output=True, timeout=300, preexec_fn=lambda: os.close(1))
+    assert (proc.returncode, proc.stderr) == (1, b"")
+
+
 def test_report_piped_into_a_reader_of_one_line(tmp_path):
     # 14 versions of one article (91 pairs): a report far larger than the pipe holds, so the reader's
     # leaving is met mid-way, by a write, as with `dedup report DIR | head -1`
