@@ -63,6 +63,14 @@ def test_report_json_lists_are_sorted(tmp_path):
     assert data["clusters"][0]["members"] == ["a.txt", "b.txt", "c.txt"]
 
 
+def test_report_json_without_diffs_keeps_diff_a_list(tmp_path):
+    result = invoke("report", SEEDS, "--format", "json", "--no-diff")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["config"]["diff"] is False
+    assert [p["diff"] for p in data["pairs"]] == [[]]  # the contract's list, empty: not ""
+
+
 def test_skipped_files_are_named_on_stderr_and_the_run_goes_on(tmp_path):
     (tmp_path / "a.txt").write_text(SEED_A.read_text(encoding="utf-8"))
     (tmp_path / "b.txt").write_text(SEED_B.read_text(encoding="utf-8"))

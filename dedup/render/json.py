@@ -63,7 +63,8 @@ def _pair_for_writing(pair) -> dict:
         from dedup.classify import EncodedRows
 
         text = EncodedRows.of(pair.diff).text
-    return {**_figures(pair), "diff": _Rows(text)}
+    # No rows (--no-diff): an empty list, as report_dict gives; an empty _Rows would be written as "".
+    return {**_figures(pair), "diff": _Rows(text) if text else []}
 
 
 def _sections(report: Report, pair: Callable = pair_dict) -> dict[str, Iterable]:
