@@ -174,6 +174,18 @@ class Browser:
         self.page("Input.dispatchKeyEvent", {"type": "keyDown", "text": key, **common})
         self.page("Input.dispatchKeyEvent", {"type": "keyUp", **common})
 
+    #: Named keys for :meth:`key`: (DOM key and code, virtual key code, text typed).
+    KEYS = {"Tab": ("Tab", 9, ""), "Enter": ("Enter", 13, "\r")}
+
+    def key(self, name: str, *, shift: bool = False) -> None:
+        """Press a named key (``Tab``, ``Enter``) as a user would: the browser moves the focus or
+        activates the focused control itself."""
+        key, code, text = self.KEYS[name]
+        common = {"key": key, "code": key, "windowsVirtualKeyCode": code, "modifiers": 8 if shift else 0}
+        self.page("Input.dispatchKeyEvent", {"type": "keyDown", "text": text, **common} if text else
+                  {"type": "rawKeyDown", **common})
+        self.page("Input.dispatchKeyEvent", {"type": "keyUp", **common})
+
     def click(self, selector: str) -> None:
         self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
 

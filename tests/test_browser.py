@@ -234,6 +234,36 @@ def test_a_thousand_pairs_stay_light_and_the_keyboard_moves_between_them(page, t
     assert page.evaluate("document.getElementById('help').hidden") is False
 
 
+def test_every_pair_of_the_overview_is_reached_with_the_keyboard(page, tmp_path):
+    out = tmp_path / "many.html"
+    out.write_text(to_html(many_pairs(120)), encoding="utf-8")
+    open_report(page, out)
+    title = "document.getElementById('pair-title').textContent"
+    focused = "document.activeElement.textContent"
+    page.evaluate("document.querySelector('#pairs h3').tabIndex = -1, document.querySelector('#pairs h3').focus()")
+    page.key("Tab")  # from the heading of the pairs table, Tab lands on its first pair
+    assert page.evaluate(focused) == "1"
+    page.key("Tab")
+    assert page.evaluate(focused) == "2"
+    page.key("Enter")
+    assert page.evaluate(title) == "Pair 2 of 120 · cluster 2"
+    assert page.evaluate("document.activeElement.id") == "pair-title"
+    page.evaluate("document.querySelector('#pairs .pager button:last-child').focus()")
+    page.key("Enter")  # the next page of the overview; the focus stays on the button pressed
+    assert "page 2 of 3" in page.evaluate("document.querySelector('#pairs .pager').textContent")
+    assert page.evaluate(focused) == "next ›"
+    page.key("Enter")
+    assert page.evaluate(focused) == "‹ previous"  # "next" is disabled on the last page
+    page.key("Enter")
+    assert "page 2 of 3" in page.evaluate("document.querySelector('#pairs .pager').textContent")
+    page.evaluate("document.querySelector('#pairs h3').tabIndex = -1, document.querySelector('#pairs h3').focus()")
+    page.key("Tab")
+    assert page.evaluate(focused) == "51"
+    page.key("Enter")
+    assert page.evaluate(title) == "Pair 51 of 120 · cluster 51"
+    assert page.evaluate("location.hash") == "#pair-51"
+
+
 # --------------------------------------------------------------------------- hostile documents
 
 

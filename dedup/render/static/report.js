@@ -105,14 +105,23 @@
 
   // ------------------------------------------------------------------ overview
 
-  function pager(count, page, onPage) {
+  function pager(id, count, page, onPage) {
     var pages = Math.ceil(count / PAGE);
     if (pages <= 1) return null;
-    var prev = button("‹ previous", function () { onPage(page - 1); });
-    var next = button("next ›", function () { onPage(page + 1); });
+    // The overview is drawn again on a new page: keep the keyboard's focus on the button pressed.
+    function go(to, which) {
+      onPage(to);
+      var again = document.querySelectorAll("#" + id + " button");
+      var target = again[which].disabled ? again[1 - which] : again[which];
+      if (target) target.focus();
+    }
+    var prev = button("‹ previous", function () { go(page - 1, 0); });
+    var next = button("next ›", function () { go(page + 1, 1); });
     prev.disabled = page <= 0;
     next.disabled = page >= pages - 1;
-    return h("div", "pager", [prev, h("span", "muted", "page " + (page + 1) + " of " + pages), next]);
+    var box = h("div", "pager", [prev, h("span", "muted", "page " + (page + 1) + " of " + pages), next]);
+    box.id = id;
+    return box;
   }
 
   function clustersTable() {
@@ -139,7 +148,7 @@
         h("td", "id", c.canonical), h("td", "muted", c.reason), h("td", "num", range), links]));
     });
     add(table, body);
-    add(box, [table, pager(DATA.clusters.length, state.clusterPage, function (p) { state.clusterPage = p; drawOverview(); })]);
+    add(box, [table, pager("clusters-pager", DATA.clusters.length, state.clusterPage, function (p) { state.clusterPage = p; drawOverview(); })]);
     return box;
   }
 
@@ -158,14 +167,16 @@
       var diffs = DATA.op_order.filter(function (op) { return op !== "equal" && p.counts[op]; })
         .map(function (op) { return p.counts[op] + " " + DATA.ops[op]; }).join(", ");
       var roles = h("td", null, p.roles.map(function (r) { return [badge(r), " "]; }));
-      var tr = h("tr", "pick" + (k === state.pair ? " current" : ""), [h("td", "num", String(k + 1)), h("td", "id", p.a),
+      // The number is a button, so that a keyboard reaches every pair (Tab, Enter); a click anywhere on the row works too.
+      var pick = button(String(k + 1), function (e) { e.stopPropagation(); showPair(k, true); }, "Show pair " + (k + 1));
+      var tr = h("tr", "pick" + (k === state.pair ? " current" : ""), [h("td", "num", pick), h("td", "id", p.a),
         h("td", "id", p.b), h("td", "num", fig(p.figures[0])), h("td", "num", fig(p.figures[1])),
         h("td", "num", fig(p.figures[2])), h("td", null, diffs || (p.rows.length ? "none" : "no diff")), roles]);
       tr.addEventListener("click", function () { showPair(k, true); });
       add(body, tr);
     });
     add(table, body);
-    add(box, [table, pager(PAIRS.length, state.pairPage, function (p) { state.pairPage = p; drawOverview(); })]);
+    add(box, [table, pager("pairs-pager", PAIRS.length, state.pairPage, function (p) { state.pairPage = p; drawOverview(); })]);
     return box;
   }
 
