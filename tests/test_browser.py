@@ -23,6 +23,7 @@ from PIL import Image
 
 from dedup.document import read
 from dedup.render.html import to_html
+from dedup.render.view import ROLES
 from tests.browser import CHROMIUM, Browser
 from tests.fixtures import seed_report
 from tests.helpers import ROOT, SEEDS, prose
@@ -262,6 +263,43 @@ def test_every_pair_of_the_overview_is_reached_with_the_keyboard(page, tmp_path)
     page.key("Enter")
     assert page.evaluate(title) == "Pair 51 of 120 · cluster 51"
     assert page.evaluate("location.hash") == "#pair-51"
+
+
+@contextlib.contextmanager
+def window(page: Browser, width: int, height: int = 800):
+    """The page's window at ``width`` x ``height`` CSS pixels, then back to the usual 1280 x 1000."""
+    page.page("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1,
+                                                     "mobile": False})
+    try:
+        yield
+    finally:
+        page.page("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 1000, "deviceScaleFactor": 1,
+                                                         "mobile": False})
+
+
+@pytest.mark.parametrize("width", [375, 600, 1280])
+def test_a_narrow_window_neither_scrolls_sideways_nor_hides_the_pair_under_the_legend(page, tmp_path, width):
+    data = many_pairs(120)
+    every_role = [{"op": "insert", "role": role, "score": 0, "a": None, "b": {"index": 3 + k, "start": 0, "end": 1},
+                   "evidence": ""} for k, role in enumerate(ROLES)]  # a legend of every role wraps in a narrow window
+    for p in data["pairs"]:  # ids as long as a crawl's
+        p["diff"] = p["diff"] + every_role
+        p["a"], p["b"] = (f"www.example-news-site.com/2019/11/19/{p[x][:-4]}-a-long-headline.html" for x in "ab")
+    for c, p in zip(data["clusters"], data["pairs"]):
+        c["members"], c["canonical"] = [p["a"], p["b"]], p["a"]
+    out = tmp_path / "many.html"
+    out.write_text(to_html(data), encoding="utf-8")
+    with window(page, width):
+        open_report(page, out)
+        assert page.evaluate("document.documentElement.scrollWidth") == width  # the tables scroll, not the page
+        for k in range(1, 4):
+            page.press("j")
+            box = page.evaluate("JSON.stringify([document.getElementById('controls').getBoundingClientRect(), "
+                                "document.getElementById('pair-title').getBoundingClientRect()])")
+            controls, title = json.loads(box)
+            assert page.evaluate("document.getElementById('pair-title').textContent").startswith(f"Pair {k + 1} of")
+            assert title["top"] >= max(controls["bottom"], 0), (width, k, controls, title)  # in sight
+            assert title["bottom"] <= 800
 
 
 # --------------------------------------------------------------------------- hostile documents

@@ -148,7 +148,7 @@
         h("td", "id", c.canonical), h("td", "muted", c.reason), h("td", "num", range), links]));
     });
     add(table, body);
-    add(box, [table, pager("clusters-pager", DATA.clusters.length, state.clusterPage, function (p) { state.clusterPage = p; drawOverview(); })]);
+    add(box, [h("div", "wide", table), pager("clusters-pager", DATA.clusters.length, state.clusterPage, function (p) { state.clusterPage = p; drawOverview(); })]);
     return box;
   }
 
@@ -176,7 +176,7 @@
       add(body, tr);
     });
     add(table, body);
-    add(box, [table, pager("pairs-pager", PAIRS.length, state.pairPage, function (p) { state.pairPage = p; drawOverview(); })]);
+    add(box, [h("div", "wide", table), pager("pairs-pager", PAIRS.length, state.pairPage, function (p) { state.pairPage = p; drawOverview(); })]);
     return box;
   }
 
@@ -337,6 +337,10 @@
     if (focus) {
       var title = document.getElementById("pair-title");
       if (title) title.focus({ preventScroll: true });
+      // Below the sticky legend, however many lines it wraps onto in this window.
+      var bar = document.getElementById("controls");
+      var stuck = bar && getComputedStyle(bar).position === "sticky";
+      pairBox.style.scrollMarginTop = (stuck ? bar.getBoundingClientRect().height : 0) + 8 + "px";
       pairBox.scrollIntoView({ block: "start" });
     }
   }
