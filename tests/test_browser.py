@@ -302,6 +302,31 @@ def test_a_narrow_window_neither_scrolls_sideways_nor_hides_the_pair_under_the_l
             assert title["bottom"] <= 800
 
 
+def test_right_to_left_text_reads_right_to_left_and_a_name_cannot_reverse_itself(page, tmp_path):
+    folder = tmp_path / "rtl"
+    folder.mkdir()
+    body = prose(11, paragraphs=6)
+    hebrew = "מאמר זה פורסם במקור באתר שלנו."  # ends with a full stop: right to left, it is drawn leftmost
+    (folder / "a.txt").write_text(body + "\n\n" + hebrew, encoding="utf-8")
+    (folder / "evil\u202etxt.md").write_text(body, encoding="utf-8")  # shows as "evildm.txt" if obeyed
+    out = tmp_path / "rtl.html"
+    subprocess.run([sys.executable, "-m", "dedup", "report", str(folder), "-o", str(out)], check=True)
+    open_report(page, out)
+    assert texts(page, ".versions .id") == ["a.txt", "evil\\u202etxt.md"]
+    assert texts(page, "#pairs tbody td.id") == ["a.txt", "evil\\u202etxt.md"]
+    assert texts(page, ".row.diff .cell.a .text") == [hebrew]
+    where = """(() => {
+        const node = document.querySelector(".row.diff .cell.a .text").firstChild;
+        const at = k => { const r = document.createRange(); r.setStart(node, k); r.setEnd(node, k + 1);
+                          return r.getBoundingClientRect().left; };
+        return [getComputedStyle(node.parentNode).direction, at(0), at(node.length - 1)];
+    })()"""
+    direction, first_letter, full_stop = page.evaluate(where)
+    assert direction == "rtl"
+    assert full_stop < first_letter
+    assert page.evaluate("getComputedStyle(document.querySelector('.same + .row, .row')).direction") == "ltr"
+
+
 # --------------------------------------------------------------------------- hostile documents
 
 

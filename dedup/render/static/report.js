@@ -64,6 +64,22 @@
     return n + " " + word + (n === 1 ? "" : "s");
   }
 
+  // The bidirectional controls (embeddings, overrides, isolates, marks): in a file name they would change how it
+  // reads ("b\u202etxt.md" shows as "bdm.txt"), so an id shows them as visible escapes.
+  var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+  function idNode(tag, id) {
+    return h(tag, "id", String(id).replace(BIDI, function (c) { return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4); }));
+  }
+
+  // A paragraph's text takes its direction from its first strong letter: Arabic and Hebrew read right to left,
+  // with their punctuation where it belongs, inside a page that stays left to right.
+  function textNode(cls, children) {
+    var node = h("span", cls, children);
+    node.dir = "auto";
+    return node;
+  }
+
   function text(ref) {
     return ref >= 0 && ref < TEXTS.length ? TEXTS[ref] : null;
   }
@@ -145,7 +161,7 @@
       ks.slice(0, 8).forEach(function (k) { add(links, [button(String(k + 1), function () { showPair(k, true); }, "Show pair " + (k + 1)), " "]); });
       if (ks.length > 8) add(links, "… " + plural(ks.length, "pair"));
       add(body, h("tr", null, [h("td", "num", String(n)), h("td", "num", String(c.members.length)),
-        h("td", "id", c.canonical), h("td", "muted", c.reason), h("td", "num", range), links]));
+        idNode("td", c.canonical), h("td", "muted", c.reason), h("td", "num", range), links]));
     });
     add(table, body);
     add(box, [h("div", "wide", table), pager("clusters-pager", DATA.clusters.length, state.clusterPage, function (p) { state.clusterPage = p; drawOverview(); })]);
@@ -169,8 +185,8 @@
       var roles = h("td", null, p.roles.map(function (r) { return [badge(r), " "]; }));
       // The number is a button, so that a keyboard reaches every pair (Tab, Enter); a click anywhere on the row works too.
       var pick = button(String(k + 1), function (e) { e.stopPropagation(); showPair(k, true); }, "Show pair " + (k + 1));
-      var tr = h("tr", "pick" + (k === state.pair ? " current" : ""), [h("td", "num", pick), h("td", "id", p.a),
-        h("td", "id", p.b), h("td", "num", fig(p.figures[0])), h("td", "num", fig(p.figures[1])),
+      var tr = h("tr", "pick" + (k === state.pair ? " current" : ""), [h("td", "num", pick), idNode("td", p.a),
+        idNode("td", p.b), h("td", "num", fig(p.figures[0])), h("td", "num", fig(p.figures[1])),
         h("td", "num", fig(p.figures[2])), h("td", null, diffs || (p.rows.length ? "none" : "no diff")), roles]);
       tr.addEventListener("click", function () { showPair(k, true); });
       add(body, tr);
@@ -195,7 +211,7 @@
   pairBox.setAttribute("aria-live", "polite");
 
   function wordsFor(side, words) {
-    var span = h("span", "text");
+    var span = textNode("text");
     words.forEach(function (w, i) {
       var op = w[0], a = w[1], b = w[2];
       var parts = [];
@@ -215,7 +231,7 @@
     add(node, h("span", "num", side.toUpperCase() + (ref[0] + 1)));
     if (op === "replace" && words.length) return add(node, wordsFor(side, words));
     var t = text(ref[1]);
-    return add(node, t === null ? h("span", "text muted", "(text not in this report)") : h("span", "text", t));
+    return add(node, t === null ? h("span", "text muted", "(text not in this report)") : textNode("text", t));
   }
 
   function mid(row) {
@@ -280,7 +296,7 @@
     ["a", "b"].forEach(function (side) {
       var col = h("div", "col " + side);
       p.full[side].forEach(function (ref) {
-        add(col, h("div", "cell " + side, [h("span", "num", side.toUpperCase() + (ref[0] + 1)), h("span", "text", text(ref[1]))]));
+        add(col, h("div", "cell " + side, [h("span", "num", side.toUpperCase() + (ref[0] + 1)), textNode("text", text(ref[1]))]));
       });
       add(box, col);
     });
@@ -304,7 +320,7 @@
     add(pairBox, h("div", "pairnav", [title, prev, next, p.rows.length ? all : null]));
     function head(side, id) {
       var canon = cluster && cluster.canonical === id ? [" ", h("span", "badge r-body", "canonical")] : null;
-      return h("div", "head " + side, [side.toUpperCase() + " ", h("span", "id", id), canon]);
+      return h("div", "head " + side, [side.toUpperCase() + " ", idNode("span", id), canon]);
     }
     add(pairBox, h("div", "versions", [head("a", p.a), h("div"), head("b", p.b)]));
     var counts = DATA.op_order.filter(function (op) { return p.counts[op]; })
@@ -371,7 +387,7 @@
   add(app, [controls(), overview, pairBox, help]);
   if (DATA.skipped.length) {
     var skipped = h("details", null, h("summary", null, plural(DATA.skipped.length, "file") + " skipped"));
-    DATA.skipped.forEach(function (s) { add(skipped, h("p", null, [h("span", "id", s[0]), ": " + s[1]])); });
+    DATA.skipped.forEach(function (s) { add(skipped, h("p", null, [idNode("span", s[0]), ": " + s[1]])); });
     app.insertBefore(skipped, overview);
   }
   var m = /^#pair-(\d+)$/.exec(location.hash);
