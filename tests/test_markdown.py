@@ -45,6 +45,18 @@ def test_seed_report_lists_every_differing_paragraph_with_its_role():
     assert "**navigation**" not in md
 
 
+def test_a_pair_says_why_each_differing_paragraph_got_its_role():
+    data, docs = seed_report()
+    pair = data["pairs"][0]
+    rows = cells(pair_markdown(pair, docs[pair["a"]], docs[pair["b"]]))
+    assert all(len(r) == 5 for r in rows)
+    why = {text_of(r[1]): text_of(r[4]) for r in rows if text_of(r[0]) != "="}
+    evidence = {f"{'A' if r['a'] else 'B'}{(r['a'] or r['b'])['index'] + 1}": r["evidence"]
+                for r in pair["diff"] if r["op"] != "equal"}
+    assert why == evidence and len(why) == 22
+    assert all(len(r) == 4 for r in cells(to_markdown(data, docs)))  # the report stays as it is
+
+
 def test_edited_words():
     pair, a, b = edited_pair()
     md = pair_markdown(pair, a, b)
@@ -83,14 +95,15 @@ def test_document_text_stays_literal(text):
     pair = {
         "a": "evil.txt", "b": "evil.txt", "jaccard": 1.0, "containment_a_in_b": 1.0,
         "containment_b_in_a": 1.0, "shared": 1,
-        "diff": [{"op": "insert", "role": "other", "score": 0, "a": None, "evidence": "",
+        "diff": [{"op": "insert", "role": "other", "score": 0, "a": None, "evidence": text,
                   "b": {"index": 0, "start": 0, "end": end}}],
     }
     md = pair_markdown(pair, doc, doc)
     rendered = MD.render(md)
     (row,) = cells(md)
-    assert len(row) == 4
+    assert len(row) == 5
     assert text_of(row[3]) == " ".join(doc.text.split())
+    assert text_of(row[4]) == " ".join(text.split())  # the evidence, as literal as the text
     for tag in ("<script", "<img", "<a ", "<h1", "<h2", "<em", "<blockquote", "<ol", "<hr"):
         assert tag not in rendered.lower()
     assert rendered.count("<table>") == 1 and rendered.count("<strong>") == 2  # the role, in the row and the legend

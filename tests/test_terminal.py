@@ -43,6 +43,20 @@ def test_plain_seed_report_names_every_differing_paragraph_with_its_role():
     assert sum(line.startswith("  = ") for line in lines) == 7
 
 
+def test_a_pair_says_why_each_differing_paragraph_got_its_role():
+    data, docs = seed_report()
+    pair = data["pairs"][0]
+    text = show(render_pair(pair, docs[pair["a"]], docs[pair["b"]], plain=True))
+    lines = [line.rstrip() for line in text.splitlines()]
+    assert max(len(line) for line in lines) <= 80
+    differing = [r for r in pair["diff"] if r["op"] != "equal"]
+    assert sum(line.lstrip().startswith("why: ") for line in lines) == len(differing) == 22
+    (quote,) = [r for r in differing if r["b"] and r["b"]["index"] == 7]
+    after = lines[lines.index("  + B8  pull-quote  Trump’s failure may sow the seeds for a new and better") + 2]
+    assert after == "                    why: " + quote["evidence"]
+    assert "why:" not in show(render_group(data, docs, plain=True))  # the report stays as it is
+
+
 def test_the_legend_lists_only_the_roles_present():
     data, docs = seed_report()
     text = show(render_group(data, docs, plain=True))

@@ -90,7 +90,8 @@ def _cell(row: Row) -> str:
     return escape(clip(side.text))
 
 
-def _pair(view: PairView, title: str) -> list[str]:
+def _pair(view: PairView, title: str, *, why: bool = False) -> list[str]:
+    """A pair's heading, ids, figures and table; ``why`` adds a column with each row's evidence."""
     lines = [f"### {title}", "", f"- A: {code(view.a)}", f"- B: {code(view.b)}", ""]
     figures = (
         f"jaccard {view.jaccard:.2f}, A in B {view.containment_a_in_b:.2f}, B in A {view.containment_b_in_a:.2f}"
@@ -99,13 +100,16 @@ def _pair(view: PairView, title: str) -> list[str]:
     lines += [figures + (f"; {counts}" if counts else ""), ""]
     if not view.rows:
         return [*lines, "_No paragraph diff in this report._", ""]
-    lines += ["| | where | role | paragraph |", "|---|---|---|---|"]
+    lines += ["| | where | role | paragraph | why |", "|---|---|---|---|---|"] if why else [
+        "| | where | role | paragraph |", "|---|---|---|---|"]
+    end = " | |" if why else " |"
     for block in blocks(view.rows):
         if isinstance(block, Same):
-            lines.append(f"| = | | | _{escape(same_summary(block))}_ |")
+            lines.append(f"| = | | | _{escape(same_summary(block))}_{end}")
         else:
             role = escape(role_label(block.role))
-            lines.append(f"| {MARKS.get(block.op, '?')} | {where(block)} | **{role}** | {_cell(block)} |")
+            cell = f"| {MARKS.get(block.op, '?')} | {where(block)} | **{role}** | {_cell(block)} |"
+            lines.append(cell + (f" {escape(block.evidence)} |" if why else ""))
     return [*lines, ""]
 
 
@@ -124,9 +128,9 @@ def _legend(views: list[PairView]) -> list[str]:
 
 
 def pair_markdown(pair: Mapping, a: Document | None = None, b: Document | None = None) -> str:
-    """One pair of the JSON contract (``pair_dict``) as Markdown: for ``dedup diff A B``."""
+    """One pair of the JSON contract (``pair_dict``) as Markdown, with each row's evidence: for ``dedup diff A B``."""
     view = pair_view(pair, a, b)
-    lines = _pair(view, f"{code(view.a)} ↔ {code(view.b)}")
+    lines = _pair(view, f"{code(view.a)} ↔ {code(view.b)}", why=True)
     return "\n".join([*lines, *_legend([view])]).rstrip() + "\n"
 
 

@@ -149,7 +149,17 @@ def _figures(view: PairView) -> str:
     )
 
 
-def _pair(view: PairView, *, plain: bool, title: str) -> Iterator[RenderableType]:
+def _why(row: Row, plain: bool) -> Text:
+    """A row's text with its evidence on a line below it: why the paragraph got its role."""
+    out = _text(row, plain)
+    if row.evidence:
+        out.append("\n")
+        out.append(f"why: {printable(flat(row.evidence))}", style=None if plain else "dim italic")
+    return out
+
+
+def _pair(view: PairView, *, plain: bool, title: str, why: bool = False) -> Iterator[RenderableType]:
+    """A pair's title, ids, figures and rows; ``why`` adds each differing row's evidence."""
     yield Text(title, style="bold")
     head = Grid(indent=2)
     head.add_column(no_wrap=True)
@@ -175,7 +185,7 @@ def _pair(view: PairView, *, plain: bool, title: str) -> Iterator[RenderableType
             _mark(block.op),
             where(block),
             _badge(block.role, plain),
-            _text(block, plain),
+            _why(block, plain) if why else _text(block, plain),
         )
     yield grid
 
@@ -183,10 +193,14 @@ def _pair(view: PairView, *, plain: bool, title: str) -> Iterator[RenderableType
 def render_pair(
     pair: Mapping, a: Document | None = None, b: Document | None = None, *, plain: bool = False
 ) -> Group:
-    """One pair of the JSON contract (``pair_dict``), with its legend: for ``dedup diff A B``."""
+    """One pair of the JSON contract (``pair_dict``), with its legend: for ``dedup diff A B``.
+
+    Each differing paragraph is followed by its evidence (``why: repeats body paragraph B5``).
+    """
     view = pair_view(pair, a, b)
     ops = [op for op in OPS if any(r.op == op for r in view.rows)]
-    parts: list[RenderableType] = list(_pair(view, plain=plain, title=f"{printable(view.a)} ↔ {printable(view.b)}"))
+    title = f"{printable(view.a)} ↔ {printable(view.b)}"
+    parts: list[RenderableType] = list(_pair(view, plain=plain, title=title, why=True))
     if view.rows:
         parts.append(Text())
         parts.append(legend(roles_in([view]), ops, plain=plain))
