@@ -667,11 +667,13 @@ class _Classifier:
         paras, labels, hits, shared = self.paras, self.labels, self.hits, self.shared
         carry: Role | None = None
         origin = since = -1
+        pending: list[int] = []  # short lines of a paywall block: paywall only if the block goes on past them
         for p in paras:
             i = p.index
             lab = labels[i]
             if i in shared:
                 carry = None
+                pending.clear()
                 continue
             if lab is not None:
                 hit = hits[i]
@@ -682,12 +684,20 @@ class _Classifier:
                     if carry is not None:
                         since = i  # names and dates sit in many blocks: they neither start nor end one
                 elif lab.role in _BLOCK_NAMES:
+                    if pending and carry is lab.role:
+                        for k in pending:
+                            labels[k] = _label(carry, f"in a {_BLOCK_NAMES[carry]} block (from {self.name(origin)})")
+                    pending.clear()
                     carry, origin, since = lab.role, i, i
                 elif lab.role is not Role.DUPLICATE:
                     carry = None
+                    pending.clear()
                 continue
             if carry is not None and i - since <= _BLOCK_REACH[carry] and _continues(carry, p):
-                labels[i] = _label(carry, f"in a {_BLOCK_NAMES[carry]} block (from {self.name(origin)})")
+                if carry is Role.PAYWALL and not p.bullet:
+                    pending.append(i)
+                else:
+                    labels[i] = _label(carry, f"in a {_BLOCK_NAMES[carry]} block (from {self.name(origin)})")
 
     def _credit_pairs(self) -> None:
         """Inside the body, a lone sentence followed by a short name-like line is a caption and its credit."""

@@ -170,6 +170,17 @@ def test_paywall_block_carries_bullets():
     assert "paywall block" in rows["• Unlimited reading on every device"].evidence
 
 
+def test_paywall_block_takes_short_lines_only_between_its_prompts():
+    # "Digital Only" sits between two prompts: an offer of the paywall. The links after the last
+    # prompt are the site's menu (on the dev set, 8 in 10 such lines carry a navigation or footer label).
+    rows = roles_of([], ["Become a subscriber today.", "Digital Only", "Subscribe now for unlimited access",
+                         "Our Team", "Careers with Us", "Site search"], at=4)
+    assert rows["Digital Only"].role is Role.PAYWALL
+    assert rows["Digital Only"].evidence == "in a paywall block (from B5)"
+    for menu in ("Our Team", "Careers with Us", "Site search"):
+        assert rows[menu].role is Role.NAVIGATION, rows[menu]
+
+
 @pytest.mark.parametrize(
     "text",
     [
