@@ -166,10 +166,11 @@ def _main(
 
 def _err(message: str) -> None:
     """One line on stderr. File names and JSONL ids in it are data: a newline or an escape
-    sequence in one is shown escaped, never sent to the terminal as it is."""
-    from dedup.render.view import printable
+    sequence in one is shown escaped, never sent to the terminal as it is, and so is a
+    bidirectional control (a name cannot read reversed)."""
+    from dedup.render.view import printable_name
 
-    typer.echo(f"dedup: {printable(message)}", err=True)
+    typer.echo(f"dedup: {printable_name(message)}", err=True)
 
 
 # --------------------------------------------------------------------------- progress
@@ -758,10 +759,10 @@ def check(
         _err(f"skipped {s.path}: {s.reason}")
     for s in outcome.errors:
         _err(f"{s.path}: {s.reason}")
-    from dedup.render.view import printable
+    from dedup.render.view import printable_name
 
     lines = [  # one line each, whatever the file names hold
-        f"{printable(f.path)}: near-duplicate of {printable(f.other)} "
+        f"{printable_name(f.path)}: near-duplicate of {printable_name(f.other)} "
         f"(jaccard {f.jaccard:.2f}, containment {f.containment:.2f})"
         for f in outcome.findings
     ]

@@ -348,11 +348,11 @@ def test_cli_exit_codes_stdout_and_stderr(tmp_path, monkeypatch):
 def test_cli_a_finding_is_one_line_whatever_the_file_names_hold(tmp_path, monkeypatch):
     corpus = tmp_path / "corpus"
     write(corpus, {"old\nname\x1b[2J.txt": TEXT_A})
-    write(tmp_path, {"new\x9b.txt": TEXT_B})
-    result = invoke(tmp_path, monkeypatch, "new\x9b.txt", "--against", corpus)
+    write(tmp_path, {"new\x9b\u202etxt.md": TEXT_B})  # U+202E would make it read "newdm.txt"
+    result = invoke(tmp_path, monkeypatch, "new\x9b\u202etxt.md", "--against", corpus)
     assert result.exit_code == 1, result.output
     assert result.stdout == (
-        "new\\x9b.txt: near-duplicate of old\\nname\\x1b[2J.txt (jaccard 0.86, containment 0.93)\n"
+        "new\\x9b\\u202etxt.md: near-duplicate of old\\nname\\x1b[2J.txt (jaccard 0.86, containment 0.93)\n"
     )
 
 

@@ -131,3 +131,9 @@ def test_no_pairs():
 def test_control_characters_are_shown_escaped(text):
     assert escape(text) == escape(printable(text)) and not re.search(r"[\x00-\x1f\x7f-\x9f]", escape(text))
     assert "\\\\x1b" in escape("\x1b") and "\\x1b" in code("\x1b") and "\\xff" in code("a\udcff")
+
+
+def test_a_name_shows_its_bidirectional_controls_escaped_and_text_keeps_them():
+    # "evil\u202etxt.md" would read "evildm.txt"; in a paragraph, a right-to-left mark is the writer's
+    assert code("evil\u202etxt.md") == "`evil\\u202etxt.md`"
+    assert escape("שלום\u200f עולם") == "שלום\u200f עולם"

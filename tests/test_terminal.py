@@ -9,7 +9,7 @@ from rich.console import Console
 
 from dedup.document import parse_text
 from dedup.render.terminal import ROLE_STYLES, render_group, render_pair
-from dedup.render.view import ROLES, printable
+from dedup.render.view import ROLES, printable_name
 from tests.fixtures import A_ONLY, B_ONLY, edited_pair, seed_report
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -123,7 +123,8 @@ def test_pairs_without_a_diff_and_reports_without_pairs():
 # Ids are file names and paragraphs are scraped text: neither may style the output, make a
 # link, crash the renderer with bad markup, or send escape sequences to the terminal.
 HOSTILE_IDS = ["a[/]b.txt", "[link=http://127.0.0.1:9/x]click[/link].txt", "[bold red]loud.txt",
-               "new\nline.txt", "esc\x1b]0;title\x07.txt", "bad\udcff\udcfe.txt"]
+               "new\nline.txt", "esc\x1b]0;title\x07.txt", "bad\udcff\udcfe.txt",
+               "evil\u202etxt.md", "iso\u2067late\u2069\u200f.txt"]  # bidi controls: a name read reversed
 
 
 def hostile_pair(a_id: str, b_id: str):
@@ -150,6 +151,7 @@ def test_ids_and_text_are_never_markup_nor_escape_sequences():
                 out = show(renderable, color=not plain, width=200)
                 assert not re.search(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]", ANSI.sub("", out).replace("\n", "")), out
                 assert "\x1b]" not in out and "\x1b[2J" not in out  # only SGR colour codes
+                assert not re.search("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", out), out
                 for ident in (a_id, b_id):
-                    assert printable(ident) in ANSI.sub("", out)  # shown, literally
+                    assert printable_name(ident) in ANSI.sub("", out)  # shown, literally
                 assert "[bold]x[/]" in ANSI.sub("", out) and "\\x1b[2J" in out and "\\x9b31m" in out

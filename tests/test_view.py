@@ -98,3 +98,13 @@ def test_clip_and_elide():
     assert elide(text, head=True, tail=True) == "0 1 2 3 4 5 … 24 25 26 27 28 29"
     assert elide(text, head=False, tail=True) == "… 24 25 26 27 28 29"
     assert elide("a b c", head=True, tail=True) == "a b c"
+
+
+def test_printable_name_escapes_controls_and_bidirectional_controls():
+    from dedup.render.view import printable, printable_name
+
+    for c in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        assert printable_name(f"a{c}b.txt") == f"a\\u{ord(c):04x}b.txt"
+        assert printable(f"a{c}b") == f"a{c}b"  # text keeps them
+    assert printable_name("new\nline\udcff.txt") == printable("new\nline\udcff.txt") == "new\\nline\\xff.txt"
+    assert printable_name("نص عربي.txt") == "نص عربي.txt"

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from importlib import resources
 
 from dedup.document import Document
-from dedup.render.view import OPS, ROLES, PairView, cluster_numbers, pair_view, roles_in, summary_line
+from dedup.render.view import OPS, ROLES, PairView, cluster_numbers, pair_view, printable_name, roles_in, summary_line
 
 __all__ = ["content_security_policy", "page_data", "pair_html", "script_json", "to_html"]
 
@@ -174,4 +174,5 @@ def pair_html(pair: Mapping, a: Document | None = None, b: Document | None = Non
         "pairs": [pair],
     }
     docs = {d.id: d for d in (a, b) if d is not None}
-    return to_html(data, docs, title=f"dedup diff: {pair['a']} ↔ {pair['b']}")
+    # the title is text outside the page's script: the ids' controls are escaped here, as the script does
+    return to_html(data, docs, title=f"dedup diff: {printable_name(pair['a'])} ↔ {printable_name(pair['b'])}")

@@ -23,6 +23,7 @@ from dedup.render.view import (
     elide,
     pair_view,
     printable,
+    printable_name,
     role_label,
     roles_in,
     same_summary,
@@ -56,7 +57,7 @@ def code(text: str) -> str:
     Not for a table cell: a pipe there ends the cell even inside code, and escaping it would show
     the backslash everywhere else (ids go in headings and list items).
     """
-    text = printable(_SPACE.sub(" ", text).strip())
+    text = printable_name(_SPACE.sub(" ", text).strip())
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""

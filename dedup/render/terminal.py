@@ -34,6 +34,7 @@ from dedup.render.view import (
     flat,
     pair_view,
     printable,
+    printable_name,
     role_label,
     roles_in,
     same_summary,
@@ -164,8 +165,8 @@ def _pair(view: PairView, *, plain: bool, title: str, why: bool = False) -> Iter
     head = Grid(indent=2)
     head.add_column(no_wrap=True)
     head.add_column(overflow="fold")
-    head.add_row(Text("A", style="bold"), Text(printable(view.a)))  # Text: an id is never rich markup
-    head.add_row(Text("B", style="bold"), Text(printable(view.b)))
+    head.add_row(Text("A", style="bold"), Text(printable_name(view.a)))  # Text: an id is never rich markup
+    head.add_row(Text("B", style="bold"), Text(printable_name(view.b)))
     yield head
     counts = view.counts()
     yield Padding(Text(_figures(view) + (f"; {counts}" if counts else "")), (0, 0, 0, 2))
@@ -199,7 +200,7 @@ def render_pair(
     """
     view = pair_view(pair, a, b)
     ops = [op for op in OPS if any(r.op == op for r in view.rows)]
-    title = f"{printable(view.a)} ↔ {printable(view.b)}"
+    title = f"{printable_name(view.a)} ↔ {printable_name(view.b)}"
     parts: list[RenderableType] = list(_pair(view, plain=plain, title=title, why=True))
     if view.rows:
         parts.append(Text())
@@ -223,11 +224,11 @@ def render_report(
         table = Grid(indent=2)
         table.add_column(no_wrap=True)
         table.add_column(overflow="fold")
-        table.add_row("canonical", Text(printable(c["canonical"]), style="bold"))
+        table.add_row("canonical", Text(printable_name(c["canonical"]), style="bold"))
         table.add_row("", Text(printable(c["reason"]), style="dim"))
         for m in c["members"]:
             if m != c["canonical"]:
-                table.add_row("also", Text(printable(m)))
+                table.add_row("also", Text(printable_name(m)))
         yield Group(Text(), Text(f"Cluster {k}: {len(c['members'])} versions", style="bold"), table)
     if not data["pairs"]:
         yield Group(Text(), Text("No near-duplicates found."))

@@ -277,6 +277,21 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: escaped(m[0]), text) if _UNPRINTABLE.search(text) else text
 
 
+# The bidirectional controls (embeddings, overrides, isolates, marks). In a file name they change how
+# the name reads ("evil\u202etxt.md" shows as "evildm.txt" on a terminal that does bidi), so names
+# show them as escapes, as the HTML report does; in document text they are the writer's.
+_UNPRINTABLE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_name(name: str) -> str:
+    """A file name or id as :func:`printable` shows text, and its bidirectional controls as escapes.
+
+    >>> printable_name("evil\u202etxt.md")
+    'evil\\u202etxt.md'
+    """
+    return _UNPRINTABLE_NAME.sub(lambda m: escaped(m[0]), name) if _UNPRINTABLE_NAME.search(name) else name
+
+
 def flat(text: str) -> str:
     """A paragraph on one line: every run of white space (line breaks too) becomes one space."""
     return _SPACE.sub(" ", text).strip()
