@@ -116,6 +116,33 @@ def test_only_reader_types_not_hidden_files_form_the_corpus(tmp_path):
     assert [f.other for f in out.findings] == ["a.html"]
 
 
+@pytest.mark.parametrize("name", [".github/" + B, "notes/.drafts/" + B, "LICENSE", "NEWS", "b.rst"])
+def test_a_file_the_corpus_leaves_out_is_not_checked_either(tmp_path, name):
+    # pre-commit hands the hook hidden Markdown and LICENSE, NEWS ... (plain-text to its eyes);
+    # once committed they are not in the corpus, so checking them would make a commit's verdict
+    # depend on the order: `a` then `b` passes, `b` then `a` fails, and --all-files disagrees.
+    repo = make_repo(tmp_path / "repo", {A: TEXT_A})
+    write(repo, {name: TEXT_B})
+    assert check([repo / name], root=repo, git=True, index=None).findings == ()
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", name)
+    write(repo, {"new/" + B: TEXT_B})
+    out = check([repo / "new" / B], root=repo, git=True, index=None)
+    assert [f.other for f in out.findings] == [A]  # the committed file is not corpus either
+    everything = check([repo / A, repo / name, repo / "new" / B], root=repo, git=True, index=None)
+    assert lines(everything.findings) == [f"new/{B}: near-duplicate of {A} (jaccard 0.86, containment 0.93)"]
+    # the same outside git, where `dedup report` of the folder is the measure
+    assert check([repo / name], root=repo, git=False, index=None).findings == ()
+    assert {(p.a, p.b) for p in run([str(repo)], Config(diff=False)).pairs} == {(A, "new/" + B)}
+
+
+def test_a_file_outside_the_root_is_checked_whatever_its_name(tmp_path):
+    repo = make_repo(tmp_path / "repo", {A: TEXT_A})
+    write(tmp_path, {".elsewhere/LICENSE": TEXT_B})
+    out = check([tmp_path / ".elsewhere" / "LICENSE"], root=repo, git=True, index=None)
+    assert [f.other for f in out.findings] == [A]
+
+
 def test_the_corpus_is_what_git_has_staged(tmp_path):
     repo = make_repo(tmp_path / "repo", {A: prose(5)})
     write(repo, {A: TEXT_A, B: TEXT_B})  # A changed in the working tree but not staged
