@@ -33,7 +33,7 @@ from dedup.pipeline import Config
 from dedup.shingle import fingerprint_batch
 from dedup.signature import sign_fingerprints
 from dedup import repo
-from dedup.repo import Globs, Settings, blob_id, git_blobs, glob_regex, selected
+from dedup.repo import Globs, Settings, blob_id, blob_sizes, git_blobs, glob_regex, selected
 from dedup.store import FileStat, Key, Part, Store, open_store
 
 __all__ = ["Finding", "Outcome", "check", "recipe"]
@@ -420,6 +420,12 @@ def _contents(by_key, unkeyed, root, git, config, store: Store, sha256, stats):
         wanted: dict[str, list[tuple[Key, _File]]] = {}
         for key, first in rest:  # one blob may be tracked as two formats (a.txt and a.html)
             wanted.setdefault(key[0], []).append((key, first))
+        # A blob over max_bytes is not read at all, as a file over it is not (JSONL: by record, read).
+        bounded = [oid for oid, items in wanted.items() if all(key[1] != "jsonl" for key, _ in items)]
+        for oid, size in blob_sizes(root, bounded).items():
+            if size > config.max_bytes:
+                for _, first in wanted.pop(oid):
+                    first.parts = (Part("", too_large(size, config.max_bytes), 0, None),)
         for oid, data in git_blobs(root, list(wanted)):
             for key, first in wanted[oid]:
                 if data is None:

@@ -195,6 +195,27 @@ def test_a_file_over_max_bytes_is_skipped_without_being_read(tmp_path):
     assert out.corpus == 1
 
 
+def test_a_tracked_blob_over_max_bytes_is_not_read(tmp_path):
+    """As a file over --max-bytes is not read, a tracked one is not fetched from git (a 2 GB
+    blob would be 2 GB of memory): its size is asked for, not its contents."""
+    import tracemalloc
+
+    big = ("A line of words that repeats and repeats, as a large export of text would. " * 8 + "\n") * 28_000
+    repo = make_repo(tmp_path / "repo", {A: TEXT_A, "big.txt": big})
+    assert len(big) > 16 << 20
+    write(tmp_path, {B: TEXT_B})
+    config = Config(max_bytes=1 << 20)
+    check([tmp_path / B], root=repo, git=True, config=config, index=None)  # once for the caches of a first run
+    tracemalloc.start()
+    try:
+        out = check([tmp_path / B], root=repo, git=True, config=config, index=None)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [f.other for f in out.findings] == [A] and out.corpus == 1
+    assert peak < 8 << 20  # the blob is 16 MiB: it was never read
+
+
 def test_jsonl_records_are_documents(tmp_path):
     records = [{"id": "a", "text": TEXT_A}, {"id": "u", "text": prose(3)}]
     repo = make_repo(tmp_path / "repo", {"data.jsonl": "\n".join(json.dumps(r) for r in records) + "\n"})
