@@ -33,7 +33,7 @@ from dedup.pipeline import Config
 from dedup.shingle import fingerprint_batch
 from dedup.signature import sign_fingerprints
 from dedup import repo
-from dedup.repo import Globs, Settings, blob_id, git_blobs, glob_regex, selected
+from dedup.repo import Globs, Settings, blob_id, blob_sizes, git_blobs, glob_regex, selected
 from dedup.store import FileStat, Key, Part, Store, open_store
 
 __all__ = ["Finding", "Outcome", "check", "recipe"]
@@ -225,16 +225,27 @@ def _check(files, root, git, config, store: Store, include, exclude, accepted, p
     )
 
 
-def _display_id(path: str, root: str, given: str) -> str:
+def _relative(path: str, root: str) -> str | None:
+    """``path`` as a POSIX path relative to ``root``, or None when it is outside the root."""
     rel = os.path.relpath(path, root)
     if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
-        return Path(given).as_posix()  # outside the root: as the user wrote it
+        return None
     return Path(rel).as_posix()
+
+
+def _in_corpus(ident: str) -> bool:
+    """Whether a file at ``ident`` (relative to the root) would be in the corpus once tracked:
+    of a type the reader knows and not hidden. A checked file that would not is not checked,
+    so a commit gets the verdict ``pre-commit run --all-files`` gives it later, whatever the order."""
+    return os.path.splitext(ident)[1].lower() in SUFFIXES and not _hidden(ident)
 
 
 def _read_checked(files, root, sha256, include, exclude, max_bytes) -> tuple[list[_File], list[Skipped]]:
     """Read the checked files into memory (their hash is their key): I/O problems are errors.
 
+    Files under the root that the corpus leaves out (not selected; or hidden, or of a type the
+    reader does not know: once found to be files) are left out; a file outside the root is
+    checked whatever its name.
     A file over ``max_bytes`` is not read at all (it is skipped, as ``dedup report`` skips it).
     """
     out: list[_File] = []
@@ -243,7 +254,8 @@ def _read_checked(files, root, sha256, include, exclude, max_bytes) -> tuple[lis
     for given in files:
         given = os.fspath(given)
         path = os.path.abspath(given)
-        ident = _display_id(path, root, given)
+        rel = _relative(path, root)
+        ident = Path(given).as_posix() if rel is None else rel  # outside the root: as the user wrote it
         if path in seen or not selected(ident, include, exclude):
             continue
         seen.add(path)
@@ -254,6 +266,8 @@ def _read_checked(files, root, sha256, include, exclude, max_bytes) -> tuple[lis
                 continue
             if not stat.S_ISREG(st.st_mode):  # a FIFO would block the open below for ever
                 errors.append(Skipped(ident, "not a regular file"))
+                continue
+            if rel is not None and not _in_corpus(rel):
                 continue
             fmt = SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")
             if st.st_size > max_bytes:
@@ -406,6 +420,12 @@ def _contents(by_key, unkeyed, root, git, config, store: Store, sha256, stats):
         wanted: dict[str, list[tuple[Key, _File]]] = {}
         for key, first in rest:  # one blob may be tracked as two formats (a.txt and a.html)
             wanted.setdefault(key[0], []).append((key, first))
+        # A blob over max_bytes is not read at all, as a file over it is not (JSONL: by record, read).
+        bounded = [oid for oid, items in wanted.items() if all(key[1] != "jsonl" for key, _ in items)]
+        for oid, size in blob_sizes(root, bounded).items():
+            if size > config.max_bytes:
+                for _, first in wanted.pop(oid):
+                    first.parts = (Part("", too_large(size, config.max_bytes), 0, None),)
         for oid, data in git_blobs(root, list(wanted)):
             for key, first in wanted[oid]:
                 if data is None:

@@ -30,6 +30,7 @@ __all__ = [
     "Globs",
     "Settings",
     "blob_id",
+    "blob_sizes",
     "default_index",
     "git_blobs",
     "git_root",
@@ -135,6 +136,23 @@ def git_blobs(root: str, oids: Sequence[str]) -> Iterator[tuple[str, bytes | Non
         proc.stdout.close()
         writer.join()
         proc.wait()
+
+
+def blob_sizes(root: str, oids: Sequence[str]) -> dict[str, int]:
+    """Blob id -> size in bytes, through one ``git cat-file --batch-check`` (no contents read);
+    missing blobs are left out."""
+    if not oids:
+        return {}
+    done = subprocess.run(
+        ["git", "cat-file", "--batch-check"], cwd=root, input=b"".join(o.encode("ascii") + b"\n" for o in oids),
+        capture_output=True, check=False,
+    )
+    out: dict[str, int] = {}
+    for line in done.stdout.splitlines():
+        fields = line.split()
+        if len(fields) == 3:  # "<oid> <type> <size>", else "<oid> missing"
+            out[fields[0].decode("ascii")] = int(fields[2])
+    return out
 
 
 def blob_id(data: bytes, *, sha256: bool = False) -> str:

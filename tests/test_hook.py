@@ -116,6 +116,33 @@ def test_only_reader_types_not_hidden_files_form_the_corpus(tmp_path):
     assert [f.other for f in out.findings] == ["a.html"]
 
 
+@pytest.mark.parametrize("name", [".github/" + B, "notes/.drafts/" + B, "LICENSE", "NEWS", "b.rst"])
+def test_a_file_the_corpus_leaves_out_is_not_checked_either(tmp_path, name):
+    # pre-commit hands the hook hidden Markdown and LICENSE, NEWS ... (plain-text to its eyes);
+    # once committed they are not in the corpus, so checking them would make a commit's verdict
+    # depend on the order: `a` then `b` passes, `b` then `a` fails, and --all-files disagrees.
+    repo = make_repo(tmp_path / "repo", {A: TEXT_A})
+    write(repo, {name: TEXT_B})
+    assert check([repo / name], root=repo, git=True, index=None).findings == ()
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", name)
+    write(repo, {"new/" + B: TEXT_B})
+    out = check([repo / "new" / B], root=repo, git=True, index=None)
+    assert [f.other for f in out.findings] == [A]  # the committed file is not corpus either
+    everything = check([repo / A, repo / name, repo / "new" / B], root=repo, git=True, index=None)
+    assert lines(everything.findings) == [f"new/{B}: near-duplicate of {A} (jaccard 0.86, containment 0.93)"]
+    # the same outside git, where `dedup report` of the folder is the measure
+    assert check([repo / name], root=repo, git=False, index=None).findings == ()
+    assert {(p.a, p.b) for p in run([str(repo)], Config(diff=False)).pairs} == {(A, "new/" + B)}
+
+
+def test_a_file_outside_the_root_is_checked_whatever_its_name(tmp_path):
+    repo = make_repo(tmp_path / "repo", {A: TEXT_A})
+    write(tmp_path, {".elsewhere/LICENSE": TEXT_B})
+    out = check([tmp_path / ".elsewhere" / "LICENSE"], root=repo, git=True, index=None)
+    assert [f.other for f in out.findings] == [A]
+
+
 def test_the_corpus_is_what_git_has_staged(tmp_path):
     repo = make_repo(tmp_path / "repo", {A: prose(5)})
     write(repo, {A: TEXT_A, B: TEXT_B})  # A changed in the working tree but not staged
@@ -166,6 +193,27 @@ def test_a_file_over_max_bytes_is_skipped_without_being_read(tmp_path):
         ((tmp_path / "huge.txt").as_posix(), "too large (64.0 GiB; the limit is 32.0 MiB, see --max-bytes)")
     ]
     assert out.corpus == 1
+
+
+def test_a_tracked_blob_over_max_bytes_is_not_read(tmp_path):
+    """As a file over --max-bytes is not read, a tracked one is not fetched from git (a 2 GB
+    blob would be 2 GB of memory): its size is asked for, not its contents."""
+    import tracemalloc
+
+    big = ("A line of words that repeats and repeats, as a large export of text would. " * 8 + "\n") * 28_000
+    repo = make_repo(tmp_path / "repo", {A: TEXT_A, "big.txt": big})
+    assert len(big) > 16 << 20
+    write(tmp_path, {B: TEXT_B})
+    config = Config(max_bytes=1 << 20)
+    check([tmp_path / B], root=repo, git=True, config=config, index=None)  # once for the caches of a first run
+    tracemalloc.start()
+    try:
+        out = check([tmp_path / B], root=repo, git=True, config=config, index=None)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [f.other for f in out.findings] == [A] and out.corpus == 1
+    assert peak < 8 << 20  # the blob is 16 MiB: it was never read
 
 
 def test_jsonl_records_are_documents(tmp_path):

@@ -136,6 +136,19 @@ def test_an_acknowledged_pair_commits(hooked, env, tmp_path):
     assert f"third.md: near-duplicate of {B} (jaccard 1.00, containment 1.00)" in done.stderr.splitlines()
 
 
+def test_all_files_agrees_with_the_commits_that_passed(hooked, env, tmp_path):
+    """pre-commit hands the hook hidden Markdown and LICENSE-like files (plain-text to identify),
+    which the corpus leaves out: each commit below passes, so --all-files passes too."""
+    repo = hooked(tmp_path / "repo", {A: TEXT_A})
+    for files in ({".github/ISSUE_TEMPLATE.md": TEXT_B}, {".github/PULL_REQUEST_TEMPLATE.md": TEXT_B},
+                  {"COPYING.txt": prose(5)}, {"LICENSE": prose(5)}):
+        done = commit(repo, env, files)
+        assert done.returncode == 0, done.stdout + done.stderr
+    done = pre_commit(repo, env, "run", "--all-files", check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "dedup (near-duplicate documents)" in done.stdout and "Passed" in done.stdout
+
+
 def test_try_repo_all_files(project, env, tmp_path):
     """`pre-commit try-repo` builds the hook's environment in a store of its own: one run, ~15 s."""
     path, _ = project

@@ -7,7 +7,9 @@ import subprocess
 import pytest
 
 from dedup.errors import UsageError
-from dedup.repo import Settings, blob_id, default_index, git_blobs, git_root, glob_regex, load_settings, tracked
+from dedup.repo import (
+    Settings, blob_id, blob_sizes, default_index, git_blobs, git_root, glob_regex, load_settings, tracked,
+)
 from tests.helpers import git, make_repo
 
 
@@ -100,6 +102,10 @@ def test_git_plumbing(tmp_path):
     assert blob_id(b"alpha\n") == expected.decode().strip()
     blobs = dict(git_blobs(str(repo), [files["sub/b.md"], files["a.txt"], "0" * 40]))
     assert blobs == {files["sub/b.md"]: b"beta\n", files["a.txt"]: b"alpha\n", "0" * 40: None}
+    assert blob_sizes(str(repo), [files["sub/b.md"], files["odd name é.txt"], "0" * 40]) == {
+        files["sub/b.md"]: 5, files["odd name é.txt"]: 1
+    }
+    assert blob_sizes(str(repo), []) == {}
 
 
 def test_the_default_index_is_in_the_git_directory_or_the_cache(tmp_path):
