@@ -149,6 +149,28 @@ def test_all_files_agrees_with_the_commits_that_passed(hooked, env, tmp_path):
     assert "dedup (near-duplicate documents)" in done.stdout and "Passed" in done.stdout
 
 
+def test_a_jsonl_record_that_reprints_a_tracked_one_is_refused(hooked, env, tmp_path):
+    import json
+
+    repo = hooked(tmp_path / "repo", {"feed.jsonl": json.dumps({"id": "x", "text": TEXT_A}) + "\n"})
+    done = commit(repo, env, {"crawl.ndjson": json.dumps({"id": "y", "text": TEXT_B}) + "\n"})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "crawl.ndjson#y: near-duplicate of feed.jsonl#x (jaccard 0.86, containment 0.93)" in done.stderr.splitlines()
+
+
+def test_the_hook_is_given_every_type_dedup_reads_and_no_other():
+    import re
+
+    from dedup.document import SUFFIXES
+
+    manifest = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    pattern = re.compile(re.search(r"^  files: (.+)$", manifest, re.M)[1])
+    for suffix in SUFFIXES:
+        assert pattern.search(f"dir/name{suffix}") and pattern.search(f"NAME{suffix.upper()}"), suffix
+    for name in ("LICENSE", "NEWS", "a.py", "a.txt.gz", "a.json", "a.mdx", "txt"):
+        assert not pattern.search(name), name
+
+
 def test_try_repo_all_files(project, env, tmp_path):
     """`pre-commit try-repo` builds the hook's environment in a store of its own: one run, ~15 s."""
     path, _ = project
