@@ -246,7 +246,8 @@ def _read_checked(files, root, sha256, include, exclude, max_bytes) -> tuple[lis
     Files under the root that the corpus leaves out (not selected; or hidden, or of a type the
     reader does not know: once found to be files) are left out; a file outside the root is
     checked whatever its name.
-    A file over ``max_bytes`` is not read at all (it is skipped, as ``dedup report`` skips it).
+    A file over ``max_bytes`` is not read at all (it is skipped, as ``dedup report`` skips it),
+    but for JSONL, whose records are each held to ``max_bytes``, as ``dedup report`` reads them.
     """
     out: list[_File] = []
     errors: list[Skipped] = []
@@ -270,7 +271,7 @@ def _read_checked(files, root, sha256, include, exclude, max_bytes) -> tuple[lis
             if rel is not None and not _in_corpus(rel):
                 continue
             fmt = SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")
-            if st.st_size > max_bytes:
+            if st.st_size > max_bytes and fmt != "jsonl":  # JSONL: each record is held to max_bytes
                 out.append(_File(ident, path, fmt, parts=(Part("", too_large(st.st_size, max_bytes), 0, None),)))
                 continue
             with open(path, "rb") as fh:
@@ -309,7 +310,7 @@ def _list_corpus(root, git, tracked, checked, store: Store, include, exclude, ma
         if not selected(s.id, include, exclude) or os.path.realpath(s.path) in taken:
             continue
         f = _File(s.id, s.path, s.format)
-        if s.size > max_bytes:  # not read: it could only be skipped
+        if s.size > max_bytes and s.format != "jsonl":  # not read: it could only be skipped (JSONL: by record)
             f.parts = (Part("", too_large(s.size, max_bytes), 0, None),)
             out.append(f)
             continue

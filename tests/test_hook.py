@@ -227,6 +227,24 @@ def test_jsonl_records_are_documents(tmp_path):
     assert again.findings == out.findings and again.skipped == out.skipped and again.indexed == 0
 
 
+@pytest.mark.parametrize("git_repo", [False, True])
+def test_a_jsonl_file_over_max_bytes_is_read_by_record_as_report_reads_it(tmp_path, git_repo):
+    """--max-bytes holds each JSONL record, not the file: a JSONL corpus larger than the limit was
+    left out of the check without a word (exit 0), while `dedup report` found the pair."""
+    records = [{"id": "a", "text": TEXT_A}] + [{"id": f"u{k}", "text": prose(k)} for k in range(8)]
+    corpus = {"data.jsonl": "\n".join(json.dumps(r) for r in records) + "\n"}
+    root = make_repo(tmp_path / "repo", corpus) if git_repo else write(tmp_path / "repo", corpus) or tmp_path / "repo"
+    write(tmp_path, {"new.jsonl": json.dumps({"id": "b", "text": TEXT_B}) + "\n" + json.dumps({"id": "u", "text": prose(20)}) + "\n"})
+    limit = 12_000  # above every record, below both files
+    assert (root / "data.jsonl").stat().st_size > limit and (tmp_path / "new.jsonl").stat().st_size > limit
+    config = Config(max_bytes=limit)
+    out = check([tmp_path / "new.jsonl"], root=root, git=git_repo, index=tmp_path / "index.sqlite", config=config)
+    assert [(f.path.rsplit("/", 1)[-1], f.other) for f in out.findings] == [("new.jsonl#b", "data.jsonl#a")]
+    assert not out.skipped and not out.errors
+    report = run([root, tmp_path / "new.jsonl"], config)
+    assert [(p.a, p.b) for p in report.pairs] == [("new.jsonl#b", "repo/data.jsonl#a")]
+
+
 def test_a_file_outside_the_repository_is_checked_against_it(tmp_path):
     repo = make_repo(tmp_path / "repo", {A: TEXT_A})
     write(tmp_path, {"elsewhere/" + B: TEXT_B})
