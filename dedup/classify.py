@@ -708,6 +708,8 @@ class _Classifier:
                 continue
             if not (4 <= p.words <= 60 and (p.sentence or p.words >= 8)) or not _credit_like(q):
                 continue
+            if p.text.endswith("?"):
+                continue  # a poll's or a teaser's question, not a caption ("Würdest du ...?", "Auswahlmöglichkeiten")
             before = paras[i - 1] if i > 0 else None
             after = i + 2
             if before is not None and before.index not in shared and labels[before.index] is None:

@@ -543,3 +543,14 @@ def test_a_dev_pair_covers_every_paragraph():
     rows = diff(a, b)
     assert {r.a.index for r in rows if r.a} == set(range(len(a.paragraphs)))
     assert {r.b.index for r in rows if r.b} == set(range(len(b.paragraphs)))
+
+
+def test_lone_sentence_and_credit_like_line_inside_the_body_are_a_caption_but_not_a_question():
+    rows = roles_of([], ["The executive who oversees the streaming service, at a launch in March.", "(Walt Disney Co.)"], at=2)
+    assert rows["(Walt Disney Co.)"].role is Role.CAPTION
+    assert rows["The executive who oversees the streaming service, at a launch in March."].evidence.startswith(
+        "lone sentence followed by a credit-like line")
+    # a poll's question and its "Choices" line: no picture, no caption
+    rows = roles_of([], ["Würdest du deine Bewegungsdaten für die Bekämpfung von Corona hergeben?", "Auswahlmöglichkeiten"], at=2)
+    assert rows["Würdest du deine Bewegungsdaten für die Bekämpfung von Corona hergeben?"].role is not Role.CAPTION
+    assert rows["Auswahlmöglichkeiten"].role is not Role.CAPTION
