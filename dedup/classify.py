@@ -680,6 +680,8 @@ class _Classifier:
                 if hit is not None and hit.kind == "date" and lab.role is Role.BYLINE:
                     if carry is not None:
                         since = i  # a date line (a story's or a comment's) neither starts nor ends a block
+                        if carry is Role.COMMENTS:  # a comment's date belongs to it, not to the article's byline
+                            labels[i] = _label(carry, f"date line in a {_BLOCK_NAMES[carry]} block (from {self.name(origin)})")
                 elif lab.role is Role.BYLINE and not lab.evidence.startswith(("byline", "author bio")):
                     if carry is not None:
                         since = i  # names and dates sit in many blocks: they neither start nor end one

@@ -231,6 +231,16 @@ def test_comments():
     assert rows["Leave a Reply"].role is Role.COMMENTS
 
 
+def test_a_date_line_in_a_comments_block_is_the_comments_not_a_byline():
+    rows = roles_of([], ["12 Comments", "November 19, 2019 at 6:34 am",
+                         "I think the tram is a great idea for our town and long overdue.",
+                         "November 19, 2019 at 7:02 am", "Leave a Reply"], at=4)
+    for stamp in ("November 19, 2019 at 6:34 am", "November 19, 2019 at 7:02 am"):
+        assert (rows[stamp].role, rows[stamp].evidence) == (Role.COMMENTS, "date line in a comments block (from B5)")
+    # outside a comments block a date line is the article's
+    assert role("November 19, 2019 at 6:34 am", at=0).role is Role.BYLINE
+
+
 def test_ad():
     assert role("Advertisement").role is Role.AD
     assert role("Anzeige").role is Role.AD
