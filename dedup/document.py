@@ -130,7 +130,15 @@ def find_sources(
     and show, files the user did not name. Nothing is opened here beyond ``stat`` and
     ``scandir``.
     ``suffixes`` maps the suffixes taken from folders to formats (the Ray engine adds Parquet).
+    Raises ValueError for no paths, or for one path given alone (``"corpus/"``, whose
+    characters would each be taken for a path, ``"/"`` among them).
     """
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise ValueError(
+            f"paths must be a list of files and folders, got the single path {os.fsdecode(paths)!r}; "
+            f"give [{os.fsdecode(paths)!r}]"
+        )
+    paths = list(paths)  # an iterator is walked twice below
     if not paths:
         raise ValueError("paths: give at least one file or folder")
     given = [os.path.abspath(os.fspath(p)) for p in paths]

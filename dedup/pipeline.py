@@ -778,7 +778,8 @@ def _diff_all(ex: _Executor, corpus: _Corpus, matches, groups, stats, note, *, m
 def run(paths: Sequence[str], config: Config | None = None, *, progress: Progress | None = None) -> Report:
     """Find the versions of each article among ``paths`` (files and folders).
 
-    Raises ValueError for bad knobs; bad documents become ``Report.skipped``.
+    Raises ValueError for bad knobs, or for one path given alone (``run("corpus/")``: give
+    ``["corpus/"]``); bad documents become ``Report.skipped``.
     """
     with _few_collections():
         return _run(paths, config or Config(), progress)

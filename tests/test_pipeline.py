@@ -316,3 +316,17 @@ def test_a_document_that_vanishes_before_verification_is_skipped_and_the_rest_ve
     assert [(s.path, s.reason) for s in report.skipped] == [("b.txt", "changed or vanished while reading")]
     assert [(p.a, p.b) for p in report.pairs] == [("a.txt", "c.txt")]
     assert [c.members for c in report.clusters] == [("a.txt", "c.txt")]
+
+
+def test_one_path_given_alone_is_refused_rather_than_read_as_its_characters(tmp_path, monkeypatch):
+    # run("corpus/") iterated the string: "c", "o", ... and "/", the whole file system
+    (tmp_path / "docs").mkdir()
+    shutil.copy(SEED_A, tmp_path / "docs" / "a.txt")
+    shutil.copy(SEED_B, tmp_path / "docs" / "b.txt")
+    monkeypatch.chdir(tmp_path)
+    for one in ("docs", tmp_path / "docs", b"docs"):
+        with pytest.raises(ValueError, match=r"paths must be a list .* give \['.*docs'\]"):
+            run(one, Config(diff=False))
+    # any iterable of paths is read, a generator too (it was walked twice: nothing was read)
+    report = run((p for p in ["docs"]), Config(diff=False))
+    assert [d.id for d in report.documents] == ["a.txt", "b.txt"] and len(report.pairs) == 1
