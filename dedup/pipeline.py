@@ -39,6 +39,7 @@ from dedup import index as index_stage
 from dedup.errors import UsageError
 from dedup.document import (
     MAX_BYTES,
+    SUFFIXES,
     Document,
     Skipped,
     Source,
@@ -881,8 +882,9 @@ def read_pair(a: str, b: str, config: Config | None = None) -> tuple[Document | 
     return out[0], out[1]
 
 
-#: Files whose records a reference ``file#key`` names, by suffix: their format.
-RECORD_FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
+#: Files whose records a reference ``file#key`` names, by suffix: their format (every JSONL
+#: suffix the reader takes, ``.ndjson`` too, and Parquet).
+RECORD_FORMATS = {suffix: fmt for suffix, fmt in SUFFIXES.items() if fmt == "jsonl"} | {".parquet": "parquet"}
 
 
 def record_reference(given: str) -> tuple[str, str | None]:

@@ -627,3 +627,14 @@ def test_the_text_report_is_written_a_part_at_a_time():
     chunks = _plain_text(parts(), width=80)
     assert (next(chunks), drawn) == ("part 0", [0])
     assert "".join(chunks) == "\npart 1\npart 2"
+
+
+def test_diff_of_two_ndjson_records_as_the_report_names_them(tmp_path):
+    # .ndjson is read as JSONL (file.ndjson#id in reports), and dedup diff reads such a record too
+    feed = _records(tmp_path / "feed.ndjson", [{"id": "a", "text": SEED_A.read_text(encoding="utf-8")},
+                                               {"id": "b", "text": SEED_B.read_text(encoding="utf-8")}])
+    (pair,) = json.loads(invoke("report", tmp_path, "-f", "json").stdout)["pairs"]
+    assert (pair["a"], pair["b"]) == ("feed.ndjson#a", "feed.ndjson#b")
+    one = invoke("diff", f"{feed}#a", f"{feed}#b", "-f", "json")
+    assert one.exit_code == 0 and one.stderr == ""
+    assert json.loads(one.stdout) == pair
