@@ -118,6 +118,8 @@ def plan(
         raise ValueError(f"containment must be in (0, 1] or None, got {containment!r}; 0.75 is the default")
     if num_perm < 2:
         raise ValueError(f"num_perm must be at least 2, got {num_perm!r}")
+    if not 0.0 < recall <= 1.0:  # 0 divided by zero below; above 1, powers of negatives went complex
+        raise ValueError(f"recall must be in (0, 1], got {recall!r}; 0.95 is the default")
     j0 = _lowest_jaccard(1.0, threshold, containment)
     r = 1
     for width in range(num_perm, 0, -1):

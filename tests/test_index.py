@@ -37,6 +37,11 @@ def test_jaccard_only_plan_stops_at_the_reachable_ratio():
         ({"threshold": 1.5}, "threshold must be in"),
         ({"containment": 2.0}, "containment must be in"),
         ({"num_perm": 1}, "num_perm must be at least 2"),
+        # Config(recall=...) raised ZeroDivisionError, or TypeError on complex numbers
+        ({"recall": 0.0}, r"recall must be in \(0, 1\], got 0.0"),
+        ({"recall": 1.5}, "recall must be in"),
+        ({"recall": -0.5}, "recall must be in"),
+        ({"recall": float("nan")}, "recall must be in"),
     ],
 )
 def test_plan_rejects_bad_knobs(kwargs, message):

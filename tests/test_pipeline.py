@@ -330,3 +330,10 @@ def test_one_path_given_alone_is_refused_rather_than_read_as_its_characters(tmp_
     # any iterable of paths is read, a generator too (it was walked twice: nothing was read)
     report = run((p for p in ["docs"]), Config(diff=False))
     assert [d.id for d in report.documents] == ["a.txt", "b.txt"] and len(report.pairs) == 1
+
+
+@pytest.mark.parametrize("recall", [0.0, 1.5, -1.0])
+def test_config_rejects_a_recall_out_of_range_with_a_value_error(recall):
+    with pytest.raises(ValueError, match="recall must be in"):
+        Config(recall=recall)
+    assert Config(recall=1.0).tiers  # the edge is allowed: single-row bands
