@@ -592,8 +592,9 @@ def record_document(
 ) -> Document | Skipped:
     """One record of a JSONL or Parquet file (record ``number``, 1-based) as a Document.
 
-    The text field must be a string; the id is ``file#<id field>``, or ``file#<number>``
-    without one; an id already in ``seen`` (which this adds to) is skipped as a duplicate.
+    The text field must be a string with some text; the id is ``file#<id field>``, or
+    ``file#<number>`` without one; an id already in ``seen`` (which this adds to) is skipped
+    as a duplicate. A record skipped is named ``file:<number>``.
     """
     where = f"{source.id}:{number}"
     if not isinstance(text, str):
@@ -606,8 +607,10 @@ def record_document(
     seen.add(ident)
     try:
         return parse_text(text, id=ident, path=source.path, format=format, encoding="utf-8", paragraphs=paragraphs)
-    except DocumentError as err:
-        return Skipped(ident, err.reason)
+    except DocumentError:  # the file is not empty: its record's text is, named by line as other bad records are
+        if not text:
+            return Skipped(where, f"an empty {text_field!r} field")
+        return Skipped(where, f"no text in the {text_field!r} field (only whitespace)")
 
 
 def _json_reason(err: Exception) -> str:

@@ -453,7 +453,7 @@ def html_malformed(folder: Path) -> None:
         ("records.jsonl:6", "not a JSON object"),
         ("records.jsonl:7", r"a non-string 'text' field \(see --text-field\)"),
         ("records.jsonl:8", "duplicate 'id' 'a'"),
-        ("records.jsonl#empty", "empty file"),
+        ("records.jsonl:14", "an empty 'text' field"),
     ],
     args=("--max-bytes", str(64 * 1024)),
 )

@@ -443,3 +443,16 @@ def test_read_ahead_is_only_a_hint_on_odd_sources(tmp_path):
     assert read_ahead(sources, max_bytes=1024) is None
     assert hashlib.sha256((tmp_path / "a.txt").read_bytes()).hexdigest() == before
     assert sorted(os.listdir(tmp_path)) == sorted(f for f in files if f != "gone.txt")
+
+
+def test_a_record_with_an_empty_text_is_named_by_its_line_and_field(tmp_path):
+    """It was skipped as 'empty file', under its id, in a file that is not empty."""
+    f = tmp_path / "feed.jsonl"
+    rows = [{"id": "a", "body": "Some text."}, {"id": "b", "body": ""}, {"id": "c", "body": " \r\n\t "}]
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    docs, skipped = docs_and_skips(f, text_field="body")
+    assert [d.id for d in docs] == ["feed.jsonl#a"]
+    assert [(s.path, s.reason) for s in skipped] == [
+        ("feed.jsonl:2", "an empty 'body' field"),
+        ("feed.jsonl:3", "no text in the 'body' field (only whitespace)"),
+    ]
