@@ -55,6 +55,7 @@ __all__ = [
     "read",
     "read_ahead",
     "record_document",
+    "repeated_record",
     "split_paragraphs",
     "too_large",
 ]
@@ -603,7 +604,7 @@ def record_document(
     key = str(number) if key is None or isinstance(key, (dict, list)) else str(key)
     ident = f"{source.id}#{key}"
     if ident in seen:
-        return Skipped(where, f"duplicate {id_field!r} {key!r}")
+        return repeated_record(source.id, source.format, ident, number, id_field=id_field)
     seen.add(ident)
     try:
         return parse_text(text, id=ident, path=source.path, format=format, encoding="utf-8", paragraphs=paragraphs)
@@ -611,6 +612,20 @@ def record_document(
         if not text:
             return Skipped(where, f"an empty {text_field!r} field")
         return Skipped(where, f"no text in the {text_field!r} field (only whitespace)")
+
+
+def repeated_record(source_id: str, format: str, ident: str, number: int, *, id_field: str) -> Skipped:
+    """The Skipped of document ``ident``, read at ``number`` (line, or row) of a source, when an
+    earlier document has that id: ``file:<number>``, ``duplicate 'id' 'key'``.
+
+    :func:`record_document` finds repeats within the part of a file it is given; the engines
+    find those across parts (8 MiB spans, row groups) and name them the same way. A file whose
+    name is another document's id (``a.jsonl#1`` beside ``a.jsonl``) is named by that id.
+    """
+    prefix = f"{source_id}#"
+    if format not in ("jsonl", "parquet") or not ident.startswith(prefix):
+        return Skipped(ident, "duplicate id (a record with this id came earlier)")
+    return Skipped(f"{source_id}:{number}", f"duplicate {id_field!r} {ident[len(prefix):]!r}")
 
 
 def _json_reason(err: Exception) -> str:

@@ -194,7 +194,7 @@ def _detect(paths: Sequence[str], config: Config, note) -> _Detected:
             .materialize()
         )
         skipped_rows = [signed.map_batches(_is_skip, batch_format="pyarrow")]
-        docs, repeated, n = _rank(signed.map_batches(_is_doc, batch_format="pyarrow"))
+        docs, repeated, n = _rank(signed.map_batches(_is_doc, batch_format="pyarrow"), sources, id_field=config.id_field)
         skipped_rows.append(repeated)
         del signed
     else:

@@ -50,6 +50,7 @@ from dedup.document import (
     load_many,
     load_span,
     read_ahead,
+    repeated_record,
 )
 from dedup.shingle import fingerprint_batch
 from dedup.signature import sign_fingerprints
@@ -572,11 +573,12 @@ def _sign_all(ex: _Executor, tasks: list[_Task], config: Config, keep: bool, ski
         note("read", len(ids), None)
     note("read", len(ids), len(ids))
 
-    # Rows in id order; a repeated id (JSONL) keeps its first document.
+    # Rows in id order; a repeated id (JSONL records in two spans) keeps its first document.
     order, seen = [], set()
     for i in sorted(range(len(ids)), key=ids.__getitem__):
         if ids[i] in seen:
-            skipped.append(Skipped(ids[i], "duplicate id (a record with this id came earlier)"))
+            w = where[i]
+            skipped.append(repeated_record(w.source.id, w.source.format, ids[i], w.line, id_field=config.id_field))
             continue
         seen.add(ids[i])
         order.append(i)

@@ -15,7 +15,16 @@ import numpy as np
 from dedup import cluster as cluster_stage
 from dedup import index as index_stage
 from dedup import parquet
-from dedup.document import SUFFIXES, Document, Skipped, Source, find_sources, jsonl_spans, load_span
+from dedup.document import (
+    SUFFIXES,
+    Document,
+    Skipped,
+    Source,
+    find_sources,
+    jsonl_spans,
+    load_span,
+    repeated_record,
+)
 from dedup.pipeline import FILES_PER_TASK, JSONL_SPAN, Config, partition_items, sign_documents
 from dedup.signature import has_shingles
 
@@ -112,8 +121,8 @@ def _tasks(sources: list[Source]) -> tuple[list[dict], list[Skipped]]:
     """Task records: ``first``/``count`` sources, and a span (JSONL) or a row group (Parquet).
 
     Cut as the local engine cuts its work, spans computed by Ray tasks (a JSONL file is
-    read once for them). JSONL spans must be the local engine's: a key repeated inside
-    one span is reported differently from one repeated across spans.
+    read once for them). JSONL spans are the local engine's, so that both find the same
+    records in each task.
     """
     import ray  # noqa: PLC0415
 
@@ -269,33 +278,40 @@ def _block_ends(table: pa.Table) -> tuple[int, bytes | None, bytes | None, int]:
     return len(ids), (ids[0] if ids else None), (ids[-1] if ids else None), dups
 
 
-def _number(table: pa.Table, first_row: int, previous: bytes | None) -> tuple[pa.Table, pa.Table]:
-    """Number a sorted block's documents from ``first_row``; repeats of an id are split off."""
+def _number(
+    table: pa.Table, first_row: int, previous: bytes | None, sources: Sequence[tuple[str, str]], id_field: str
+) -> tuple[pa.Table, pa.Table]:
+    """Number a sorted block's documents from ``first_row``; repeats of an id are split off,
+    as skipped rows named as the local engine names them (``sources``: id and format of each)."""
     import pyarrow as pa  # noqa: PLC0415
 
     ids = table.column("id").to_pylist()
     repeat = np.array([ident == (ids[k - 1] if k else previous) for k, ident in enumerate(ids)], dtype=bool)
     kept = table.filter(pa.array(~repeat)).drop_columns(["uid"])
     kept = kept.add_column(0, "row", pa.array(first_row + np.arange(kept.num_rows, dtype=np.int64)))
-    gone = table.filter(pa.array(repeat)).select(["id"]).rename_columns(["path"])
-    reason = "duplicate id (a record with this id came earlier)"
-    gone = gone.append_column("reason", _utf8([reason] * gone.num_rows))
+    gone = table.filter(pa.array(repeat))
+    skipped = [
+        repeated_record(*sources[src], _text(ident), line, id_field=id_field)
+        for ident, src, line in zip(gone.column("id").to_pylist(), _np(gone, "src").tolist(), _np(gone, "line").tolist())
+    ]
+    gone = pa.table({"path": _utf8(s.path for s in skipped), "reason": _utf8(s.reason for s in skipped)})
     return kept, gone
 
 
-def _rank(docs: Dataset) -> tuple[Dataset, Dataset, int]:
+def _rank(docs: Dataset, sources: Sequence[Source], *, id_field: str) -> tuple[Dataset, Dataset, int]:
     """Documents numbered in id order (``row``), repeated ids (as skipped rows), and their count."""
     import ray  # noqa: PLC0415
 
     blocks = docs.sort(["id", "uid"]).materialize().to_arrow_refs()
     ends = ray.get([ray.remote(_block_ends).remote(b) for b in blocks])
     number = ray.remote(num_returns=2)(_number)
+    names = ray.put([(s.id, s.format) for s in sources])  # once in the object store, not once per block
     kept, gone = [], []
     row, previous = 0, None
     for block, (n, first, last, dups) in zip(blocks, ends):
         if not n:
             continue
-        k, g = number.remote(block, row, previous)
+        k, g = number.remote(block, row, previous, names, id_field)
         kept.append(k)
         gone.append(g)
         row += n - dups - (first == previous)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -337,3 +338,27 @@ def test_config_rejects_a_recall_out_of_range_with_a_value_error(recall):
     with pytest.raises(ValueError, match="recall must be in"):
         Config(recall=recall)
     assert Config(recall=1.0).tiers  # the edge is allowed: single-row bands
+
+
+def spanned_repeats(folder):
+    """A JSONL file over one 8 MiB task span whose first record's id comes again after the span ends."""
+    first = json.dumps({"id": "r0", "text": prose(1)})
+    padding = " " * (9 * 1024 * 1024)  # a blank line (not a record) that pushes what follows into the next span
+    later = [json.dumps({"id": "r0", "text": prose(2)}), json.dumps({"id": "r1", "text": prose(3)})]
+    path = folder / "big.jsonl"
+    path.write_text("\n".join([first, padding, *later]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_repeated_id_across_task_spans_is_named_by_its_line_as_within_one(tmp_path):
+    """It was 'big.jsonl#r0: duplicate id (...)': no line, and worded otherwise than in a small file."""
+    path = spanned_repeats(tmp_path)
+    report = run([str(path)], Config(diff=False))
+    assert [d.id for d in report.documents] == ["big.jsonl#r0", "big.jsonl#r1"]
+    assert [(s.path, s.reason) for s in report.skipped] == [("big.jsonl:3", "duplicate 'id' 'r0'")]
+    small = tmp_path / "small.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    small.write_text("\n".join([lines[0], "", *lines[2:]]) + "\n", encoding="utf-8")  # one span
+    assert [(s.path, s.reason) for s in run([str(small)], Config(diff=False)).skipped] == [
+        ("small.jsonl:3", "duplicate 'id' 'r0'")
+    ]

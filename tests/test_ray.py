@@ -203,6 +203,26 @@ def test_a_parquet_file_whose_name_is_not_utf8_is_read(tmp_path):
     assert to_json(run_ray([str(tmp_path / "parquet")], Config())) == expected.replace(".jsonl#", ".parquet#")
 
 
+def test_a_repeated_id_across_spans_and_row_groups_is_named_by_its_line(tmp_path):
+    """Repeats found across tasks were 'big.jsonl#r0: duplicate id (...)', without a line (both engines)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    padding = " " * (9 * 1024 * 1024)  # a blank line that pushes the records after it into a second 8 MiB span
+    rows = [{"id": "r0", "text": prose(1)}, {"id": "r1", "text": prose(2)}, {"id": "r0", "text": prose(3)}]
+    lines = [json.dumps(rows[0]), padding, json.dumps(rows[1]), json.dumps(rows[2])]
+    (tmp_path / "big.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "docs.parquet", row_group_size=2)  # r0 again in group 2
+    local = json.loads(to_json(run([str(tmp_path / "big.jsonl")], Config(diff=False))))
+    distributed = json.loads(to_json(run_ray([str(tmp_path)], Config(diff=False, workers=2))))
+    assert local["skipped"] == [{"path": "big.jsonl:4", "reason": "duplicate 'id' 'r0'"}]
+    assert distributed["skipped"] == [
+        {"path": "big.jsonl:4", "reason": "duplicate 'id' 'r0'"},
+        {"path": "docs.parquet:3", "reason": "duplicate 'id' 'r0'"},
+    ]
+    assert same([str(tmp_path / "big.jsonl")], Config(diff=False))
+
+
 def test_parquet_in_and_out(generated, tmp_path):
     """Parquet input gives the JSONL answer (ids aside); write_ray's tables hold the report's rows."""
     import pyarrow as pa
