@@ -273,6 +273,8 @@ def _is_skip(batch: pa.Table) -> pa.Table:
 
 def _block_ends(table: pa.Table) -> tuple[int, bytes | None, bytes | None, int]:
     """Rows, first and last id, and ids equal to the one before, of a block sorted by id."""
+    if "id" not in table.column_names:  # an empty block of the sort, without the columns
+        return 0, None, None, 0
     ids = table.column("id").to_pylist()
     dups = sum(1 for a, b in zip(ids, ids[1:]) if a == b)
     return len(ids), (ids[0] if ids else None), (ids[-1] if ids else None), dups

@@ -223,6 +223,24 @@ def test_a_repeated_id_across_spans_and_row_groups_is_named_by_its_line(tmp_path
     assert same([str(tmp_path / "big.jsonl")], Config(diff=False))
 
 
+def test_one_parquet_file_of_a_few_row_groups_with_skipped_rows(tmp_path):
+    """The sort by id left an empty block without columns: KeyError 'id', an internal error (exit 3)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    a, b = SEEDS.joinpath("000_900e872972fded2f.txt").read_text(), SEEDS.joinpath("002_cc041bda5f211d21.txt").read_text()
+    rows = [{"id": 1, "text": a}, {"id": 1, "text": b}, {"id": None, "text": b[:3000]},
+            {"id": 7, "text": None}, {"id": 8, "text": ""}, {"id": 9, "text": a[:4000]}]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "a.parquet", row_group_size=2)
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    expected = to_json(run([str(tmp_path / "a.jsonl")], Config(diff=False)))
+    done = CliRunner().invoke(app, ["report", str(tmp_path / "a.parquet"), "--no-diff", "-f", "json", "--engine", "ray",
+                                    "-j", "2"])
+    assert done.exit_code == 0, done.output
+    assert done.stdout.rstrip("\n") == expected.replace("a.jsonl", "a.parquet").rstrip("\n")
+    assert [s["path"] for s in json.loads(expected)["skipped"]] == ["a.jsonl:2", "a.jsonl:4", "a.jsonl:5"]
+
+
 def test_parquet_in_and_out(generated, tmp_path):
     """Parquet input gives the JSONL answer (ids aside); write_ray's tables hold the report's rows."""
     import pyarrow as pa
