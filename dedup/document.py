@@ -78,6 +78,11 @@ SUFFIXES = {
 }
 
 
+#: Files named explicitly that this reader leaves to another engine (read as text, they were
+#: "binary file"): the reason they are skipped with.
+OTHER_ENGINES = {".parquet": "a Parquet file (read by --engine ray)"}
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """The decoded text of one article and its paragraphs.
@@ -152,11 +157,14 @@ def find_sources(
     def add_file(path: str, st: os.stat_result, explicit: bool) -> None:
         suffix = os.path.splitext(path)[1].lower()
         fmt = suffixes.get(suffix)
+        ident = _relative_id(path, root)
         if fmt is None:
             if not explicit:
                 return
+            if suffix in OTHER_ENGINES:  # named, so meant to be read: say which engine reads it
+                skipped.append(Skipped(ident, OTHER_ENGINES[suffix]))
+                return
             fmt = "text"
-        ident = _relative_id(path, root)
         key = (st.st_dev, st.st_ino)
         if key in seen:
             if seen[key] != ident:  # another name for it (a link); the same path twice is no news

@@ -862,7 +862,7 @@ def read_pair(a: str, b: str, config: Config | None = None) -> tuple[Document | 
         if os.path.isdir(given):
             raise UsageError(f"{given}: is a folder; dedup diff compares two files")
     targets = [record_reference(given) for given in (a, b)]
-    sources, skipped = find_sources([path for path, _ in targets])
+    sources, skipped = find_sources([path for path, _ in targets], suffixes={**SUFFIXES, **RECORD_FORMATS})
     out: list[Document | Skipped] = []
     for given, (named, key) in zip((a, b), targets):
         path = os.path.abspath(named)
@@ -875,9 +875,10 @@ def read_pair(a: str, b: str, config: Config | None = None) -> tuple[Document | 
         if key is not None:
             out.append(_read_record(source, key, given, config))
             continue
-        if source.format == "jsonl":
+        if source.format in ("jsonl", "parquet"):
+            kind = "JSONL" if source.format == "jsonl" else "Parquet"
             raise UsageError(
-                f"{given}: is a JSONL file of many documents; dedup diff compares two documents "
+                f"{given}: is a {kind} file of many documents; dedup diff compares two documents "
                 f"(one record: {given}#ID)"
             )
         out.append(next(iter(load_span(source, **config.read_options)))[2])
@@ -904,7 +905,7 @@ def record_reference(given: str) -> tuple[str, str | None]:
 
 def _read_record(source: Source, key: str, given: str, config: Config) -> Document | Skipped:
     """The record of ``source`` whose id is ``source.id#key``, read with its paragraphs."""
-    # find_sources gives a .parquet file no format of its own: the suffix says it
+    # record_reference took the file for its suffix, which gives its format
     source = replace(source, format=RECORD_FORMATS[os.path.splitext(source.path)[1].lower()])
     try:
         st = os.stat(source.path)

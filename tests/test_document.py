@@ -456,3 +456,13 @@ def test_a_record_with_an_empty_text_is_named_by_its_line_and_field(tmp_path):
         ("feed.jsonl:2", "an empty 'body' field"),
         ("feed.jsonl:3", "no text in the 'body' field (only whitespace)"),
     ]
+
+
+def test_a_parquet_file_named_to_the_local_reader_says_which_engine_reads_it(tmp_path):
+    """It was read as text: 'binary file (NUL bytes, and not UTF-16 or UTF-32)'."""
+    (tmp_path / "docs.parquet").write_bytes(b"PAR1\x00\x00\x15\x04PAR1")
+    (tmp_path / "a.txt").write_text("Some text.", encoding="utf-8")
+    docs, skipped = docs_and_skips(tmp_path / "docs.parquet", tmp_path / "a.txt")
+    assert [d.id for d in docs] == ["a.txt"]
+    assert skipped == [Skipped("docs.parquet", "a Parquet file (read by --engine ray)")]
+    assert docs_and_skips(tmp_path) == (docs, [])  # in a folder, left out as other types are
