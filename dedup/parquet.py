@@ -5,8 +5,9 @@ has one, its key; without one (or where it is null) the key is the row's number 
 file, from 1, as a JSONL record's is its line number. The document id is ``path#key``.
 Files are read a row group at a time: a row group is one task of the Ray engine, as an
 8 MiB span is for JSONL, and a repeated key is reported as a JSONL duplicate is
-(``file.parquet:<row number>``, ``duplicate 'id' 'x'``), in one row group or across two. ``offset`` is the row's index in the file and
-``line`` its number, so :func:`load_row` reads it again.
+(``file.parquet:<row number>``, ``duplicate 'id' 'x'``), in one row group or across two.
+``offset`` is the row's index in the file and ``line`` its number, so :func:`load_row`
+reads it again.
 """
 
 from __future__ import annotations
