@@ -450,6 +450,99 @@ def _probes(text: str, n: int = 3) -> list[str]:
 _PUNCT = "".join(chr(c) for c in range(0x2000, 0x2070)) + ".,;:!?()[]{}\"'«»‹›¿¡*/|-–—_#@&%$€£+=<>~`^\\"
 
 
+#: Words up to this long are indexed by their character trigrams in :class:`_Containing`; longer ones are
+#: scanned (a line without spaces, a long URL).
+_INDEXED_WORD_CHARS = 256
+#: :class:`_Containing` scans the texts for this many strings before it indexes their words (a scan is
+#: about a thousand times cheaper than indexing: most documents never need the index).
+_SCANS_BEFORE_INDEX = 512
+
+
+class _Containing:
+    """Which of some texts hold a string: ``{k for k, t in enumerate(texts) if s in t}`` (a string
+    spanning two texts, should one hold ``\\x00``, counts for the one where it starts).
+
+    The first :data:`_SCANS_BEFORE_INDEX` strings are looked for in the texts; after that, a
+    string without white space (which lies inside one word, ``str.split``, of a text) is looked
+    for among the distinct words of the texts: through the character trigrams of those of at
+    most :data:`_INDEXED_WORD_CHARS` characters (the words under its rarest trigram are
+    tested), and by scanning the longer words (and all of them for a string shorter than a
+    trigram). Each string is looked up once. ``work`` counts the characters scanned and the
+    words tested: past the first scans, it grows with the words that may hold a string, not
+    with the length of the texts.
+    """
+
+    __slots__ = ("_found", "_grams", "_long", "_texts", "_vocab", "_where", "work")
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = _Joined(texts, range(len(texts)))
+        self._found: dict[str, frozenset[int]] = {}
+        self._grams: dict[str, list[int]] | None = None
+        self.work = 0
+
+    def __call__(self, s: str) -> frozenset[int]:
+        found = self._found.get(s)
+        if found is None:
+            found = self._found[s] = frozenset(self._lookup(s))
+        return found
+
+    def _lookup(self, s: str) -> set[int] | list[int]:
+        texts = self._texts
+        if self._grams is None and self.work < _SCANS_BEFORE_INDEX * len(texts.text) or "\x00" in s or s.split() != [s]:
+            self.work += len(texts.text)
+            return texts.find(s)
+        if self._grams is None:
+            self._index()
+        if len(s) < 3:
+            self.work += len(self._vocab.text)
+            words = self._vocab.find(s)
+        else:
+            self.work += len(self._long.text)
+            under = min((self._grams.get(s[i : i + 3], ()) for i in range(len(s) - 2)), key=len)
+            self.work += len(under)
+            words = [*self._long.find(s), *(x for x in under if s in self._vocab.items[x])]
+        return {k for x in words for k in self._where[x]}
+
+    def _index(self) -> None:
+        where: dict[str, list[int]] = {}
+        for k, t in enumerate(self._texts.items):
+            for w in set(t.split()):
+                where.setdefault(w, []).append(k)
+        self._where = list(where.values())
+        words = list(where)
+        self._vocab = _Joined(words, range(len(words)))
+        long = [x for x, w in enumerate(words) if len(w) > _INDEXED_WORD_CHARS]
+        self._long = _Joined([words[x] for x in long], long)
+        grams: dict[str, list[int]] = {}
+        for x, w in enumerate(words):
+            if len(w) <= _INDEXED_WORD_CHARS:
+                for g in {w[i : i + 3] for i in range(len(w) - 2)}:
+                    grams.setdefault(g, []).append(x)
+        self._grams = grams
+
+
+class _Joined:
+    """Strings joined by ``\\x00`` (their ``keys`` alongside), to find which of them hold a string."""
+
+    __slots__ = ("items", "keys", "starts", "text")
+
+    def __init__(self, items: Sequence[str], keys: Sequence[int]) -> None:
+        self.items = items
+        self.keys = keys
+        self.text = "\x00".join(items)
+        self.starts = list(itertools.accumulate((len(t) + 1 for t in items[:-1]), initial=0)) if items else []
+
+    def find(self, s: str) -> list[int]:
+        """The keys of the strings that hold ``s`` (of the string where it starts, should it span two)."""
+        out = []
+        at = self.text.find(s) if self.items else -1
+        while at >= 0:
+            k = bisect.bisect_right(self.starts, at) - 1
+            out.append(self.keys[k])
+            at = self.text.find(s, self.starts[k + 1]) if k + 1 < len(self.starts) else -1
+        return out
+
+
 # --------------------------------------------------------------------------- classify one document
 
 
@@ -490,7 +583,7 @@ class _Classifier:
         self.first = self.shared_order[0] if shared else self.n
         self.last = self.shared_order[-1] if shared else -1
         self._copies: list[list[int]] | None = None
-        self._shared_low: tuple[str, list[int], list[int]] | None = None
+        self._shared_low: _Containing | None = None  # the shared paragraphs, case-folded
 
     def name(self, i: int) -> str:
         return f"{self.side}{i + 1}"
@@ -597,18 +690,9 @@ class _Classifier:
         if not probes:
             return None
         if self._shared_low is None:
-            order = self.shared_order
-            texts = [_casefolded(self.paras[j].text) for j in order]
-            starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-            self._shared_low = ("\x00".join(texts), starts, order)
-        joined, starts, order = self._shared_low
-        found: set[int] = set()
-        for w in probes:
-            at = joined.find(w)
-            while at >= 0:
-                k = bisect.bisect_right(starts, at) - 1
-                found.add(order[k])
-                at = joined.find(w, starts[k + 1] if k + 1 < len(starts) else len(joined))
+            self._shared_low = _Containing([_casefolded(self.paras[j].text) for j in self.shared_order])
+        order = self.shared_order
+        found = {order[k] for w in probes for k in self._shared_low(w)}
         g: frozenset | None = None
         best_j, best_h = -1, 0
         for j in sorted(found):
