@@ -879,7 +879,9 @@ def _lone_sentence(p: _Para) -> bool:
     return _DATE.search(p.text, low, phrases.text_words(low)) is None
 
 
-_INNER_SENTENCE_END = re.compile(r"[^\W\d_]{2,}[.!?][\"”’]?\s+[A-ZÀ-Ý]")
+# A sentence that ends inside the text: a word's last two letters, its full stop, a capital. (Searched as
+# two letters or more, a long run of letters without a full stop was read again from each letter.)
+_INNER_SENTENCE_END = re.compile(r"[^\W\d_]{2}[.!?][\"”’]?\s+[A-ZÀ-Ý]")
 
 
 def _credit_like(q: _Para) -> bool:
