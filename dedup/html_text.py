@@ -43,7 +43,8 @@ _WS = re.compile(r"[^\S\ue001]+")
 def _nesting(html: str) -> int:
     """Deepest element nesting, estimated from the tags alone (close tags may be omitted)."""
     depth = deepest = 0
-    for m in _TAG.finditer(html):
+    # A tag ends at a ">": past the last one, each "<x" would be read to the end of the page, in vain.
+    for m in _TAG.finditer(html, 0, html.rfind(">") + 1):
         if m.group(1):
             depth = max(0, depth - 1)
         elif not m.group(3) and m.group(2).lower() not in _NOT_NESTING:
