@@ -47,7 +47,8 @@ Bounds: scores are computed on at most :data:`SCORE_CHARS` characters of each pa
 densely but through candidate pairs that share rare word trigrams (each paragraph keeps
 its best few candidates), aligned by a heaviest-increasing-subsequence pass; the split
 search tests at most ``max_cells`` host-piece pairs and reads at most 256 characters of
-host text per cell of ``max_cells`` to find them; word diffs of very long paragraphs
+host text per cell of ``max_cells`` to find them, then places each piece of three words or
+more in its host through an index of the host's words (not by reading the host again); word diffs of very long paragraphs
 diff only up to ``max_words`` words after common prefix and suffix. Memory therefore
 stays linear in the text plus ``max_cells``.
 
@@ -66,7 +67,7 @@ import re
 import itertools
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import MISSING, dataclass
 
 import numpy as np
@@ -333,6 +334,7 @@ class _Aligner:
         self.processor = processor
         self.workers = workers
         self.max_cells = max_cells
+        self.read = 0  # characters of host text the split search read to place pieces (see _Places)
 
     def key(self, side: int, i: int) -> str:
         k = self.k[side][i]
@@ -537,25 +539,27 @@ class _Aligner:
         cands: list[tuple[int, int, int, int]] = []  # (member, start, end, weight) of each place found
         short: list[tuple[int, str, int]] = []
         keys = self.k[other]
+        places = _Places(hk)
         for m in members:
             mk = keys[m] or self.key(other, m)
-            if len(mk) >= len(hk) or mk not in hk:
+            if len(mk) >= len(hk):
+                continue
+            found = places.find(mk)
+            first = next(found, None)
+            if first is None:
                 continue
             mw = mk.count(" ") + 1
             if mw <= MERGE_MIN_WORDS:
                 short.append((m, mk, mw))
                 continue
-            needle, pad = " " + mk + " ", 1
-            f = host.find(needle)
-            if f < 0 and mw >= _GLUED_WORDS:
-                needle, pad = mk, 0
-                f = host.find(needle)
-            k = 0
+            # as a whole run of words (" mk " in host), else, for a long member, glued to the words around it
+            whole = (x for x in itertools.chain((first,), found) if places.whole(x, len(mk)))
+            at = list(itertools.islice(whole, _PLACES))
+            if not at and mw >= _GLUED_WORDS:
+                at = list(itertools.islice(places.find(mk), _PLACES))
             weight = mw * 64 + (lo < m < hi)
-            while f >= 0 and k < _PLACES:
-                cands.append((m, f + pad, f + len(needle) - pad, weight))
-                f = host.find(needle, f + 1)
-                k += 1
+            cands.extend((m, x + 1, x + 1 + len(mk), weight) for x in at)  # offsets in host
+        self.read += places.read
         chain = _heaviest_places(cands)
         if not chain:
             return None
@@ -569,7 +573,12 @@ class _Aligner:
                 if prev is None or m - prev > 2 or m in taken:
                     continue
                 at = ends[prev]
-                f = host.find(" " + mk + " ", at - 1)
+                # at most _SHORT_GAP_WORDS words between: the search ends where more would start
+                reach = at
+                for _ in range(_SHORT_GAP_WORDS + 2):
+                    reach = host.find(" ", reach) + 1 or len(host) + 1
+                f = host.find(" " + mk + " ", at - 1, reach + len(mk) + 1)
+                self.read += min(reach, len(host)) - at
                 if f < 0 or host.count(" ", at, f + 1) > _SHORT_GAP_WORDS + 1:
                     continue
                 nxt = min((s for x, s, _, _ in chain if x > m), default=len(host))
@@ -661,6 +670,57 @@ class _Aligner:
                     seen_b.add(j)
                     out.append(_Entry(rest_a[i], rest_b[j], Op.MOVE, round(s, 1)))
         return sorted(out)
+
+
+class _Places:
+    """Where the key of a paragraph occurs in the key ``hk`` of a host (words joined by single spaces).
+
+    A key of three words or more occurs only where its middle words are words of ``hk``: it is
+    tested at the places of its rarest middle word, not by reading ``hk``. Shorter keys (and
+    any key, should ``hk`` not be single-spaced) are found with ``str.find``. ``read`` counts
+    the characters of ``hk`` compared or scanned.
+    """
+
+    __slots__ = ("hk", "read", "_starts", "_words")
+
+    def __init__(self, hk: str) -> None:
+        self.hk = hk
+        self.read = len(hk)  # splitting it into words
+        self._words: dict[str, list[int]] = {}
+        self._starts: list[int] = []
+        if "  " in hk or hk != hk.strip(" "):
+            return
+        pos = 0
+        for k, w in enumerate(hk.split(" ")):
+            self._words.setdefault(w, []).append(k)
+            self._starts.append(pos)
+            pos += len(w) + 1
+
+    def find(self, mk: str) -> Iterator[int]:
+        """Every offset in ``hk`` where ``mk`` starts (overlapping ones too), increasing."""
+        hk = self.hk
+        words = mk.split(" ")
+        if len(words) < 3 or not self._starts or "" in words:
+            self.read += len(hk)
+            f = hk.find(mk)
+            while f >= 0:
+                yield f
+                self.read += len(mk)
+                f = hk.find(mk, f + 1)
+            return
+        i = min(range(1, len(words) - 1), key=lambda x: len(self._words.get(words[x], ())))
+        before = sum(map(len, words[:i])) + i  # characters of mk before its i-th word
+        starts = self._starts
+        for q in self._words.get(words[i], ()):
+            self.read += len(mk)
+            f = starts[q] - before
+            if f >= 0 and hk.startswith(mk, f):
+                yield f
+
+    def whole(self, f: int, size: int) -> bool:
+        """Whether the ``size`` characters at ``f`` are whole words of ``hk``."""
+        hk = self.hk
+        return (f == 0 or hk[f - 1] == " ") and (f + size == len(hk) or hk[f + size] == " ")
 
 
 def _unique_pairs(ka: Sequence, kb: Sequence) -> list[tuple[int, int]]:

@@ -6,7 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedup.align import Alignment, Op, Step, align, normalise, word_diff
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+from dedup.align import MAX_CELLS, Alignment, Op, Step, _Aligner, align, normalise, word_diff
 from dedup.document import Document, parse_text
 
 
@@ -178,6 +181,20 @@ def test_long_paragraph_is_bounded():
     b = doc("Head line", long.replace("word5 ", "other ", 3), id="b")
     al = align(a, b)
     assert ops(al) == [("equal", 0, 0), ("replace", 1, 1)]
+
+
+def test_pieces_of_a_long_host_are_placed_without_reading_it_for_each():
+    """A paragraph that glues 2,000 of the other version's paragraphs: each piece is looked for at
+    the places of its rarest middle word (_Places), so the split search reads the host's text a
+    few times in all, not once or twice per piece (5,000 pieces of 300 words glued in an 11 MB
+    line: 36 s before, 5 s now). Found: every piece, the glued paragraph paired with the longest."""
+    pieces = [f"Piece {k} says {k % 7} things about topic{k % 13} and story{k}, then ends." for k in range(2000)]
+    ta, tb = ["Title", " ".join(pieces)], ["Title", *pieces]
+    al = _Aligner(ta, tb, 60.0, fuzz.ratio, default_process, 1, MAX_CELLS)
+    entries, moves, parts = al.splits(al.monotone())
+    assert [(e.a, e.b, e.op, e.host) for e in entries] == [(0, 0, Op.EQUAL, None), (1, 1001, Op.REPLACE, "a")]
+    assert parts == ({}, {k: 1 for k in range(1, 2001) if k != 1001}) and moves == []
+    assert al.read < 3 * len(ta[1])  # 1.9 times
 
 
 # --------------------------------------------------------------------------- word diff
