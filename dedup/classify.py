@@ -75,7 +75,7 @@ import functools
 import itertools
 import json
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -480,6 +480,23 @@ class _Containing:
         self._grams: dict[str, list[int]] | None = None
         self.work = 0
 
+    def holding(self, strings: Iterable[str]) -> set[int]:
+        """The texts that hold any of ``strings``: the scans inline (the path of most documents)."""
+        out: set[int] = set()
+        joined = self._texts
+        text, starts = joined.text, joined.starts
+        for s in strings:
+            if self._grams is None and self.work < _SCANS_BEFORE_INDEX * len(text):
+                self.work += len(text)
+                at = text.find(s)
+                while at >= 0:
+                    k = bisect.bisect_right(starts, at) - 1
+                    out.add(k)
+                    at = text.find(s, starts[k + 1]) if k + 1 < len(starts) else -1
+            else:
+                out |= self(s)
+        return out
+
     def __call__(self, s: str) -> frozenset[int]:
         found = self._found.get(s)
         if found is None:
@@ -692,7 +709,7 @@ class _Classifier:
         if self._shared_low is None:
             self._shared_low = _Containing([_casefolded(self.paras[j].text) for j in self.shared_order])
         order = self.shared_order
-        found = {order[k] for w in probes for k in self._shared_low(w)}
+        found = {order[k] for k in self._shared_low.holding(probes)}
         g: frozenset | None = None
         best_j, best_h = -1, 0
         for j in sorted(found):
