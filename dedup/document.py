@@ -55,6 +55,7 @@ __all__ = [
     "read",
     "read_ahead",
     "record_document",
+    "record_too_large",
     "repeated_record",
     "split_paragraphs",
     "too_large",
@@ -524,6 +525,11 @@ def too_large(size: int, limit: int) -> str:
     return f"too large ({_size(size)}; the limit is {_size(limit)}, see --max-bytes)"
 
 
+def record_too_large(limit: int) -> str:
+    """The reason given for a JSONL or Parquet record over ``limit`` bytes."""
+    return f"record too large (over the {_size(limit)} limit, see --max-bytes)"
+
+
 def _size(n: int) -> str:
     for unit in ("bytes", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
@@ -559,7 +565,7 @@ def _jsonl_records(
                 raw = fh.readline(1024 * 1024)
                 offset += len(raw)
             records = True
-            yield here, lineno, Skipped(where, f"record too large (over the {_size(max_bytes)} limit, see --max-bytes)")
+            yield here, lineno, Skipped(where, record_too_large(max_bytes))
             continue
         if not raw.strip():
             continue

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dedup.document import MAX_BYTES, Document, Skipped, Source, record_document
+from dedup.document import MAX_BYTES, Document, Skipped, Source, record_document, record_too_large
 
 __all__ = ["FORMAT", "SUFFIX", "load_row", "load_row_group", "row_groups"]
 
@@ -94,7 +94,7 @@ def load_row_group(
         index, number = first_row + k, first_row + k + 1
         if isinstance(text, str) and (len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes):
             where = f"{source.id}:{number}"
-            yield index, number, Skipped(where, f"record too large (over the {max_bytes} bytes limit, see --max-bytes)")
+            yield index, number, Skipped(where, record_too_large(max_bytes))
             continue
         yield index, number, record_document(
             source, text, key, number, seen, text_field=text_field, id_field=id_field, format=FORMAT

@@ -488,3 +488,21 @@ def test_a_parquet_file_named_to_the_local_reader_says_which_engine_reads_it(tmp
     assert [d.id for d in docs] == ["a.txt"]
     assert skipped == [Skipped("docs.parquet", "a Parquet file (read by --engine ray)")]
     assert docs_and_skips(tmp_path) == (docs, [])  # in a folder, left out as other types are
+
+
+def test_a_record_over_max_bytes_is_named_alike_in_jsonl_and_parquet(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from dedup import parquet
+    from dedup.document import Source, load
+
+    rows = [{"id": "big", "text": "word " * 20_000}, {"id": "ok", "text": "a few words of text"}]
+    (tmp_path / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "r.parquet")
+    jsonl = list(load(Source(str(tmp_path / "r.jsonl"), "r.jsonl", "jsonl"), max_bytes=65_536))
+    source = Source(str(tmp_path / "r.parquet"), "r.parquet", "parquet")
+    table = [item for _, _, item in parquet.load_row_group(source, 0, 0, max_bytes=65_536)]
+    assert [(s.path, s.reason) for s in jsonl if isinstance(s, Skipped)] == [
+        ("r.jsonl:1", "record too large (over the 64.0 KiB limit, see --max-bytes)")]
+    assert [(s.path, s.reason) for s in table if isinstance(s, Skipped)] == [
+        ("r.parquet:1", "record too large (over the 64.0 KiB limit, see --max-bytes)")]
