@@ -38,6 +38,9 @@ _NOT_NESTING = frozenset(
 _BLOCK_MARK = "\ue000"  # private-use characters cannot come from the page: _clean_html removes them
 _LINE_MARK = "\ue001"
 _WS = re.compile(r"[^\S\ue001]+")
+# Two line breaks or more in a row (``<br><br>``), with nothing visible between them: the blank
+# line a browser shows there separates paragraphs, as a blank line does in a text file.
+_BLANK_LINE = re.compile(r"\ue001(?:[^\S\ue001]*\ue001)+")
 
 
 def _nesting(html: str) -> int:
@@ -58,7 +61,8 @@ def visible_text(text: str, *, id: str) -> str:
 
     Scripts, styles, forms, embedded frames and elements marked ``hidden`` are left
     out; whitespace collapses as a browser collapses it; ``<br>`` becomes a line
-    break; every block element starts a paragraph. Raises DocumentError (naming
+    break, and two or more in a row (``<br><br>``) end a paragraph; every block
+    element starts a paragraph. Raises DocumentError (naming
     ``id``) for pages nested too deeply, unparsable, or without visible text.
     """
     from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415 - HTML is rare; keep start-up lean
@@ -83,10 +87,11 @@ def visible_text(text: str, *, id: str) -> str:
     raw = root.text(deep=True, separator="", strip=False) if root is not None else ""
     blocks = []
     for block in raw.split(_BLOCK_MARK):
-        lines = [_WS.sub(" ", line).strip() for line in block.split(_LINE_MARK)]
-        lines = [line for line in lines if line]
-        if lines:
-            blocks.append("\n".join(lines))
+        for part in _BLANK_LINE.split(block):
+            lines = [_WS.sub(" ", line).strip() for line in part.split(_LINE_MARK)]
+            lines = [line for line in lines if line]
+            if lines:
+                blocks.append("\n".join(lines))
     extracted = "\n\n".join(blocks)
     if not extracted:
         raise DocumentError(id, "no visible text in the HTML")

@@ -138,6 +138,39 @@ def test_html_visible_text_by_blocks():
         assert doc.text[p.start : p.end] == p.text
 
 
+# A press release's short paragraphs, as a .txt scrape keeps them and as old CMS pages and forums
+# separate them: with <br><br> in one <div>, no <p> in sight.
+SHORT_PARAGRAPHS = (
+    "City council approves new park budget",
+    "By Jane Doe, staff writer",
+    "The council voted 7-2 on Tuesday to fund the park.",
+    "Work will start in May and end by October.",
+    "Residents had asked for the park for ten years.",
+    "The mayor called it a good day for the city.",
+    "Opponents said the money should go to roads instead.",
+    "A public meeting on the design is set for March 3.",
+)
+
+
+def test_html_paragraphs_separated_by_br_br_are_paragraphs(tmp_path):
+    """A browser shows a blank line at <br><br>: the paragraphs are those of the .txt scrape of the page.
+    Only a single line break was kept, and short lines were then joined as hard-wrapped prose, so the
+    pair's diff showed edits where nothing had changed."""
+    (tmp_path / "news.txt").write_text("\n\n".join(SHORT_PARAGRAPHS) + "\n", encoding="utf-8")
+    page = "<html><body><div class=post>" + "<br><br>\n".join(SHORT_PARAGRAPHS) + "<br></div>"
+    page += "<div>One line.<br>\n <br> <br>After three breaks.<br>Its second line.</div></body></html>"
+    (tmp_path / "news.html").write_text(page, encoding="utf-8")
+    docs, _ = docs_and_skips(tmp_path)
+    html, txt = docs
+    assert [p.text for p in txt.paragraphs] == list(SHORT_PARAGRAPHS)
+    assert [p.text for p in html.paragraphs] == [*SHORT_PARAGRAPHS, "One line.", "After three breaks.\nIts second line."]
+    for p in html.paragraphs:
+        assert html.text[p.start : p.end] == p.text
+    report = run([tmp_path])
+    (pair,) = report.pairs
+    assert [row.op for row in pair.diff] == ["equal"] * len(SHORT_PARAGRAPHS) + ["delete"] * 2
+
+
 def test_html_without_visible_text_is_an_error():
     with pytest.raises(DocumentError, match="no visible text"):
         parse_html("<html><head><script>x</script></head><body> </body></html>", id="e.html")
