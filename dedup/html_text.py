@@ -60,10 +60,11 @@ def visible_text(text: str, *, id: str) -> str:
     """The visible text of an HTML page, blocks separated by blank lines.
 
     Scripts, styles, forms, embedded frames and elements marked ``hidden`` are left
-    out; whitespace collapses as a browser collapses it; ``<br>`` becomes a line
-    break, and two or more in a row (``<br><br>``) end a paragraph; every block
-    element starts a paragraph. Raises DocumentError (naming
-    ``id``) for pages nested too deeply, unparsable, or without visible text.
+    out; whitespace collapses as a browser collapses it, but for the line breaks of
+    ``<pre>``; ``<br>`` becomes a line break, and two or more in a row (``<br><br>``,
+    a blank line in ``<pre>``) end a paragraph; every block element starts a paragraph.
+    Raises DocumentError (naming ``id``) for pages nested too deeply, unparsable, or
+    without visible text.
     """
     from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415 - HTML is rare; keep start-up lean
 
@@ -83,6 +84,8 @@ def visible_text(text: str, *, id: str) -> str:
         node.insert_after(_BLOCK_MARK)
     for node in tree.css("br"):
         node.insert_before(_LINE_MARK)
+    for node in tree.css("pre:not(pre pre)"):  # a <pre> inside another is part of its text
+        node.replace_with(node.text(deep=True, separator="", strip=False).replace("\n", _LINE_MARK))
     root = tree.body or tree.root
     raw = root.text(deep=True, separator="", strip=False) if root is not None else ""
     blocks = []

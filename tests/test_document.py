@@ -171,6 +171,31 @@ def test_html_paragraphs_separated_by_br_br_are_paragraphs(tmp_path):
     assert [row.op for row in pair.diff] == ["equal"] * len(SHORT_PARAGRAPHS) + ["delete"] * 2
 
 
+POEM = (
+    "The sea is calm tonight.\nThe tide is full, the moon lies fair\nUpon the straits;",
+    "Come to the window, sweet is the night-air!\nOnly, from the long line of spray",
+    "Listen! you hear the grating roar\nOf pebbles which the waves draw back, and fling,",
+)
+
+
+def test_html_pre_keeps_its_line_breaks(tmp_path):
+    """A browser shows a <pre> (a poem, a code listing) line by line, with its blank lines: its
+    paragraphs are those of the same text in a .txt file. Its whitespace all collapsed, so the
+    whole <pre> was one paragraph of one line."""
+    (tmp_path / "poem.txt").write_text("\n\n".join(POEM) + "\n", encoding="utf-8")
+    poem = "\n\n".join(POEM).replace("the night-air", "the <i>night-air</i>")
+    page = f"<html><body><h1>Dover Beach</h1><pre>\n{poem}\n</pre><p>Matthew Arnold</p></body></html>"
+    (tmp_path / "poem.html").write_text(page, encoding="utf-8")
+    html, txt = docs_and_skips(tmp_path)[0]
+    lines = [p.text for p in txt.paragraphs]
+    assert len(lines) > len(POEM)  # the stanzas, and the lines that read as lines
+    assert [p.text for p in html.paragraphs] == ["Dover Beach", *lines, "Matthew Arnold"]
+    for p in html.paragraphs:
+        assert html.text[p.start : p.end] == p.text
+    nested = parse_html("<pre>one\n<pre>two\nthree</pre>\nfour</pre><div><pre>five\nsix</pre></div>", id="x.html")
+    assert [p.text for p in nested.paragraphs] == ["one", "two\nthree", "four", "five\nsix"]  # <pre> is a block
+
+
 def test_html_without_visible_text_is_an_error():
     with pytest.raises(DocumentError, match="no visible text"):
         parse_html("<html><head><script>x</script></head><body> </body></html>", id="e.html")
