@@ -47,6 +47,9 @@ _LINE = re.compile(r"[^\r\n\u2028\u2029\x0b\x0c\x85]*")
 _BULLET = re.compile(r"[ \t\xa0]*(?:[•·▪▫◦‣⁃●○■□►▸➢✓✔*+\-–—]|\d{1,3}[.)])[ \t\xa0]+\S")
 # A Markdown ATX heading or a horizontal rule.
 _MD_BLOCK = re.compile(r"[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$)")
+# The underline of a Markdown setext heading (``Heading`` over ``-------`` or ``=======``); a line of
+# dashes under a line of text is that, not a rule (CommonMark).
+_SETEXT_UNDERLINE = re.compile(r"-{3,}|={3,}")
 # A photo credit line: "Photo: ...", "(Getty Images)", "Name Surname/AGENCY".
 _CREDIT = re.compile(
     r"(?i:(?:photo|image|picture|credit|source|video|illustration)s?(?: by)?\s*[:|]"
@@ -62,8 +65,10 @@ def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
     """Split text into paragraphs with their character offsets.
 
     Paragraphs end at blank lines, and at line breaks that separate blocks: a bullet
-    line, a Markdown heading, a caption line followed by its credit line, or any line
-    break in a block whose lines are too long or too uneven to be hard-wrapped prose.
+    line, a Markdown heading or rule, a caption line followed by its credit line, or any
+    line break in a block whose lines are too long or too uneven to be hard-wrapped prose.
+    A line of ``-`` or ``=`` under a line of text underlines it (a setext heading): it stays
+    in that line's paragraph.
     Line breaks inside hard-wrapped prose (lines of similar length, each "full") are
     kept inside the paragraph.
     """
@@ -176,10 +181,16 @@ def _split_block(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
 
 def _hard_break(text: str, lines, strs, i: int, width: int) -> bool:
     prev, cur = strs[i - 1], strs[i]
-    if width > WRAP_WIDTH:
-        return True
     line_start = _line_start(text, lines[i][0])
     prev_start = _line_start(text, lines[i - 1][0])
+    if _SETEXT_UNDERLINE.fullmatch(cur) and lines[i][0] - line_start <= 3 and not _SETEXT_UNDERLINE.fullmatch(strs[0]):
+        # a heading's underline belongs to the heading (under a list item or a rule, or closing
+        # front matter that a "---" opened, it is a rule)
+        return bool(_MD_BLOCK.match(prev) or _BULLET.match(text, prev_start))
+    if _SETEXT_UNDERLINE.fullmatch(prev):
+        return True  # the heading ends with its underline
+    if width > WRAP_WIDTH:
+        return True
     if _BULLET.match(text, line_start) or _MD_BLOCK.match(cur) or _MD_BLOCK.match(prev):
         return True
     if _BULLET.match(text, prev_start):

@@ -53,6 +53,12 @@ def docs_and_skips(*paths, **kw):
         ("Intro line.\n  • first\n  • second\nSubscribe Now", ["Intro line.", "• first", "• second", "Subscribe Now"]),
         ("- item one\n  wraps here\n- item two", ["- item one\n  wraps here", "- item two"]),
         ("# Heading\nBody text under it.", ["# Heading", "Body text under it."]),
+        # a setext heading keeps its underline, as the "=" one always did; under a list item, a rule
+        ("Section\n-------\nBody text under it.", ["Section\n-------", "Body text under it."]),
+        ("Title\n=====\nBody text under it.", ["Title\n=====", "Body text under it."]),
+        ("- item\n---\nafter", ["- item", "---", "after"]),
+        ("---\ntitle: A note\n---\nBody.", ["---", "title: A note", "---", "Body."]),  # YAML front matter
+        ("Text\n\n---\n\nmore", ["Text", "---", "more"]),
         # a long caption line followed by its credit line
         (
             "South Korean President Moon Jae-in and North Korean leader Kim Jong Un during a luncheon, "
@@ -108,6 +114,27 @@ def test_seed_documents_paragraphs():
         "• More By Joshua Shifrinson",
     ]
     assert b.paragraphs[-2].text.startswith("• JOSHUA SHIFRINSON is Assistant Professor")
+
+
+def test_markdown_setext_headings_match_the_text_version(tmp_path):
+    """Markdown written by pandoc (and many editors) underlines its section headings with dashes.
+    The underline was taken for a rule, a paragraph of its own, so every heading of the .md file
+    paired with the .txt of the same article added a one-sided row of dashes to the diff."""
+    body = [
+        "Upon returning from the summit, the president declared the problem solved, and many "
+        "experts did not share his optimism about what had been agreed there.",
+        "Since the end of the Cold War, the region has seen threats to its stability on a number "
+        "of fronts, and few of them have gone away.",
+        "Diplomatic momentum has picked up since the summit, and talks have proceeded apace.",
+    ]
+    txt = "\n\n".join(["A NEW NORMAL", body[0], body[1], "TRIPLE WIN", body[2]]) + "\n"
+    md = "\n\n".join(["A New Normal\n------------", body[0], body[1], "Triple Win\n----------", body[2]]) + "\n"
+    (tmp_path / "article.txt").write_text(txt, encoding="utf-8")
+    (tmp_path / "article.md").write_text(md, encoding="utf-8")
+    note = docs_and_skips(tmp_path)[0][0]
+    assert [p.text for p in note.paragraphs] == ["A New Normal\n------------", body[0], body[1], "Triple Win\n----------", body[2]]
+    (pair,) = run([tmp_path]).pairs
+    assert [row.op for row in pair.diff] == ["equal"] * 5
 
 
 # --------------------------------------------------------------------------- HTML
