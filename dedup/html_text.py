@@ -35,8 +35,9 @@ _NOT_NESTING = frozenset(
     "area base br col embed hr img input link meta param source track wbr "
     "p li dt dd tr td th option optgroup rp rt thead tbody tfoot colgroup caption html head body".split()
 )
-_BLOCK_MARK = "\ue000"  # private-use characters cannot come from the page: _clean_html removes them
-_LINE_MARK = "\ue001"
+_BLOCK_MARK = "\ue000"  # private-use characters cannot come from the page: visible_text removes them,
+_LINE_MARK = "\ue001"  # and the character references to them (icon fonts: Material Icons' "error" is &#xE000;)
+_MARK_REFERENCE = re.compile(r"&#(?:[xX]0*[eE]00[01](?![0-9a-fA-F])|0*5734[45](?![0-9]));?")
 _WS = re.compile(r"[^\S\ue001]+")
 # Two line breaks or more in a row (``<br><br>``), with nothing visible between them: the blank
 # line a browser shows there separates paragraphs, as a blank line does in a text file.
@@ -68,7 +69,7 @@ def visible_text(text: str, *, id: str) -> str:
     """
     from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415 - HTML is rare; keep start-up lean
 
-    text = text.replace(_BLOCK_MARK, " ").replace(_LINE_MARK, " ")
+    text = _MARK_REFERENCE.sub(" ", text.replace(_BLOCK_MARK, " ").replace(_LINE_MARK, " "))
     depth = _nesting(text)
     if depth > MAX_HTML_DEPTH:
         raise DocumentError(id, f"HTML nested too deeply ({depth} levels; the limit is {MAX_HTML_DEPTH})")

@@ -223,6 +223,18 @@ def test_html_pre_keeps_its_line_breaks(tmp_path):
     assert [p.text for p in nested.paragraphs] == ["one", "two\nthree", "four", "five\nsix"]  # <pre> is a block
 
 
+def test_html_icon_font_references_do_not_split_paragraphs():
+    """Icon fonts put their glyphs in the private-use area, written as character references
+    (Material Icons' "error" is &#xE000;, "error_outline" &#xE001;): those two code points are
+    the extraction's own paragraph and line marks, so a warning icon split its sentence in two."""
+    page = (
+        "<p><i class='material-icons'>&#xE000;</i> Comments are closed <i class='material-icons'>&#57345;</i>"
+        " for this article.</p><p>Next &#xE002; paragraph &#xe0001;.</p>"
+    )
+    doc = parse_html(page, id="icons.html")
+    assert [p.text for p in doc.paragraphs] == ["Comments are closed for this article.", "Next \ue002 paragraph \U000e0001."]
+
+
 def test_html_without_visible_text_is_an_error():
     with pytest.raises(DocumentError, match="no visible text"):
         parse_html("<html><head><script>x</script></head><body> </body></html>", id="e.html")
