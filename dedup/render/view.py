@@ -252,7 +252,8 @@ _SPACE = re.compile(r"\s+")
 # What must not reach a terminal as it is: C0 and C1 control characters (ESC starts the
 # sequences that move the cursor, set the title or write the clipboard), DEL, the line and
 # paragraph separators, and lone surrogates (the undecodable bytes of a file name).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_CONTROLS = "\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+_UNPRINTABLE = re.compile(f"[{_CONTROLS}]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -280,14 +281,15 @@ def printable(text: str) -> str:
 # The bidirectional controls (embeddings, overrides, isolates, marks). In a file name they change how
 # the name reads ("evil\u202etxt.md" shows as "evildm.txt" on a terminal that does bidi), so names
 # show them as escapes, as the HTML report does; in document text they are the writer's.
-_UNPRINTABLE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNPRINTABLE_NAME = re.compile(f"[{_CONTROLS}{_BIDI_CONTROLS}]")
 
 
 def printable_name(name: str) -> str:
     """A file name or id as :func:`printable` shows text, and its bidirectional controls as escapes.
 
-    >>> printable_name("evil\u202etxt.md")
-    'evil\\u202etxt.md'
+    >>> printable_name("evil\\u202etxt.md")
+    'evil\\\\u202etxt.md'
     """
     return _UNPRINTABLE_NAME.sub(lambda m: escaped(m[0]), name) if _UNPRINTABLE_NAME.search(name) else name
 
