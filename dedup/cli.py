@@ -258,9 +258,15 @@ def _to_stdout() -> Iterator[None]:
 
 
 def _stdout_to_devnull() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+    _devnull_onto(sys.stdout.fileno())
+
+
+def _devnull_onto(fd: int) -> None:
+    """Point file descriptor ``fd`` at /dev/null."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    if devnull != fd:  # it took ``fd`` itself when that was closed and every lower one open
+        os.dup2(devnull, fd)
+        os.close(devnull)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -826,17 +832,14 @@ def _open_standard_streams() -> None:
     """A standard stream the caller closed (``dedup report seeds/ >&-``) becomes /dev/null.
 
     Python leaves ``sys.stdout`` None then, and the first file the run opens would take the
-    stream's number: output meant for stdout, or a worker's, could land in it. Writing to a
-    closed stdout is taken as a reader that left (see :func:`_to_stdout`): the run ends as usual.
+    stream's number: output meant for stdout, or a worker's, could land in it. What the run
+    writes to such a stream is dropped, and the run ends with its usual exit code.
     """
     for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
         try:
             os.fstat(fd)
         except OSError:
-            null = os.open(os.devnull, os.O_RDWR)  # the lowest free number: ``fd``, as the lower ones are open
-            if null != fd:
-                os.dup2(null, fd)
-                os.close(null)
+            _devnull_onto(fd)
         if getattr(sys, name) is None:
             mode = "r" if fd == 0 else "w"
             setattr(sys, name, open(fd, mode, encoding="utf-8", errors="backslashreplace", closefd=False))  # noqa: SIM115
