@@ -233,6 +233,12 @@ def _relative(path: str, root: str) -> str | None:
     return Path(rel).as_posix()
 
 
+def _unread(size: int, fmt: str, max_bytes: int) -> bool:
+    """Whether a file of ``size`` bytes is skipped unread: over ``max_bytes``, but for JSONL,
+    whose records are each held to ``max_bytes``, as ``dedup report`` reads them."""
+    return size > max_bytes and fmt != "jsonl"
+
+
 def _in_corpus(ident: str) -> bool:
     """Whether a file at ``ident`` (relative to the root) would be in the corpus once tracked:
     of a type the reader knows and not hidden. A checked file that would not is not checked,
@@ -246,8 +252,7 @@ def _read_checked(files, root, sha256, include, exclude, max_bytes) -> tuple[lis
     Files under the root that the corpus leaves out (not selected; or hidden, or of a type the
     reader does not know: once found to be files) are left out; a file outside the root is
     checked whatever its name.
-    A file over ``max_bytes`` is not read at all (it is skipped, as ``dedup report`` skips it),
-    but for JSONL, whose records are each held to ``max_bytes``, as ``dedup report`` reads them.
+    A file over ``max_bytes`` is not read at all (:func:`_unread`).
     """
     out: list[_File] = []
     errors: list[Skipped] = []
@@ -271,7 +276,7 @@ def _read_checked(files, root, sha256, include, exclude, max_bytes) -> tuple[lis
             if rel is not None and not _in_corpus(rel):
                 continue
             fmt = SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")
-            if st.st_size > max_bytes and fmt != "jsonl":  # JSONL: each record is held to max_bytes
+            if _unread(st.st_size, fmt, max_bytes):
                 out.append(_File(ident, path, fmt, parts=(Part("", too_large(st.st_size, max_bytes), 0, None),)))
                 continue
             with open(path, "rb") as fh:
@@ -310,7 +315,7 @@ def _list_corpus(root, git, tracked, checked, store: Store, include, exclude, ma
         if not selected(s.id, include, exclude) or os.path.realpath(s.path) in taken:
             continue
         f = _File(s.id, s.path, s.format)
-        if s.size > max_bytes and s.format != "jsonl":  # not read: it could only be skipped (JSONL: by record)
+        if _unread(s.size, s.format, max_bytes):  # not read: it could only be skipped
             f.parts = (Part("", too_large(s.size, max_bytes), 0, None),)
             out.append(f)
             continue
@@ -421,10 +426,9 @@ def _contents(by_key, unkeyed, root, git, config, store: Store, sha256, stats):
         wanted: dict[str, list[tuple[Key, _File]]] = {}
         for key, first in rest:  # one blob may be tracked as two formats (a.txt and a.html)
             wanted.setdefault(key[0], []).append((key, first))
-        # A blob over max_bytes is not read at all, as a file over it is not (JSONL: by record, read).
-        bounded = [oid for oid, items in wanted.items() if all(key[1] != "jsonl" for key, _ in items)]
-        for oid, size in blob_sizes(root, bounded).items():
-            if size > config.max_bytes:
+        # A blob is not fetched when every file it is tracked as would be skipped unread.
+        for oid, size in blob_sizes(root, list(wanted)).items():
+            if all(_unread(size, key[1], config.max_bytes) for key, _ in wanted[oid]):
                 for _, first in wanted.pop(oid):
                     first.parts = (Part("", too_large(size, config.max_bytes), 0, None),)
         for oid, data in git_blobs(root, list(wanted)):
