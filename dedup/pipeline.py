@@ -28,7 +28,7 @@ import os
 import tempfile
 from contextlib import contextmanager, nullcontext
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import groupby
 
@@ -904,9 +904,8 @@ def record_reference(given: str) -> tuple[str, str | None]:
 
 
 def _read_record(source: Source, key: str, given: str, config: Config) -> Document | Skipped:
-    """The record of ``source`` whose id is ``source.id#key``, read with its paragraphs."""
-    # record_reference took the file for its suffix, which gives its format
-    source = replace(source, format=RECORD_FORMATS[os.path.splitext(source.path)[1].lower()])
+    """The record of ``source`` whose id is ``source.id#key``, read with its paragraphs
+    (``source`` has its record format: :func:`read_pair` finds it with :data:`RECORD_FORMATS`)."""
     try:
         st = os.stat(source.path)
         places = _record_places(source, st.st_mtime_ns, config.text_field, config.id_field, config.max_bytes)
