@@ -1,7 +1,7 @@
 """The ``dedup`` command: the only place that prints or exits.
 
 Exit codes: 0 clean; 1 near-duplicates found (``check``); 2 usage, configuration or
-I/O error; 3 unexpected internal error.
+I/O error; 3 unexpected internal error; 128 + N when stopped by signal N (SIGINT, SIGTERM, SIGHUP).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import enum
 import errno
 import io
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -481,7 +482,12 @@ def report(
         id_field=id_field,
         max_bytes=max_bytes,
     )
-    with ProgressBar(Console(stderr=True)) as progress:
+    with ProgressBar(Console(stderr=True)) as bar:
+
+        def progress(stage: str, done: int, total: int | None) -> None:
+            bar(stage, done, total)
+            _pause_at_for_tests(stage)
+
         if engine is Engine.ray:
             result = _run_ray([str(p) for p in paths], config, progress, ray_address, output if format is Format.parquet else None)
             if result is None:
@@ -802,13 +808,70 @@ def _pause_for_tests() -> Callable[[int, int], None] | None:
     return progress
 
 
+#: Tests only: ``DEDUP_TEST_PAUSE_AT=STAGE`` makes ``report`` stop at the first progress of STAGE
+#: (``read``, ``diff``: its worker pool running) or, at ``write``, once the report's text is in its
+#: output file but not yet finished; it says so on stderr and waits until its stdin closes. A test
+#: can then signal it at that point, without sleeping.
+PAUSE_AT_ENV = "DEDUP_TEST_PAUSE_AT"
+_paused_at: set[str] = set()
+
+
+def _pause_at_for_tests(stage: str) -> None:
+    if os.environ.get(PAUSE_AT_ENV) != stage or stage in _paused_at:
+        return
+    _paused_at.add(stage)
+    _err(f"paused at {stage} (test hook {PAUSE_AT_ENV})")
+    sys.stdin.buffer.read()
+
+
+class _Stopped(BaseException):
+    """SIGINT, SIGTERM or SIGHUP during a command, raised in the main thread wherever it is.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` takes it for a
+    failure; not a KeyboardInterrupt, which Typer would turn into a silent exit 130. On its way
+    out every ``with`` cleans up: the worker pool is ended, temporary files are removed, and a
+    report being written never replaces the file at ``--output``.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: The signals that stop a run cleanly, and what the one line on stderr calls them.
+STOP_SIGNALS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
+
+
+def _ignore(signum: int, frame) -> None:
+    """Not SIG_IGN, which a process started during the clean-up (the pool replacing a worker that
+    a signal to the group ended) would inherit, and then ignore the pool's SIGTERM."""
+
+
+def _stop_on_signals() -> None:
+    """Turn the stop signals into :class:`_Stopped`, but for one the caller ignores (``nohup``,
+    a background job of a non-interactive shell): that stays ignored."""
+
+    def stop(signum: int, frame) -> NoReturn:
+        for other in STOP_SIGNALS:  # once: the clean-up that follows is not itself interrupted
+            signal.signal(other, _ignore)
+        raise _Stopped(signum)
+
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(signum, stop)
+
+
 def main() -> None:
     """Console-script entry point: run the app and map exceptions to exit codes."""
     _open_standard_streams()
+    _stop_on_signals()
     try:
         code = app(standalone_mode=False)
     except typer.Exit as e:  # raised by our own commands; click turns most into a return value
         sys.exit(e.exit_code)
+    except _Stopped as stop:  # everything is cleaned up by now: say so, exit as the shell's 128 + N
+        _err(STOP_SIGNALS[stop.signum])
+        sys.exit(128 + stop.signum)
     except typer.Abort:
         _err("aborted")
         sys.exit(EXIT_USAGE)

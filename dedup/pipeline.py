@@ -25,7 +25,9 @@ import importlib
 import math
 import multiprocessing
 import os
+import signal
 import tempfile
+from multiprocessing import resource_tracker
 from contextlib import contextmanager, nullcontext
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -335,6 +337,23 @@ def _init(config: Config, keep: bool = False, spill: str | None = None) -> None:
     _STATE["spill"] = spill
 
 
+#: What a terminal or a service manager may send to every process of a run (Ctrl-C, a closed
+#: terminal, ``kill -- -PGID``). The main process acts on them, not its helpers: see _Executor.
+GROUP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+
+def _init_worker(*state) -> None:
+    """A pool worker's :func:`_init`. A terminal signals the whole foreground process group
+    (SIGINT for Ctrl-C, SIGHUP when it closes), but only the main process acts on it: it ends
+    the pool (with SIGTERM) and cleans up. A worker left to raise KeyboardInterrupt would print
+    a traceback, and one that died of SIGHUP on its own could take the pool's queue locks with
+    it. The forkserver hands the group signals over blocked (see _Executor)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, GROUP_SIGNALS)
+    _init(*state)
+
+
 def _items(task: _Task) -> Iterator[tuple[int, int, int, Document | Skipped]]:
     """``(source index in the task, offset, line, item)`` for everything the task reads."""
     config = _STATE["config"]
@@ -494,7 +513,16 @@ class _Executor:
         if workers > 1 and tasks > 1:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["dedup.pipeline"])
-            self._pool = ctx.Pool(workers, initializer=_init, initargs=state)
+            # Started with the group signals blocked, the resource tracker and the forkserver keep
+            # them blocked for good (they end when this process does): a signal to the group
+            # leaves them be. The tracker first: starting it unblocks SIGINT and SIGTERM.
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, GROUP_SIGNALS)
+            try:
+                resource_tracker.ensure_running()
+                signal.pthread_sigmask(signal.SIG_BLOCK, GROUP_SIGNALS)
+                self._pool = ctx.Pool(workers, initializer=_init_worker, initargs=state)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         else:
             _init(*state)
 

@@ -1,10 +1,11 @@
 """Faults around ``dedup check``'s index: kill -9 mid-index, two runs at once, a full disk,
 a read-only cache directory. The index is never left corrupt, and every run that finishes
-gives the findings a clean run gives.
+gives the findings a clean run gives. And signals during ``dedup report`` (Ctrl-C, SIGTERM,
+SIGHUP at each stage): one line, exit 128 + N, no worker, temporary file or half report left.
 
 Where a run must be stopped at a given point, ``DEDUP_TEST_PAUSE_AFTER=N`` (read in cli.py)
-makes it pause once N contents are indexed and committed: it says so on stderr and waits
-for its stdin to close. No sleeps, no timing. The store-level faults (a kill inside a
+makes it pause once N contents are indexed and committed (``DEDUP_TEST_PAUSE_AT=STAGE``: a
+report, at a stage): it says so on stderr and waits for its stdin to close. No sleeps, no timing. The store-level faults (a kill inside a
 transaction, concurrent writers, damaged files) are in tests/test_store.py and
 tests/test_hook.py; these run the real command.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import select
 import shutil
 import signal
 import sqlite3
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from dedup.cli import PAUSE_ENV
+from dedup.cli import PAUSE_AT_ENV, PAUSE_ENV
 from tests.helpers import GIT_ENV, NOBODY, ROOT, make_repo, prose, unprivileged, write
 
 # A near-duplicate of corpus document 7 (one paragraph dropped, one added), checked in every test.
@@ -36,7 +38,7 @@ def finding(path: str, other: str = "doc0007.txt") -> str:
 
 
 def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in GIT_ENV and k != PAUSE_ENV}
+    env = {k: v for k, v in os.environ.items() if k not in GIT_ENV and k not in (PAUSE_ENV, PAUSE_AT_ENV)}
     return env | {"PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path / "xdg")} | extra
 
 
@@ -286,3 +288,81 @@ def test_a_file_size_limit_mid_index_is_one_warning_and_an_intact_index(tmp_path
     assert integrity(index) == ("ok", 0)
     assert finish(dedup(*check_args(tmp_path, index), cwd=tmp_path, env=env)) == (code, out, "")
     assert integrity(index) == ("ok", 401)
+
+
+# --------------------------------------------------------------------------- signals during a report
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes below ``pid`` (the forkserver, the pool's workers, the resource tracker), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in parents.get(todo.pop(), ()):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def outlives(pid: int) -> bool:
+    """Whether ``pid`` is still running a minute from now; returns as soon as it exits. The
+    helpers end on their own once the main process has (the forkserver when its pipe closes)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return False
+    try:
+        return not select.select([fd], [], [], 60)[0]
+    finally:
+        os.close(fd)
+
+
+def report_paused_at(stage: str, tmp_path: Path, *args: str) -> tuple[subprocess.Popen, Path, set[int]]:
+    """``dedup report`` on 601 documents (two reading tasks, so a pool of two workers), paused by the
+    test hook at ``stage``; in a session of its own, as a terminal's foreground job is in its group."""
+    folder = tmp_path / "corpus"
+    if not folder.exists():
+        write(folder, corpus(600) | {"new.txt": NEW})
+    temp = tmp_path / "tmp"
+    temp.mkdir(exist_ok=True)
+    env = environment(tmp_path, TMPDIR=str(temp), **{PAUSE_AT_ENV: stage})
+    run = dedup("report", str(folder), "--workers", "2", *args, cwd=tmp_path, env=env, start_new_session=True)
+    line = run.stderr.readline()
+    assert line == f"dedup: paused at {stage} (test hook {PAUSE_AT_ENV})\n", line + run.stderr.read()
+    return run, temp, descendants(run.pid)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("stage", "signum", "group", "message"),
+    [
+        ("read", signal.SIGINT, True, "interrupted"),  # Ctrl-C: the whole foreground group gets it
+        ("diff", signal.SIGINT, True, "interrupted"),
+        ("read", signal.SIGTERM, False, "terminated"),  # kill, timeout(1), a CI runner's cancel
+        ("diff", signal.SIGTERM, False, "terminated"),
+        ("diff", signal.SIGHUP, True, "hung up"),  # the terminal or the ssh session went away
+    ],
+)
+def test_a_signal_mid_run_cleans_up_and_says_so_in_one_line(tmp_path, stage, signum, group, message):
+    output = tmp_path / "out" / "report.json"
+    output.parent.mkdir()
+    run, temp, processes = report_paused_at(stage, tmp_path, "-f", "json", "-o", str(output))
+    assert len(processes) >= 3 and any(temp.iterdir())  # a forkserver, two workers; the run's temporary files
+    if group:
+        os.killpg(run.pid, signum)
+    else:
+        run.send_signal(signum)
+    code = run.wait()  # stdin stays open: only the signal can end the pause
+    err = run.stderr.read()
+    run.stdin.close()
+    assert (code, err, run.stdout.read()) == (128 + signum, f"dedup: {message}\n", "")
+    assert [p for p in processes if outlives(p)] == []  # no worker left behind
+    assert list(temp.iterdir()) == []  # nor a temporary file or folder
+    assert list(output.parent.iterdir()) == []
