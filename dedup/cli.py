@@ -11,7 +11,9 @@ import enum
 import errno
 import io
 import os
+import secrets
 import signal
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -278,8 +280,55 @@ def _emit(text: str, output: Path | None) -> None:
                 sys.stdout.buffer.write(b"\n")
             sys.stdout.flush()
         return
+    with _replacing(output) as fh:
+        fh.write(text)
+        fh.flush()
+        _pause_at_for_tests("write")
+        if not text.endswith("\n"):
+            fh.write("\n")
+
+
+@contextlib.contextmanager
+def _replacing(output: Path) -> Iterator[io.TextIOBase]:
+    """A text file that becomes ``output`` only once it is written whole.
+
+    The report is written to a hidden temporary file beside ``output`` (beside the file a link
+    points to) and renamed over it at the end, so a run that fails or is stopped halfway (a full
+    disk, Ctrl-C) leaves the report that was there, or none, never half of one, and two runs
+    writing to one file leave one whole report. The new file gets the old one's permissions, or
+    the umask's. ``output`` that is not a regular file (``/dev/stdout``, a FIFO) is written in place.
+    """
     try:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8", errors="backslashreplace")
+        try:
+            st = os.stat(output)
+        except FileNotFoundError:
+            st = None
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+            with output.open("w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
+                yield fh
+            return
+        target = Path(os.path.realpath(output))
+        while True:
+            temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+            try:  # 0o666 less the umask, as for any new file
+                fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+                break
+            except FileExistsError:
+                continue
+        try:
+            with open(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
+                if st is not None:
+                    os.chmod(fd, stat.S_IMODE(st.st_mode))
+                yield fh
+                fh.flush()
+                os.fsync(fd)
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
     except OSError as err:
         raise DedupError(f"cannot write {output}: {err.strerror or err}") from err
 
@@ -380,12 +429,11 @@ def _stream(write: Callable, output: Path | None) -> None:
             finally:
                 fh.detach()
         return
-    try:
-        with output.open("w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
-            write(fh)
-            fh.write("\n")
-    except OSError as err:
-        raise DedupError(f"cannot write {output}: {err.strerror or err}") from err
+    with _replacing(output) as fh:
+        write(fh)
+        fh.flush()
+        _pause_at_for_tests("write")
+        fh.write("\n")
 
 
 def _write_report(result, format: Format, output: Path | None) -> None:
@@ -810,7 +858,7 @@ def _pause_for_tests() -> Callable[[int, int], None] | None:
 
 #: Tests only: ``DEDUP_TEST_PAUSE_AT=STAGE`` makes ``report`` stop at the first progress of STAGE
 #: (``read``, ``diff``: its worker pool running) or, at ``write``, once the report's text is in its
-#: output file but not yet finished; it says so on stderr and waits until its stdin closes. A test
+#: ``--output`` file (the temporary one) but not yet finished; it says so on stderr and waits until its stdin closes. A test
 #: can then signal it at that point, without sleeping.
 PAUSE_AT_ENV = "DEDUP_TEST_PAUSE_AT"
 _paused_at: set[str] = set()

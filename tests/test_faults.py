@@ -366,3 +366,57 @@ def test_a_signal_mid_run_cleans_up_and_says_so_in_one_line(tmp_path, stage, sig
     assert [p for p in processes if outlives(p)] == []  # no worker left behind
     assert list(temp.iterdir()) == []  # nor a temporary file or folder
     assert list(output.parent.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- a report that cannot be finished
+
+
+def test_an_output_that_cannot_be_written_whole_leaves_the_previous_report(tmp_path):
+    """A full disk halfway through the report (RLIMIT_FSIZE, as above): exit 2 with one line, and
+    the report that was at --output is still there, whole; nothing else is left beside it."""
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    output = tmp_path / "out" / "report.json"
+    output.parent.mkdir()
+    output.write_text('{"version": 1, "previous": "run"}\n', encoding="utf-8")
+    env = environment(tmp_path)
+    code, out, err = finish(dedup("report", str(ROOT / "seeds"), "-o", str(output), cwd=tmp_path, env=env,
+                                  preexec_fn=limit))
+    assert (code, out, err) == (2, "", f"dedup: cannot write {output}: File too large\n")
+    assert output.read_text(encoding="utf-8") == '{"version": 1, "previous": "run"}\n'
+    assert sorted(p.name for p in output.parent.iterdir()) == ["report.json"]
+    # with room, the report replaces it, with its permissions; a new one gets the umask's
+    output.chmod(0o640)
+    assert finish(dedup("report", str(ROOT / "seeds"), "-o", str(output), cwd=tmp_path, env=env))[:2] == (0, "")
+    assert json.loads(output.read_text(encoding="utf-8"))["version"] == 1 and output.stat().st_mode & 0o777 == 0o640
+    fresh = output.parent / "new.md"
+    assert finish(dedup("report", str(ROOT / "seeds"), "-o", str(fresh), cwd=tmp_path, env=env,
+                        preexec_fn=lambda: os.umask(0o027)))[:2] == (0, "")
+    assert fresh.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in output.parent.iterdir()) == ["new.md", "report.json"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("signum", "group", "message"), [(signal.SIGINT, True, "interrupted"),
+                                                           (signal.SIGTERM, False, "terminated")])
+def test_a_signal_while_the_report_is_written_leaves_the_previous_report(tmp_path, signum, group, message):
+    output = tmp_path / "out" / "report.json"
+    output.parent.mkdir()
+    output.write_text('{"version": 1, "previous": "run"}\n', encoding="utf-8")
+    run, temp, processes = report_paused_at("write", tmp_path, "-f", "json", "-o", str(output))
+    assert output.read_text(encoding="utf-8") == '{"version": 1, "previous": "run"}\n'  # the new one is elsewhere
+    if group:
+        os.killpg(run.pid, signum)
+    else:
+        run.send_signal(signum)
+    code = run.wait()
+    err = run.stderr.read()
+    run.stdin.close()
+    assert (code, err, run.stdout.read()) == (128 + signum, f"dedup: {message}\n", "")
+    assert output.read_text(encoding="utf-8") == '{"version": 1, "previous": "run"}\n'
+    assert sorted(p.name for p in output.parent.iterdir()) == ["report.json"]
+    assert [p for p in processes if outlives(p)] == []
+    assert list(temp.iterdir()) == []
