@@ -252,12 +252,15 @@ def _to_stdout() -> Iterator[None]:
     the broken pipe would exit 1 whatever the command (Click's handling, which Typer copies,
     catches it inside the app before main() could), and at exit Python's last flush of stdout
     would fail again ("Exception ignored ... BrokenPipeError", exit 120): stdout is pointed at
-    /dev/null instead.
+    /dev/null instead. Any other write error (a full disk) is an I/O error, exit 2.
     """
     try:
         yield
     except BrokenPipeError:
         _stdout_to_devnull()
+    except OSError as err:  # stdout on a full disk (ENOSPC), a quota (EDQUOT), an I/O error: exit 2, not 3
+        _stdout_to_devnull()  # what is left in its buffer would fail again at exit
+        raise DedupError(f"cannot write to stdout: {err.strerror or err}") from err
 
 
 def _stdout_to_devnull() -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from dedup.cli import PAUSE_AT_ENV, PAUSE_ENV
-from tests.helpers import GIT_ENV, NOBODY, ROOT, make_repo, prose, unprivileged, write
+from tests.helpers import GIT_ENV, NOBODY, ROOT, SEED_A, SEED_B, make_repo, prose, unprivileged, write
 
 # A near-duplicate of corpus document 7 (one paragraph dropped, one added), checked in every test.
 NEW = "\n\n".join(prose(7, paragraphs=6).split("\n\n")[1:]) + "\n\n" + prose(10_000, paragraphs=1)
@@ -420,3 +420,16 @@ def test_a_signal_while_the_report_is_written_leaves_the_previous_report(tmp_pat
     assert sorted(p.name for p in output.parent.iterdir()) == ["report.json"]
     assert [p for p in processes if outlives(p)] == []
     assert list(temp.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [["report", "-f", "text"], ["report", "-f", "json"], ["report", "-f", "md"],
+                                  ["diff"], ["--version"]])
+def test_stdout_on_a_full_disk_is_an_io_error(tmp_path, args):
+    """/dev/full takes nothing (ENOSPC): exit 2 and one line, as for -o on a full disk, not an internal error."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    paths = {"report": [str(ROOT / "seeds")], "diff": [str(SEED_A), str(SEED_B)]}.get(args[0], [])
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "dedup", *args[:1], *paths, *args[1:]], stdout=full,
+                              stderr=subprocess.PIPE, text=True, env=environment(tmp_path), cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (2, "dedup: cannot write to stdout: No space left on device\n")
