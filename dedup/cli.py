@@ -957,6 +957,10 @@ def _open_standard_streams() -> None:
         if getattr(sys, name) is None:
             mode = "r" if fd == 0 else "w"
             setattr(sys, name, open(fd, mode, encoding="utf-8", errors="backslashreplace", closefd=False))  # noqa: SIM115
+    # A terminal whose encoding is not UTF-8 (LANG=en_US.ISO-8859-1, PYTHONIOENCODING=ascii) shows
+    # what it cannot encode as \uXXXX, as stderr does, rather than failing with UnicodeEncodeError.
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+        sys.stdout.reconfigure(errors="backslashreplace")
 
 
 def _internal(err: Exception) -> NoReturn:

@@ -433,3 +433,27 @@ def test_stdout_on_a_full_disk_is_an_io_error(tmp_path, args):
         done = subprocess.run([sys.executable, "-m", "dedup", *args[:1], *paths, *args[1:]], stdout=full,
                               stderr=subprocess.PIPE, text=True, env=environment(tmp_path), cwd=tmp_path)
     assert (done.returncode, done.stderr) == (2, "dedup: cannot write to stdout: No space left on device\n")
+
+
+def test_a_terminal_that_is_not_utf8_shows_escapes_not_an_internal_error(tmp_path):
+    """stdout a terminal whose encoding is Latin-1 (LANG=en_US.ISO-8859-1 on an older server):
+    the seeds' curly quotes and bullets cannot be encoded; they show as \\uXXXX, and the run ends 0."""
+    import pty
+
+    main, child = pty.openpty()
+    run = subprocess.Popen([sys.executable, "-m", "dedup", "report", str(ROOT / "seeds")], stdin=subprocess.DEVNULL,
+                           stdout=child, stderr=subprocess.PIPE, cwd=tmp_path,
+                           env=environment(tmp_path, PYTHONIOENCODING="latin-1", COLUMNS="100"))
+    os.close(child)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # EIO: the last writer closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert (run.wait(), run.stderr.read()) == (0, b"")
+    assert b"\\u2022 More By Joshua Shifrinson" in shown
