@@ -38,7 +38,7 @@ import numpy as np
 
 from dedup import cluster as cluster_stage
 from dedup import index as index_stage
-from dedup.errors import UsageError
+from dedup.errors import DedupError, UsageError
 from dedup.document import (
     MAX_BYTES,
     SUFFIXES,
@@ -458,9 +458,15 @@ def _kept(flat: np.ndarray) -> np.ndarray | str:
     """
     if _STATE["spill"] is None:
         return flat
-    fd, path = tempfile.mkstemp(suffix=".u64", dir=_STATE["spill"])
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(np.ascontiguousarray(flat, dtype=np.uint64).tobytes())
+    try:
+        fd, path = tempfile.mkstemp(suffix=".u64", dir=_STATE["spill"])
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(np.ascontiguousarray(flat, dtype=np.uint64).tobytes())
+    except OSError as err:  # a full or read-only TMPDIR: the run's I/O error, not a bug
+        raise DedupError(
+            f"cannot write temporary files in {os.path.dirname(_STATE['spill'])}: {err.strerror or err} "
+            "(set TMPDIR to a folder with room)"
+        ) from None
     return path
 
 

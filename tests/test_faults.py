@@ -457,3 +457,22 @@ def test_a_terminal_that_is_not_utf8_shows_escapes_not_an_internal_error(tmp_pat
     os.close(main)
     assert (run.wait(), run.stderr.read()) == (0, b"")
     assert b"\\u2022 More By Joshua Shifrinson" in shown
+
+
+def test_a_full_tmpdir_is_an_io_error(tmp_path):
+    """The workers hand their shingle sets over in files under TMPDIR; past RLIMIT_FSIZE (a full
+    disk, as above) that is exit 2 and one line naming the folder, not an internal error."""
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    write(tmp_path / "corpus", corpus(600) | {"new.txt": NEW})
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = environment(tmp_path, TMPDIR=str(temp))
+    code, out, err = finish(dedup("report", str(tmp_path / "corpus"), "--workers", "2", "-f", "json", cwd=tmp_path,
+                                  env=env, preexec_fn=limit))
+    assert (code, out) == (2, "")
+    assert err == f"dedup: cannot write temporary files in {temp}: File too large (set TMPDIR to a folder with room)\n"
+    assert list(temp.iterdir()) == []
