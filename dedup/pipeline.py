@@ -27,6 +27,8 @@ import multiprocessing
 import os
 import signal
 import tempfile
+import threading
+import multiprocessing.connection
 from multiprocessing import resource_tracker
 from contextlib import contextmanager, nullcontext
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -526,7 +528,9 @@ class _Executor:
             try:
                 resource_tracker.ensure_running()
                 signal.pthread_sigmask(signal.SIG_BLOCK, GROUP_SIGNALS)
+                before = set(multiprocessing.active_children())
                 self._pool = ctx.Pool(workers, initializer=_init_worker, initargs=state)
+                self._processes = [p for p in multiprocessing.active_children() if p not in before]
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         else:
@@ -552,8 +556,24 @@ class _Executor:
 
     def __exit__(self, *exc) -> None:
         if exc[0] is not None and self._pool is not None:
-            self._pool.terminate()
+            self._end()
+            return
         self.close()
+
+    def _end(self) -> None:
+        """End the pool after an error or a signal, without waiting on a dead worker's locks.
+
+        ``Pool.terminate()`` waits forever when a worker died on its own (a SIGTERM sent to the
+        whole process group, or to a systemd unit's every process) holding one of the pool's
+        queue locks, or halfway through sending a result. It runs on a thread of its own, and
+        this waits only until every worker has exited, whether the terminate ended it or it was
+        dead already; the thread is a daemon, so an exit does not wait for it either.
+        """
+        threading.Thread(target=self._pool.terminate, name="dedup-end-pool", daemon=True).start()
+        pending = [p.sentinel for p in self._processes]
+        while pending:
+            ready = multiprocessing.connection.wait(pending)
+            pending = [s for s in pending if s not in ready]
 
 
 # --------------------------------------------------------------------------- run

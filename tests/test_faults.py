@@ -347,6 +347,8 @@ def report_paused_at(stage: str, tmp_path: Path, *args: str) -> tuple[subprocess
         ("diff", signal.SIGINT, True, "interrupted"),
         ("read", signal.SIGTERM, False, "terminated"),  # kill, timeout(1), a CI runner's cancel
         ("diff", signal.SIGTERM, False, "terminated"),
+        ("read", signal.SIGTERM, True, "terminated"),  # systemd stopping a unit: every process of it
+        ("diff", signal.SIGTERM, True, "terminated"),
         ("diff", signal.SIGHUP, True, "hung up"),  # the terminal or the ssh session went away
     ],
 )
