@@ -24,11 +24,12 @@ import gc
 import importlib
 import math
 import multiprocessing
+import multiprocessing.connection
+import multiprocessing.pool
 import os
 import signal
 import tempfile
 import threading
-import multiprocessing.connection
 from multiprocessing import resource_tracker
 from contextlib import contextmanager, nullcontext
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -512,6 +513,67 @@ def _diff(job: tuple[Sequence[tuple[_Where, _Where]], object]) -> list:
     return out
 
 
+class _Pool(multiprocessing.pool.Pool):
+    """A process pool whose workers are not replaced when they die.
+
+    ``multiprocessing.pool.Pool`` starts a new worker for one that exited, but the task the dead
+    one held is lost (and with it, often, the lock on the task queue), so the run would wait for
+    a result forever: a worker the kernel's out-of-memory killer ended, or a ``kill -9``. And a
+    replacement started while the main process is stopping (a SIGTERM to the whole process
+    group) finds the pool's semaphores gone and prints a traceback. Here the pool gets a
+    :class:`_NoWorker` in place of a dead worker, and :meth:`_Executor.map` turns the death
+    into an error. ``Process`` is the factory through which ``Pool`` starts every worker, the
+    one ``multiprocessing.pool.ThreadPool`` replaces to start threads.
+    """
+
+    def __init__(self, processes: int, *args, **kwargs) -> None:
+        self._to_start = processes
+        super().__init__(processes, *args, **kwargs)
+
+    def Process(self, ctx, *args, **kwargs):  # noqa: N802 - the name Pool calls
+        if self._to_start == 0:
+            return _NoWorker()
+        self._to_start -= 1
+        return ctx.Process(*args, **kwargs)
+
+
+class _NoWorker:
+    """What :class:`_Pool` starts in place of a dead worker: nothing. It never exits (so the pool
+    does not start another), has no sentinel to wait on, and ends and joins at once."""
+
+    exitcode = None
+    name = "no worker"
+    daemon = True
+
+    def start(self) -> None:
+        pass
+
+    def terminate(self) -> None:
+        pass
+
+    def is_alive(self) -> bool:
+        return False
+
+    def join(self, timeout: float | None = None) -> None:
+        pass
+
+
+#: How long :meth:`_Executor.map` waits for a result before it looks whether a worker died.
+#: Only an idle wait is cut into such slices: a result that arrives is taken at once.
+DEAD_WORKER_POLL = 1.0
+
+
+def _death(exitcode: int) -> str:
+    """How a worker ended, for the message: ``killed by SIGKILL (out of memory?)``, ``exit code 1``."""
+    if exitcode >= 0:
+        return f"exit code {exitcode}"
+    try:
+        name = signal.Signals(-exitcode).name
+    except ValueError:
+        name = f"signal {-exitcode}"
+    return f"killed by {name}" + (" (out of memory?)" if exitcode == -signal.SIGKILL else "")
+
+
 class _Executor:
     """Maps task functions in order: inline for one worker, else over a process pool."""
 
@@ -529,7 +591,7 @@ class _Executor:
                 resource_tracker.ensure_running()
                 signal.pthread_sigmask(signal.SIG_BLOCK, GROUP_SIGNALS)
                 before = set(multiprocessing.active_children())
-                self._pool = ctx.Pool(workers, initializer=_init_worker, initargs=state)
+                self._pool = _Pool(workers, initializer=_init_worker, initargs=state, context=ctx)
                 self._processes = [p for p in multiprocessing.active_children() if p not in before]
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, mask)
@@ -537,9 +599,25 @@ class _Executor:
             _init(*state)
 
     def map(self, fn, items: Iterable) -> Iterator:
+        """``fn`` over ``items``, results in order. Raises :class:`DedupError` when a worker has
+        died and a result is still missing: its task is lost (see :class:`_Pool`)."""
         if self._pool is None:
             return map(fn, items)
-        return self._pool.imap(fn, items)
+        return self._results(self._pool.imap(fn, items))
+
+    def _results(self, results) -> Iterator:
+        while True:
+            try:
+                yield results.next(timeout=DEAD_WORKER_POLL)
+            except StopIteration:
+                return
+            except multiprocessing.TimeoutError:
+                dead = [p.exitcode for p in self._processes if p.exitcode is not None]
+                if dead:
+                    raise DedupError(
+                        f"a worker process ended before the run did ({_death(dead[0])}); "
+                        "try fewer --workers, or --workers 1"
+                    ) from None
 
     def warm(self, fn) -> None:
         """Have each worker call ``fn(k)`` when it is idle, without waiting (no-op inline)."""
@@ -564,11 +642,15 @@ class _Executor:
         """End the pool after an error or a signal, without waiting on a dead worker's locks.
 
         ``Pool.terminate()`` waits forever when a worker died on its own (a SIGTERM sent to the
-        whole process group, or to a systemd unit's every process) holding one of the pool's
-        queue locks, or halfway through sending a result. It runs on a thread of its own, and
-        this waits only until every worker has exited, whether the terminate ended it or it was
-        dead already; the thread is a daemon, so an exit does not wait for it either.
+        whole process group, or to a systemd unit's every process; ``kill -9``) holding one of
+        the pool's queue locks, or halfway through sending a result, and only then ends the
+        others. So the workers still running are sent SIGTERM here first, the rest of the
+        terminate runs on a thread of its own, and this waits only until every worker has
+        exited; the thread is a daemon, so an exit does not wait for it either.
         """
+        for process in self._processes:
+            if process.exitcode is None:
+                process.terminate()
         threading.Thread(target=self._pool.terminate, name="dedup-end-pool", daemon=True).start()
         pending = [p.sentinel for p in self._processes]
         while pending:

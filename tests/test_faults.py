@@ -370,6 +370,43 @@ def test_a_signal_mid_run_cleans_up_and_says_so_in_one_line(tmp_path, stage, sig
     assert list(output.parent.iterdir()) == []
 
 
+def test_a_worker_killed_mid_run_is_an_error_not_a_hang(tmp_path):
+    """The kernel's out-of-memory killer ends a worker (here ``kill -9`` on both): the tasks they held
+    are lost, so the run stops with one line saying so (exit 2), where it used to wait forever for
+    their results; the worker that the pool used to start in place of a dead one, nothing is left."""
+    output = tmp_path / "out" / "report.json"
+    output.parent.mkdir()
+    run, temp, processes = report_paused_at("read", tmp_path, "-f", "json", "-o", str(output))
+    forkserver = [p for p in processes if (Path("/proc") / str(p) / "cmdline").read_bytes().find(b"forkserver") >= 0
+                  and parent(p) == run.pid]
+    workers = [p for p in processes if parent(p) in forkserver]
+    assert len(forkserver) == 1 and len(workers) == 2, (forkserver, workers)
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    run.stdin.close()  # the run goes on, without workers: the diff stage's tasks can never be done
+    try:
+        code = run.wait(timeout=600)  # not a timing assertion: without the fix the run never ends
+    except subprocess.TimeoutExpired:
+        run.kill()
+        raise
+    assert (code, run.stderr.read(), run.stdout.read()) == (
+        2,
+        "dedup: a worker process ended before the run did (killed by SIGKILL (out of memory?)); "
+        "try fewer --workers, or --workers 1\n",
+        "",
+    )
+    assert [p for p in processes if outlives(p)] == []
+    assert list(temp.iterdir()) == []
+    assert list(output.parent.iterdir()) == []
+
+
+def parent(pid: int) -> int | None:
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 # --------------------------------------------------------------------------- a report that cannot be finished
 
 
