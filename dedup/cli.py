@@ -320,6 +320,14 @@ def _replacing(output: Path) -> Iterator[io.TextIOBase]:
                 break
             except FileExistsError:
                 continue
+            except PermissionError:
+                if st is None:
+                    raise
+                # A file the user may write in a folder they may not (a report kept in a shared,
+                # read-only folder): it can only be written in place, as it always was.
+                with output.open("w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
+                    yield fh
+                return
         try:
             with open(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
                 if st is not None:
@@ -469,10 +477,15 @@ def _write_report(result, format: Format, output: Path | None) -> None:
 def _refuse_overwriting_documents(output: Path | None, paths: list[str]) -> None:
     """Stop before ``--output`` writes over a document the run reads: dedup never changes a user's documents.
 
-    Only an existing output file can be one; finding out walks the paths as the run will.
+    Only an existing output file can be one; finding out walks the paths as the run will. And stop
+    before a run whose report could not be written at all, into a folder that does not exist.
     """
     if output is None:
         return
+    folder = output.parent
+    if not folder.is_dir():
+        raise DedupError(f"cannot write {output}: {folder} is not a folder" if folder.exists()
+                         else f"cannot write {output}: no folder {folder}")
     try:
         st = os.stat(output)
     except OSError:

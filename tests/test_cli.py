@@ -277,7 +277,7 @@ def test_unwritable_output_exits_2(tmp_path):
         text=True,
     )
     assert proc.returncode == 2
-    assert proc.stderr.startswith("dedup: cannot write ") and "No such file or directory" in proc.stderr
+    assert proc.stderr == f"dedup: cannot write {tmp_path / 'no' / 'such' / 'r.html'}: no folder {tmp_path / 'no' / 'such'}\n"
 
 
 # --------------------------------------------------------------------------- progress
@@ -638,3 +638,39 @@ def test_diff_of_two_ndjson_records_as_the_report_names_them(tmp_path):
     one = invoke("diff", f"{feed}#a", f"{feed}#b", "-f", "json")
     assert one.exit_code == 0 and one.stderr == ""
     assert json.loads(one.stdout) == pair
+
+
+@pytest.mark.parametrize("where", ["missing/report.json", "seed_a.txt/report.json"])
+def test_an_output_in_no_folder_is_refused_before_the_run(tmp_path, where):
+    """-o into a folder that does not exist fails at once, not after a run whose report is then lost."""
+    shutil.copy(SEED_A, tmp_path / "seed_a.txt")
+    folder = where.rsplit("/", 1)[0]
+    proc = subprocess.run([sys.executable, "-m", "dedup", "report", str(SEED_A), str(SEED_B), "-o", where],
+                          capture_output=True, text=True, cwd=tmp_path, stdin=subprocess.DEVNULL)
+    reason = f"no folder {folder}" if folder == "missing" else f"{folder} is not a folder"
+    assert (proc.returncode, proc.stderr, proc.stdout) == (2, f"dedup: cannot write {where}: {reason}\n", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seed_a.txt"]
+
+
+def test_a_writable_report_in_a_folder_the_user_may_not_write_is_still_replaced():
+    """The report file is written beside itself and renamed; where the folder is not the user's
+    (a shared report, writable by all, in a read-only folder) it is written in place, as before."""
+    found = unprivileged()  # root writes everywhere: run as nobody
+    if found is None:
+        pytest.skip("no interpreter the unprivileged user can run: permissions cannot be observed as root")
+    python, env = found
+    user = {"user": NOBODY, "group": NOBODY, "extra_groups": []} if os.geteuid() == 0 else {}
+    folder = Path(tempfile.mkdtemp(prefix="dedup-cli-"))
+    try:
+        folder.chmod(0o755)  # nobody may read and enter it, not create files in it
+        shared = folder / "report.md"
+        shared.write_text("the last report\n")
+        shared.chmod(0o666)
+        proc = subprocess.run([python, "-m", "dedup", "report", str(SEED_A), str(SEED_B), "-o", str(shared)],
+                              capture_output=True, text=True, cwd=folder, env=env, **user)
+        written = shared.read_text(encoding="utf-8")
+        left = sorted(p.name for p in folder.iterdir())
+    finally:
+        shutil.rmtree(folder)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert written.startswith("## dedup report") and left == ["report.md"]
