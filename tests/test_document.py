@@ -584,7 +584,34 @@ def test_a_parquet_file_named_to_the_local_reader_says_which_engine_reads_it(tmp
     docs, skipped = docs_and_skips(tmp_path / "docs.parquet", tmp_path / "a.txt")
     assert [d.id for d in docs] == ["a.txt"]
     assert skipped == [Skipped("docs.parquet", "a Parquet file (read by --engine ray)")]
-    assert docs_and_skips(tmp_path) == (docs, [])  # in a folder, left out as other types are
+    assert docs_and_skips(tmp_path) == (docs, skipped)  # in a folder too: it holds documents
+
+
+def test_documents_in_a_form_not_read_are_skipped_in_folders_and_other_files_left_out(tmp_path):
+    """A folder of .jsonl.gz shards gave an empty report and no word on why: compressed documents
+    and Parquet (read by the Ray engine) were left out of folders as images are."""
+    import gzip
+
+    (tmp_path / "a.txt").write_text("Some text.", encoding="utf-8")
+    for name in ("shard-0.jsonl.gz", "shard-1.NDJSON.GZ", "notes.txt.bz2", "page.html.xz", "docs.parquet"):
+        (tmp_path / "in" / name).parent.mkdir(exist_ok=True)
+        (tmp_path / "in" / name).write_bytes(gzip.compress(b'{"text": "x"}\n'))
+    for name in ("photo.jpg", "site.css", "backup.tar.gz", "dump.gz", "report.pdf", "data.json.gz"):
+        (tmp_path / "in" / name).write_bytes(b"\x1f\x8b\x08\x00 not read")
+    docs, skipped = docs_and_skips(tmp_path)
+    assert [d.id for d in docs] == ["a.txt"]
+    assert [(s.path, s.reason) for s in skipped] == [
+        ("in/docs.parquet", "a Parquet file (read by --engine ray)"),
+        ("in/notes.txt.bz2", "compressed text (bunzip2 it first)"),
+        ("in/page.html.xz", "compressed HTML (unxz it first)"),
+        ("in/shard-0.jsonl.gz", "compressed JSONL (gunzip it first)"),
+        ("in/shard-1.NDJSON.GZ", "compressed JSONL (gunzip it first)"),
+    ]
+    # named, with the same reason (it was "binary file (gzip archive)"), and once if also found
+    named = docs_and_skips(tmp_path / "in" / "shard-0.jsonl.gz", tmp_path / "in")[1]
+    assert named == [Skipped(s.path.removeprefix("in/"), s.reason) for s in skipped]
+    assert docs_and_skips(tmp_path / "in" / "shard-0.jsonl.gz")[1] == [
+        Skipped("shard-0.jsonl.gz", "compressed JSONL (gunzip it first)")]
 
 
 def test_a_record_over_max_bytes_is_named_alike_in_jsonl_and_parquet(tmp_path):
