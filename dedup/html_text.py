@@ -78,7 +78,7 @@ def _nesting(html: str) -> int:
     return deepest
 
 
-def _hidden(tag: str, attributes: dict[str, str | None]) -> bool:
+def _hidden(tag: str | None, attributes: dict[str, str | None]) -> bool:
     """Whether an element (one that ``_HIDDEN`` matches) is hidden in a browser."""
     if "hidden" in attributes and (attributes["hidden"] or "").lower() != "until-found":
         return True
