@@ -79,9 +79,27 @@ SUFFIXES = {
 }
 
 
-#: Files named explicitly that this reader leaves to another engine (read as text, they were
-#: "binary file"): the reason they are skipped with.
+#: Files that this reader leaves to another engine (read as text, they were "binary file"):
+#: the reason they are skipped with, in folders too.
 OTHER_ENGINES = {".parquet": "a Parquet file (read by --engine ray)"}
+
+#: Compression suffixes, and the command that undoes each: a compressed document (``a.jsonl.gz``)
+#: is skipped, in folders too, with that advice (it was left out of folders without a word).
+COMPRESSED = {".gz": "gunzip", ".bz2": "bunzip2", ".xz": "unxz", ".zst": "unzstd"}
+_KINDS = {"text": "text", "markdown": "Markdown", "html": "HTML", "jsonl": "JSONL", "parquet": "Parquet"}
+
+
+def _unread_reason(name: str, suffixes: Mapping[str, str] = SUFFIXES) -> str | None:
+    """Why a file so named, of no suffix in ``suffixes``, is skipped: documents that this reader
+    does not read in that form (Parquet, a compressed document). None for any other file."""
+    stem, suffix = os.path.splitext(name.lower())
+    if suffix in OTHER_ENGINES:
+        return OTHER_ENGINES[suffix]
+    inner = os.path.splitext(stem)[1]
+    kind = suffixes.get(inner) or ("parquet" if inner in OTHER_ENGINES else None)
+    if suffix in COMPRESSED and kind:
+        return f"compressed {_KINDS.get(kind, kind)} ({COMPRESSED[suffix]} it first)"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +146,9 @@ def find_sources(
     """Expand files and folders into readable sources, in sorted order.
 
     Folders are walked recursively; only files with a suffix in :data:`SUFFIXES` are
-    taken from them, and names starting with ``.`` are left out unless ``hidden``.
+    taken from them, and names starting with ``.`` are left out unless ``hidden``; documents
+    in a form not read here (:func:`_unread_reason`: Parquet, ``a.jsonl.gz``) are skipped,
+    named or found, and other files found are left out without a word.
     Ids are POSIX paths relative to the scanned root: the folder given, or the common
     parent folder of everything given. A file reached twice (two arguments, symbolic
     links) is read once. Symbolic links found in a folder are followed as long as they
@@ -159,12 +179,10 @@ def find_sources(
         suffix = os.path.splitext(path)[1].lower()
         fmt = suffixes.get(suffix)
         ident = _relative_id(path, root)
+        unread = None if fmt else _unread_reason(os.path.basename(path), suffixes)
         if fmt is None:
-            if not explicit:
-                return
-            if suffix in OTHER_ENGINES:  # named, so meant to be read: say which engine reads it
-                skipped.append(Skipped(ident, OTHER_ENGINES[suffix]))
-                return
+            if unread is None and not explicit:
+                return  # not a document (.jpg, .css): no news
             fmt = "text"
         key = (st.st_dev, st.st_ino)
         if key in seen:
@@ -172,6 +190,9 @@ def find_sources(
                 skipped.append(Skipped(ident, f"same file as {seen[key]}"))
             return
         seen[key] = ident
+        if unread is not None:  # documents, in a form not read here: say what to do
+            skipped.append(Skipped(ident, unread))
+            return
         sources.append(Source(path, ident, fmt, st.st_size))
 
     for original, path in zip(paths, given):

@@ -13,11 +13,12 @@ from dedup.errors import DocumentError
 
 __all__ = ["MAX_HTML_DEPTH", "visible_text"]
 
-# Elements whose content is never visible text.
+# Elements whose content is never visible text (noembed, noframes and rp: hidden by every
+# browser's own stylesheet; rp holds the parentheses shown only where ruby is not supported).
 _INVISIBLE = (
     "head", "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
     "embed", "svg", "math", "canvas", "audio", "video", "select", "datalist", "map", "button",
-    "input", "textarea",
+    "input", "textarea", "noembed", "noframes", "rp",
 )
 # Elements that start a new paragraph (HTML's block-level and table elements).
 _BLOCKS = (
@@ -43,6 +44,26 @@ _WS = re.compile(r"[^\S\ue001]+")
 # line a browser shows there separates paragraphs, as a blank line does in a text file.
 _BLANK_LINE = re.compile(r"\ue001(?:[^\S\ue001]*\ue001)+")
 
+# What a browser hides (the extracted text is what a reader sees in one):
+# - the ``hidden`` attribute, but for ``hidden="until-found"``: that content is part of the
+#   article, shown when the reader searches the page or follows a link to it, as a closed
+#   ``<details>`` is shown when opened: both are read (the summary and the content);
+# - a closed ``<dialog>`` (no ``open``): a modal that only a script opens (sign-up, consent);
+# - an inline style that says ``display: none`` or ``visibility: hidden`` (or ``collapse``), in
+#   any case and spacing, the last declaration of each winning unless an earlier one is
+#   ``!important``. (A descendant that sets ``visibility: visible`` would show again: not handled.)
+# ``aria-hidden="true"`` is not among them: it hides an element from screen readers, not from
+# the eye (MDN: "doesn't visually hide anything"), and sites put visible text there: decorative
+# pull quotes, star ratings, the section numbers of a table of contents. Icon glyphs there are
+# visible too, and the private-use ones are no words; the names that ligature icon fonts draw as
+# one glyph are dropped below whatever their aria-hidden.
+# ``<html>`` and ``<body>`` are never hidden: a page whose whole body is hidden inline
+# (``<body style="display:none">`` against a flash of unstyled content) is one a script reveals.
+_HIDDEN = "[hidden], dialog:not([open]), [style]"
+# Ligature icon fonts draw their text ("share", "arrow_forward") as one glyph: the classes of
+# Google's Material Icons (``material-icons``, ``material-icons-outlined`` ...) and Material Symbols.
+_LIGATURE_ICON = re.compile(r"material-(?:icons(?:-\S+)?|symbols-\S+)")  # one class name, fullmatch
+
 
 def _nesting(html: str) -> int:
     """Deepest element nesting, estimated from the tags alone (close tags may be omitted)."""
@@ -57,11 +78,34 @@ def _nesting(html: str) -> int:
     return deepest
 
 
+def _hidden(tag: str | None, attributes: dict[str, str | None]) -> bool:
+    """Whether an element (one that ``_HIDDEN`` matches) is hidden in a browser."""
+    if "hidden" in attributes and (attributes["hidden"] or "").lower() != "until-found":
+        return True
+    if tag == "dialog" and "open" not in attributes:
+        return True
+    found: dict[str, tuple[bool, str]] = {}  # property -> (!important, value)
+    for declaration in (attributes.get("style") or "").split(";"):  # split, not a regex: linear
+        name, colon, value = declaration.partition(":")
+        if not colon:
+            continue
+        name, value = name.strip().lower(), value.strip().lower()
+        head, bang, flag = value.rpartition("!")
+        important = bool(bang) and flag.strip() == "important"
+        if important:
+            value = head.strip()
+        if important or not found.get(name, (False, ""))[0]:
+            found[name] = (important, value)
+    display = found.get("display", (False, ""))[1]
+    return display == "none" or found.get("visibility", (False, ""))[1] in ("hidden", "collapse")
+
+
 def visible_text(text: str, *, id: str) -> str:
     """The visible text of an HTML page, blocks separated by blank lines.
 
-    Scripts, styles, forms, embedded frames and elements marked ``hidden`` are left
-    out; whitespace collapses as a browser collapses it, but for the line breaks of
+    Scripts, styles, forms, embedded frames, and what a browser hides (``hidden``, inline
+    ``display: none`` or ``visibility: hidden``, a closed ``<dialog>``; not ``aria-hidden``,
+    which only screen readers skip: see ``_HIDDEN``) are left out; whitespace collapses as a browser collapses it, but for the line breaks of
     ``<pre>``; ``<br>`` becomes a line break, and two or more in a row (``<br><br>``,
     a blank line in ``<pre>``) end a paragraph; every block element starts a paragraph.
     Raises DocumentError (naming ``id``) for pages nested too deeply, unparsable, or
@@ -78,8 +122,12 @@ def visible_text(text: str, *, id: str) -> str:
     except Exception as err:  # lexbor reports malformed input only in extreme cases
         raise DocumentError(id, f"HTML could not be parsed ({err})") from err
     tree.strip_tags(list(_INVISIBLE))
-    for node in tree.css("[hidden], [aria-hidden=true], [style*='display:none'], [style*='display: none']"):
-        node.decompose()
+    for node in tree.css(_HIDDEN):
+        if node.tag not in ("html", "body") and _hidden(node.tag, node.attributes):
+            node.decompose()
+    for node in tree.css("[class*=material-]"):
+        if any(_LIGATURE_ICON.fullmatch(name) for name in (node.attributes.get("class") or "").split()):
+            node.decompose()
     for node in tree.css(",".join(_BLOCKS)):
         node.insert_before(_BLOCK_MARK)
         node.insert_after(_BLOCK_MARK)

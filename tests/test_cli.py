@@ -81,6 +81,27 @@ def test_skipped_files_are_named_on_stderr_and_the_run_goes_on(tmp_path):
     assert len(json.loads(result.stdout)["pairs"]) == 1
 
 
+def test_a_folder_of_compressed_shards_says_why_nothing_was_read(tmp_path):
+    """It gave an empty report and no word: compressed JSONL was left out of folders as images are."""
+    import gzip
+
+    for k in range(2):
+        record = json.dumps({"id": k, "text": SEED_A.read_text(encoding="utf-8")}) + "\n"
+        (tmp_path / f"shard-{k}.jsonl.gz").write_bytes(gzip.compress(record.encode()))
+    (tmp_path / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0 JFIF")  # not a document: still no news
+    result = invoke("report", tmp_path, "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "dedup: skipped shard-0.jsonl.gz: compressed JSONL (gunzip it first)\n"
+        "dedup: skipped shard-1.jsonl.gz: compressed JSONL (gunzip it first)\n"
+    )
+    assert json.loads(result.stdout)["skipped"] == [
+        {"path": f"shard-{k}.jsonl.gz", "reason": "compressed JSONL (gunzip it first)"} for k in range(2)
+    ]
+    text = invoke("report", tmp_path)
+    assert text.stdout.startswith("0 documents read, 2 skipped, 0 clusters, 0 pairs\n")
+
+
 def test_a_file_name_with_a_newline_or_an_escape_sequence_is_one_escaped_line(tmp_path):
     (tmp_path / "new\nline.txt").write_bytes(b"")
     (tmp_path / "title\x1b]0;pwned\x07.txt").write_bytes(b"")

@@ -235,6 +235,60 @@ def test_html_icon_font_references_do_not_split_paragraphs():
     assert [p.text for p in doc.paragraphs] == ["Comments are closed for this article.", "Next \ue002 paragraph \U000e0001."]
 
 
+# (page body, the text a browser shows of it): each row is a case the extraction got wrong;
+# what dedup reads of a page is what a reader sees of it.
+BROWSER_VIEWS = {
+    # aria-hidden hides from screen readers only: a decorative pull quote, a rating, TOC numbers
+    "aria-hidden": (
+        '<p>The council voted on Tuesday.</p><aside aria-hidden="true"><p>"A good day for the city"</p></aside>'
+        '<p>Rated <span aria-hidden="true">4 of 5</span> by readers.</p>'
+        '<ol><li><a href="#s"><strong aria-hidden="true">1.2.</strong> Installation</a></li></ol>',
+        'The council voted on Tuesday.\n\n"A good day for the city"\n\nRated 4 of 5 by readers.\n\n1.2. Installation',
+    ),
+    # a ligature icon font draws its text as one glyph, aria-hidden or not ("arrow_forward" was read)
+    "ligature-icon": (
+        '<p><span class="material-icons" aria-hidden="true">share</span> Share this article</p>'
+        '<p><span class="icon material-symbols-outlined">arrow_forward</span>Next story</p>',
+        "Share this article\n\nNext story",
+    ),
+    "inline-styles": (
+        '<p>Shown.</p><p style="DISPLAY:NONE">upper</p><p style="display : none">spaced</p>'
+        '<p style="visibility:hidden">invisible</p><p style="color: red; Visibility: Collapse !important">c</p>'
+        '<p style="display:none; display:block">Shown again.</p><p style="display:none !important;display:block">i</p>',
+        "Shown.\n\nShown again.",
+    ),
+    # a body hidden inline is one a script shows (against a flash of unstyled content)
+    "hidden-body": ('<body style="display:none"><p>The whole page.</p></body>', "The whole page."),
+    # hidden="until-found" is read, as the closed <details> was: content a reader opens or finds
+    "collapsed": (
+        '<details><summary>Background</summary><p>Read when opened.</p></details>'
+        '<div hidden="until-found">Shown when found.</div><div hidden>Never shown.</div>',
+        "Background\n\nRead when opened.\n\nShown when found.",
+    ),
+    # a closed <dialog> is a modal that only a script opens
+    "dialog": (
+        "<p>The article.</p><dialog><p>Sign up for our newsletter</p></dialog><dialog open><p>A note.</p></dialog>",
+        "The article.\n\nA note.",
+    ),
+    "ruby": ("<p><ruby>Tokyo<rp>(</rp><rt>toukyou</rt><rp>)</rp></ruby> is large.</p>", "Tokyotoukyou is large."),
+}
+
+
+@pytest.mark.parametrize("name", BROWSER_VIEWS)
+def test_html_is_read_as_a_browser_shows_it(tmp_path, name):
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+
+    page, shown = BROWSER_VIEWS[name]
+    (tmp_path / "page.html").write_text(f"<!doctype html><html><body>{page}</body></html>", encoding="utf-8")
+    (tmp_path / "shown.txt").write_text(shown + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["diff", str(tmp_path / "page.html"), str(tmp_path / "shown.txt"), "-f", "json"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    rows = json.loads(result.stdout)["diff"]
+    assert [(row["op"], row["score"]) for row in rows] == [("equal", 100.0)] * len(shown.split("\n\n"))
+
+
 def test_html_without_visible_text_is_an_error():
     with pytest.raises(DocumentError, match="no visible text"):
         parse_html("<html><head><script>x</script></head><body> </body></html>", id="e.html")
@@ -584,7 +638,34 @@ def test_a_parquet_file_named_to_the_local_reader_says_which_engine_reads_it(tmp
     docs, skipped = docs_and_skips(tmp_path / "docs.parquet", tmp_path / "a.txt")
     assert [d.id for d in docs] == ["a.txt"]
     assert skipped == [Skipped("docs.parquet", "a Parquet file (read by --engine ray)")]
-    assert docs_and_skips(tmp_path) == (docs, [])  # in a folder, left out as other types are
+    assert docs_and_skips(tmp_path) == (docs, skipped)  # in a folder too: it holds documents
+
+
+def test_documents_in_a_form_not_read_are_skipped_in_folders_and_other_files_left_out(tmp_path):
+    """A folder of .jsonl.gz shards gave an empty report and no word on why: compressed documents
+    and Parquet (read by the Ray engine) were left out of folders as images are."""
+    import gzip
+
+    (tmp_path / "a.txt").write_text("Some text.", encoding="utf-8")
+    for name in ("shard-0.jsonl.gz", "shard-1.NDJSON.GZ", "notes.txt.bz2", "page.html.xz", "docs.parquet"):
+        (tmp_path / "in" / name).parent.mkdir(exist_ok=True)
+        (tmp_path / "in" / name).write_bytes(gzip.compress(b'{"text": "x"}\n'))
+    for name in ("photo.jpg", "site.css", "backup.tar.gz", "dump.gz", "report.pdf", "data.json.gz"):
+        (tmp_path / "in" / name).write_bytes(b"\x1f\x8b\x08\x00 not read")
+    docs, skipped = docs_and_skips(tmp_path)
+    assert [d.id for d in docs] == ["a.txt"]
+    assert [(s.path, s.reason) for s in skipped] == [
+        ("in/docs.parquet", "a Parquet file (read by --engine ray)"),
+        ("in/notes.txt.bz2", "compressed text (bunzip2 it first)"),
+        ("in/page.html.xz", "compressed HTML (unxz it first)"),
+        ("in/shard-0.jsonl.gz", "compressed JSONL (gunzip it first)"),
+        ("in/shard-1.NDJSON.GZ", "compressed JSONL (gunzip it first)"),
+    ]
+    # named, with the same reason (it was "binary file (gzip archive)"), and once if also found
+    named = docs_and_skips(tmp_path / "in" / "shard-0.jsonl.gz", tmp_path / "in")[1]
+    assert named == [Skipped(s.path.removeprefix("in/"), s.reason) for s in skipped]
+    assert docs_and_skips(tmp_path / "in" / "shard-0.jsonl.gz")[1] == [
+        Skipped("shard-0.jsonl.gz", "compressed JSONL (gunzip it first)")]
 
 
 def test_a_record_over_max_bytes_is_named_alike_in_jsonl_and_parquet(tmp_path):

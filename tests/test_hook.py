@@ -411,6 +411,22 @@ def test_cli_exit_codes_stdout_and_stderr(tmp_path, monkeypatch):
     assert (result.exit_code, result.stdout, result.stderr) == (2, SEED_LINE + "\n", "dedup: gone.txt: no such file\n")
 
 
+def test_cli_compressed_documents_and_parquet_never_fail_a_check(tmp_path, monkeypatch):
+    """`dedup report` now names them as skipped in folders; `check` leaves them out as before,
+    in the corpus and among the checked files, and says nothing of them."""
+    import gzip
+
+    shard = gzip.compress(json.dumps({"text": TEXT_B}).encode())
+    write(tmp_path, {"corpus/" + A: TEXT_A, "corpus/shard.jsonl.gz": shard, "corpus/docs.parquet": b"PAR1", B: TEXT_B})
+    result = invoke(tmp_path, monkeypatch, B, "--against", "corpus")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, f"{B}: near-duplicate of {A} (jaccard 0.86, containment 0.93)\n", "")
+    repo = make_repo(tmp_path / "repo", {A: TEXT_A, "old.jsonl.gz": shard})
+    write(repo, {"new.jsonl.gz": shard, "docs.parquet": b"PAR1"})
+    git(repo, "add", "-A")
+    result = invoke(repo, monkeypatch, "new.jsonl.gz", "docs.parquet")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
 def test_cli_a_finding_is_one_line_whatever_the_file_names_hold(tmp_path, monkeypatch):
     corpus = tmp_path / "corpus"
     write(corpus, {"old\nname\x1b[2J.txt": TEXT_A})

@@ -33,7 +33,7 @@ from dedup.engine_ray import SHUFFLE, run_ray, write_ray
 from dedup.errors import UsageError
 from dedup.pipeline import Config, run
 from dedup.render.json import to_json
-from tests.helpers import ROOT, SEEDS, prose
+from tests.helpers import ROOT, SEED_A, SEED_B, SEEDS, prose
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import corpus  # noqa: E402
@@ -85,6 +85,29 @@ def test_seeds_through_the_cli_with_diffs():
     assert local.exit_code == 0 and distributed.exit_code == 0, distributed.output
     assert distributed.stdout == local.stdout
     assert json.loads(local.stdout)["pairs"][0]["diff"]  # the diffs are there, and equal
+
+
+def test_a_folder_with_compressed_shards_and_parquet(tmp_path):
+    """Both engines skip a compressed shard alike; the local one names the Parquet file the Ray
+    engine reads (both left them out of folders without a word)."""
+    import gzip
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    shutil.copy(SEED_A, tmp_path / "a.txt")
+    shutil.copy(SEED_B, tmp_path / "b.txt")
+    (tmp_path / "shard.jsonl.gz").write_bytes(gzip.compress(json.dumps({"text": prose(2)}).encode()))
+    report = json.loads(same([str(tmp_path)], Config(diff=False)))
+    assert report["skipped"] == [{"path": "shard.jsonl.gz", "reason": "compressed JSONL (gunzip it first)"}]
+    assert len(report["pairs"]) == 1
+    pq.write_table(pa.Table.from_pylist([{"id": "p", "text": prose(3)}]), tmp_path / "docs.parquet")
+    local = json.loads(to_json(run([str(tmp_path)], Config(diff=False))))
+    distributed = json.loads(to_json(run_ray([str(tmp_path)], Config(diff=False))))
+    assert local["skipped"] == [
+        {"path": "docs.parquet", "reason": "a Parquet file (read by --engine ray)"}, *report["skipped"]]
+    assert distributed["skipped"] == report["skipped"]
+    assert [d["id"] for d in distributed["documents"]] == ["a.txt", "b.txt", "docs.parquet#p"]
 
 
 def test_generated_corpus_split_buckets_skips_and_distributed_components(generated):
