@@ -636,7 +636,12 @@ def record_document(
     if not isinstance(text, str):
         missing = "no" if text is None else "a non-string"
         return Skipped(where, f"{missing} {text_field!r} field (see --text-field)")
-    key = str(number) if key is None or isinstance(key, (dict, list)) else str(key)
+    if key is None or isinstance(key, (dict, list)):
+        key = str(number)
+    elif isinstance(key, bool):  # as the file spells it: #true, not Python's #True
+        key = "true" if key else "false"
+    else:
+        key = str(key)
     ident = f"{source.id}#{key}"
     if ident in seen:
         return repeated_record(source.id, source.format, ident, number, id_field=id_field)

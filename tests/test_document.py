@@ -462,6 +462,15 @@ def test_jsonl_records(tmp_path):
     assert reasons["corpus.jsonl:7"] == "duplicate 'id' 'n1'"
 
 
+def test_a_jsonl_id_is_named_as_the_file_spells_it(tmp_path):
+    f = tmp_path / "c.jsonl"
+    f.write_text("".join(json.dumps({"id": key, "text": f"Article {n}."}) + "\n"
+                         for n, key in enumerate([True, False, 7, 2.5, "x y"])))
+    docs, skipped = docs_and_skips(f)
+    assert ([d.id for d in docs], skipped) == (["c.jsonl#true", "c.jsonl#false", "c.jsonl#7", "c.jsonl#2.5",
+                                                "c.jsonl#x y"], [])
+
+
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
