@@ -237,6 +237,16 @@ def test_dedup_check_reads_markdown_as_the_report_does(tmp_path):
     )
 
 
+def test_a_new_reader_version_gives_a_new_index_recipe(monkeypatch):
+    """dedup check keeps fingerprints by content: Markdown indexed as plain text must not be reused."""
+    from dedup import hook
+    from dedup.pipeline import Config
+
+    before = hook.recipe(Config())
+    monkeypatch.setattr(hook, "READER_VERSION", hook.READER_VERSION + 1)
+    assert hook.recipe(Config()) != before
+
+
 def test_the_diff_rows_show_the_extracted_text(tmp_path):
     (tmp_path / "a.md").write_text(ARTICLE_MD, encoding="utf-8")
     (tmp_path / "b.txt").write_text(ARTICLE_TXT, encoding="utf-8")
