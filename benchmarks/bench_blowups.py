@@ -15,6 +15,13 @@ Cases (each fixed in its own commit; figures before and after in the commit mess
 * ``host``: A is one line gluing N paragraphs of 300 words, B has them as paragraphs (split search).
 * ``lone``: a headline, a byline and one sentence of a single N*16-letter word (sentence-end regex).
 * ``html-tail``: an HTML page ending in N * "x<y " after its last tag (tag scan).
+
+Markdown (``dedup.markdown_text``; linear from the start, measured when it was added):
+
+* ``md-brackets``: a Markdown page with paragraphs of 4N * "![" and 4N * "[a][" (markdown-it's link
+  label search: its cost per bracket grows with its nesting limit, 20).
+* ``md-emphasis``: paragraphs of 4N * "*a " and 4N * "**_" (delimiter runs never closed).
+* ``md-quotes``: 4N lines of quotes 0 to 18 levels deep, each line a paragraph.
 """
 
 from __future__ import annotations
@@ -76,10 +83,17 @@ def make(name: str, n: int) -> tuple[str, str, str]:
     if name == "html-tail":
         page = "<html><body>" + "".join(f"<p>{p}</p>" for p in body)
         return page + "<p>" + "x<y " * (4 * n), page, ".html"
+    page = "\n\n".join(body)
+    if name == "md-brackets":
+        return page + "\n\n" + "![" * (4 * n) + "\n\n" + "[a][" * (4 * n), page, ".md"
+    if name == "md-emphasis":
+        return page + "\n\n" + "*a " * (4 * n) + "\n\n" + "**_" * (4 * n), page, ".md"
+    if name == "md-quotes":
+        return page + "\n\n" + "\n\n".join(">" * (k % 19) + " quoted" for k in range(4 * n)), page, ".md"
     raise ValueError(f"unknown case {name!r}")
 
 
-CASES = ("baseline", "half", "splitall", "host", "lone", "html-tail")
+CASES = ("baseline", "half", "splitall", "host", "lone", "html-tail", "md-brackets", "md-emphasis", "md-quotes")
 
 
 def measure(name: str, n: int) -> tuple[float, float]:

@@ -4,7 +4,7 @@
 
 Inputs are written under benchmarks/out/memory/ by the generators of tests/hostile.py (the
 very files the tests use): a 100 MB text file, a file just under the default --max-bytes
-(32 MiB), a single 10 MB line, and a folder of 10,000 small files. Each case runs the real
+(32 MiB), the same as Markdown, a single 10 MB line, and a folder of 10,000 small files. Each case runs the real
 command in a subprocess and records
 
 * peak RSS of the largest process (``getrusage(RUSAGE_CHILDREN).ru_maxrss`` of a wrapper
@@ -47,6 +47,7 @@ def inputs() -> dict[str, Path]:
         ("small", lambda f: hostile.write(f, "a.txt", hostile.ARTICLE)),
         ("file-100mb", lambda f: hostile._big(f / "big.txt", 100 * MIB)),
         ("file-32mib", lambda f: hostile._big(f / "limit.txt", 32 * MIB - 1)),
+        ("markdown-32mib", lambda f: hostile._big(f / "limit.md", 32 * MIB - 1)),  # the same text, rendered
         ("line-10mb", hostile.KINDS["line-10mb"].make),
         ("files-10000", hostile.KINDS["files-10000"].make),
     ):
@@ -135,6 +136,7 @@ def cases(folders: dict[str, Path]) -> list[tuple[str, str, list[str]]]:
         ("100mb-processed-nodiff", "file-100mb",
          ["report", str(folders["file-100mb"]), "-f", "json", "--max-bytes", str(128 * MIB), "--no-diff"]),
         ("32mib-default-limit", "file-32mib", ["report", str(folders["file-32mib"]), "-f", "json"]),
+        ("32mib-markdown", "markdown-32mib", ["report", str(folders["markdown-32mib"]), "-f", "json"]),
         ("line-10mb", "line-10mb", ["report", str(folders["line-10mb"]), "-f", "json"]),
         ("files-10000", "files-10000", ["report", str(folders["files-10000"]), "-f", "json"]),
         ("files-10000-j1", "files-10000", ["report", str(folders["files-10000"]), "-f", "json", "-j", "1"]),

@@ -1,10 +1,10 @@
 """Read files and folders into Documents: the only module that reads user files.
 
-The read stage in four modules: this one finds files and reads them (folders, symlinks,
+The read stage in five modules: this one finds files and reads them (folders, symlinks,
 size limits, JSONL records) and makes the records; :mod:`dedup.decode` turns bytes into
-text, :mod:`dedup.paragraphs` splits text into paragraphs with offsets, and
-:mod:`dedup.html_text` extracts a page's visible text. Their public names are
-re-exported here.
+text, :mod:`dedup.paragraphs` splits text into paragraphs with offsets,
+:mod:`dedup.html_text` extracts a page's visible text and :mod:`dedup.markdown_text` a
+Markdown document's. Their public names are re-exported here.
 
 A :class:`Document` is the decoded text of one article with its paragraphs, each
 paragraph carrying its character offsets in that text, so that every later stage
@@ -31,10 +31,12 @@ from typing import BinaryIO
 from dedup.decode import decode
 from dedup.errors import DocumentError
 from dedup.html_text import visible_text
+from dedup.markdown_text import visible_text as markdown_visible_text
 from dedup.paragraphs import Paragraph, count_paragraphs, has_paragraphs, paragraph_numbers, split_paragraphs
 
 __all__ = [
     "MAX_BYTES",
+    "READER_VERSION",
     "SUFFIXES",
     "Document",
     "Paragraph",
@@ -49,6 +51,7 @@ __all__ = [
     "load_many",
     "load_span",
     "parse_html",
+    "parse_markdown",
     "count_paragraphs",
     "paragraph_numbers",
     "parse_text",
@@ -63,6 +66,12 @@ __all__ = [
 
 #: Files (and JSONL records) larger than this are skipped; ``max_bytes=`` changes it.
 MAX_BYTES = 32 * 1024 * 1024
+
+#: Bumped whenever the same bytes are read into another text, so that what was made from the
+#: old text is not reused (``dedup check``'s index keys its rows on it). 2: Markdown is read as
+#: it renders (:mod:`dedup.markdown_text`), no longer as plain text; HTML reads ``aria-hidden``
+#: text and drops inline ``DISPLAY:NONE``, ``visibility: hidden`` and ligature icon words.
+READER_VERSION = 2
 
 #: The file types read when a folder is walked. Files named explicitly are read
 #: whatever their suffix: unknown suffixes are treated as plain text.
@@ -108,7 +117,7 @@ class Document:
 
     ``id`` is the POSIX path relative to the scanned root (``path#key`` for a JSONL
     record); ``path`` is the file it was read from; ``text`` is the decoded text
-    (for HTML, the visible text extracted from it, one block per paragraph).
+    (for HTML and Markdown, the visible text extracted from it, one block per paragraph).
     """
 
     id: str
@@ -407,6 +416,8 @@ def _parse_bytes(data: bytes, source: Source, *, max_bytes: int, paragraphs: boo
         text, encoding = decode(data, path=source.id)
         if source.format == "html":
             return parse_html(text, id=source.id, path=source.path, encoding=encoding)
+        if source.format == "markdown":
+            return parse_markdown(text, id=source.id, path=source.path, encoding=encoding, paragraphs=paragraphs)
         return parse_text(
             text, id=source.id, path=source.path, format=source.format, encoding=encoding, paragraphs=paragraphs
         )
@@ -706,3 +717,13 @@ def parse_html(text: str, *, id: str, path: str = "", encoding: str = "utf-8") -
     paragraph per block element; offsets point into the extracted text."""
     extracted = visible_text(text, id=id)
     return Document(id, extracted, split_paragraphs(extracted), path, "html", encoding)
+
+
+def parse_markdown(text: str, *, id: str, path: str = "", encoding: str = "utf-8", paragraphs: bool = True) -> Document:
+    """A Document of a Markdown document's visible text (:func:`dedup.markdown_text.visible_text`:
+    front matter dropped, rendered as CommonMark with tables), one paragraph per block; offsets
+    point into the extracted text. ``paragraphs=False``: see :func:`parse_text`."""
+    if not has_paragraphs(text):  # empty, or only white space: said as for a text file
+        return parse_text(text, id=id, path=path, format="markdown", encoding=encoding, paragraphs=paragraphs)
+    extracted = markdown_visible_text(text, id=id)
+    return parse_text(extracted, id=id, path=path, format="markdown", encoding=encoding, paragraphs=paragraphs)

@@ -27,7 +27,7 @@ import numpy as np
 
 from dedup import cluster as cluster_stage
 from dedup import index as index_stage
-from dedup.document import SUFFIXES, Document, Skipped, Source, find_sources, load_bytes, too_large
+from dedup.document import READER_VERSION, SUFFIXES, Document, Skipped, Source, find_sources, load_bytes, too_large
 from dedup.errors import DedupError
 from dedup.pipeline import Config
 from dedup.shingle import fingerprint_batch
@@ -98,8 +98,9 @@ class _File:
 
 def recipe(config: Config) -> str:
     """A digest of everything that decides what the index keeps for a content: the knobs,
-    dedup's version, and the fingerprints and signature of a probe text (so that a new
-    shingling or signing implementation never reads rows made by the old one)."""
+    dedup's version and its reader's (:data:`~dedup.document.READER_VERSION`), and the
+    fingerprints and signature of a probe text (so that a new shingling or signing
+    implementation never reads rows made by the old one)."""
     from dedup import __version__
 
     fps, offsets = fingerprint_batch([_PROBE], size=config.shingle_size)
@@ -113,6 +114,7 @@ def recipe(config: Config) -> str:
         "text_field": config.text_field,
         "id_field": config.id_field,
         "version": __version__,
+        "reader": READER_VERSION,
         "probe": probe.hexdigest(),
     }
     return hashlib.sha256(json.dumps(knobs, sort_keys=True).encode()).hexdigest()[:24]

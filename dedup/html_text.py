@@ -11,7 +11,7 @@ import re
 
 from dedup.errors import DocumentError
 
-__all__ = ["MAX_HTML_DEPTH", "visible_text"]
+__all__ = ["MAX_HTML_DEPTH", "extract_text", "visible_text"]
 
 # Elements whose content is never visible text (noembed, noframes and rp: hidden by every
 # browser's own stylesheet; rp holds the parentheses shown only where ruby is not supported).
@@ -111,6 +111,16 @@ def visible_text(text: str, *, id: str) -> str:
     Raises DocumentError (naming ``id``) for pages nested too deeply, unparsable, or
     without visible text.
     """
+    extracted = extract_text(text, id=id)
+    if not extracted:
+        raise DocumentError(id, "no visible text in the HTML")
+    return extracted
+
+
+def extract_text(text: str, *, id: str) -> str:
+    """:func:`visible_text`, but ``""`` for a page without visible text (for callers that
+    name that case themselves: the Markdown reader). Raises DocumentError for pages nested
+    too deeply or unparsable."""
     from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415 - HTML is rare; keep start-up lean
 
     text = _MARK_REFERENCE.sub(" ", text.replace(_BLOCK_MARK, " ").replace(_LINE_MARK, " "))
@@ -144,7 +154,4 @@ def visible_text(text: str, *, id: str) -> str:
             lines = [line for line in lines if line]
             if lines:
                 blocks.append("\n".join(lines))
-    extracted = "\n\n".join(blocks)
-    if not extracted:
-        raise DocumentError(id, "no visible text in the HTML")
-    return extracted
+    return "\n\n".join(blocks)

@@ -690,13 +690,21 @@ def escape_sequences_in_text(folder: Path) -> None:
     write(folder, "bidi.md", "\n\n".join(paras))
 
 
+_MARKUP = ("# Title <script>alert(1)</script>\n\n[link](javascript:alert(1)) ![img](http://127.0.0.1:9/x.png)"
+           "\n\n<img src=x onerror=alert(1)> | table | cell |\n\n")
+
+
 @kind(
-    outcome="processed as text: Markdown and HTML inside .md/.txt are shown literally, never rendered",
-    documents={"page.md": 4},
+    outcome="processed: Markdown and HTML inside .txt are shown literally; a .md file is read as it renders "
+    "(the script and the images leave no text; a javascript: link stays literal, as markdown-it refuses it); "
+    "nothing is ever fetched or run",
+    documents={"page.md": 4, "page.txt": 4},
+    pairs=[("page.md", "page.txt", None)],
+    diff=("page.md", "page.txt", 0),
 )
 def markup_in_text(folder: Path) -> None:
-    write(folder, "page.md", "# Title <script>alert(1)</script>\n\n[link](javascript:alert(1)) ![img](http://127.0.0.1:9/x.png)"
-          "\n\n<img src=x onerror=alert(1)> | table | cell |\n\n" + prose(31, paragraphs=1))
+    write(folder, "page.md", _MARKUP + prose(31, paragraphs=1))
+    write(folder, "page.txt", _MARKUP + prose(31, paragraphs=1))
 
 
 # --------------------------------------------------------------------------- usage

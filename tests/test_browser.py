@@ -454,7 +454,9 @@ def hostile_corpus(folder: Path, url: str) -> list[str]:
     ]
     (folder / "sub").mkdir(parents=True)
     (folder / "plain.txt").write_text(body + "\n\n" + "\n\n".join(attacks[:5]), encoding="utf-8")
-    (folder / "sub" / "copy.md").write_text(body + "\n\n" + "\n\n".join(attacks[5:]), encoding="utf-8")
+    # Markdown is read as it renders: the markup it holds as text is in code blocks.
+    fenced = [f"~~~\n{a}\n~~~" for a in attacks[5:]]
+    (folder / "sub" / "copy.md").write_text(body + "\n\n" + "\n\n".join(fenced), encoding="utf-8")
     # An HTML page's visible text may itself be markup: escaped in the source, literal once extracted.
     escaped = "".join(f"<p>{html.escape(a)}</p>" for a in attacks[:3])
     (folder / "page.html").write_text(

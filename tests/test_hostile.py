@@ -47,7 +47,7 @@ The outcomes, as a user would want them (the kinds' ``outcome`` in ``tests/hosti
 | one-paragraph | processed: one paragraph; a one-word document too |
 | paragraphs-5000 | processed: 5,000 paragraphs; the edited version is paired and diffed |
 | escape-sequences-in-text | processed (too few control characters to look binary); the terminal shows them escaped |
-| markup-in-text | processed as text: Markdown and HTML in .md/.txt are shown literally |
+| markup-in-text | processed: Markdown and HTML in .txt shown literally; .md read as it renders (no script, no image, a javascript: link literal); nothing fetched or run |
 | missing-path | usage error, exit 2: "dedup: skipped PATH: no such file or folder", no report |
 | empty-folder | processed: an empty report, exit 0 |
 | bad-max-bytes | usage error, exit 2: one line naming --max-bytes and its range, one line on where the help is |

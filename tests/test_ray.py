@@ -124,6 +124,24 @@ def test_dev_set(dev_data):
     assert report["pairs"]
 
 
+def test_markdown_is_read_as_the_local_engine_reads_it(tmp_path):
+    """Ray workers read .md files as rendered Markdown too (front matter, links, a photo's alt
+    text), and skip what the local engine skips, with its reason."""
+    from tests.test_markdown_text import ARTICLE_MD, ARTICLE_TXT
+
+    (tmp_path / "article.md").write_text(ARTICLE_MD, encoding="utf-8")
+    (tmp_path / "article.txt").write_text(ARTICLE_TXT, encoding="utf-8")
+    (tmp_path / "deep.md").write_text(">" * 1000 + " deep", encoding="utf-8")
+    (tmp_path / "meta.md").write_text("---\ntitle: only front matter\n---\n", encoding="utf-8")
+    report = json.loads(same([str(tmp_path)], Config()))
+    assert [(s["path"], s["reason"].split(" (")[0]) for s in report["skipped"]] == [
+        ("deep.md", "Markdown nested too deeply"),
+        ("meta.md", "no visible text in the Markdown"),
+    ]
+    (pair,) = report["pairs"]
+    assert [row["op"] for row in pair["diff"]].count("delete") == 1
+
+
 def _names(ids):
     return [os.fsdecode(n) if isinstance(n, bytes) else n for n in ids]
 
