@@ -625,9 +625,15 @@ class _Executor:
             self._pool.map_async(fn, range(self._workers), chunksize=1)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
+        if self._pool is None:
+            return
+        if any(p.exitcode is not None for p in self._processes):
+            # A worker died after its last result was in (the results are whole): it may hold the
+            # task queue's lock, which the others would wait for forever to take their stop signal.
+            self._end()
+            return
+        self._pool.close()
+        self._pool.join()
 
     def __enter__(self) -> _Executor:
         return self
