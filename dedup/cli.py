@@ -182,7 +182,7 @@ def _err(message: str) -> None:
 class ProgressBar:
     """The pipeline's ``progress(stage, done, total)`` callback as a rich bar on stderr.
 
-    Shown only on a terminal, and only once the run has taken ``delay`` seconds, so quick
+    Shown only on a terminal that can redraw it, and only once the run has taken ``delay`` seconds, so quick
     runs print nothing. The rate is the stage's average since it started (documents/s
     while reading). ``clock`` is for tests.
     """
@@ -228,7 +228,9 @@ class ProgressBar:
         now = self.clock()
         self.stage_started.setdefault(stage, now)
         if self.progress is None:
-            if not self.console.is_terminal or now - self.started < self.delay:
+            # A dumb terminal (TERM=dumb: Emacs' shell, some CI logs) cannot redraw a bar: rich would
+            # only print it once, at the end, as an empty line.
+            if not self.console.is_terminal or self.console.is_dumb_terminal or now - self.started < self.delay:
                 return
             self._start()
         label, unit = self.STAGES.get(stage, (stage, "items"))

@@ -354,6 +354,24 @@ def test_progress_bar_never_shows_off_a_terminal():
     assert bar.progress is None and out.getvalue() == ""
 
 
+def test_progress_bar_never_shows_on_a_dumb_terminal():
+    """TERM=dumb cannot redraw a bar: it printed nothing but an empty line at the end."""
+    import io
+
+    from rich.console import Console
+
+    from dedup.cli import ProgressBar
+
+    out = io.StringIO()
+    clock = FakeClock()
+    console = Console(file=out, force_terminal=True, width=80, _environ={"TERM": "dumb"})
+    with ProgressBar(console, clock=clock) as bar:
+        clock.now += 10
+        bar("read", 5000, None)
+        bar("diff", 1, 3)
+    assert bar.progress is None and out.getvalue() == ""
+
+
 def test_diff_shows_the_labelled_pair():
     result = invoke("diff", SEED_A, SEED_B)
     assert result.exit_code == 0, result.stderr
