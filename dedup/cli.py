@@ -566,7 +566,25 @@ def report(
         s.reason in {"no such file or folder", "permission denied"} for s in result.skipped
     ):
         raise typer.Exit(EXIT_USAGE)
+    if not result.documents and not result.skipped:
+        _say_what_was_left_out([str(p) for p in paths])
     _write_report(result, format, output)
+
+
+def _say_what_was_left_out(paths: list[str]) -> None:
+    """A run that found no document at all: say which files its folders held instead (a folder of
+    ``.json`` files, of PDFs), so that an empty report is not taken for "no duplicates"."""
+    from dedup.document import SUFFIXES, left_out
+
+    counts = left_out(paths)
+    if not counts:
+        return
+    kinds = [f"{n} {suffix or '(no suffix)'}" for suffix, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    shown = ", ".join(kinds[:3]) + (f" and {len(kinds) - 3} more kinds" if len(kinds) > 3 else "")
+    _err(
+        f"no documents found; files left out by their suffix: {shown} (folders give {' '.join(SUFFIXES)} "
+        "files; a file named on the command line is read as text)"
+    )
 
 
 def _run_ray(paths: list[str], config, progress, address: str | None, parquet: Path | None):

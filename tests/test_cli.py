@@ -679,6 +679,25 @@ def test_diff_of_two_ndjson_records_as_the_report_names_them(tmp_path):
     assert json.loads(one.stdout) == pair
 
 
+def test_a_folder_without_documents_says_what_it_held(tmp_path):
+    """A folder of news-please .json files gave "0 documents read" and nothing else: easy to take
+    for "no near-duplicates". It now says which files were left out, and how to read them."""
+    for name in ("a.json", "b.json", "paper.pdf", "LICENSE"):
+        (tmp_path / name).write_text("{}")
+    (tmp_path / ".hidden.json").write_text("{}")
+    result = invoke("report", tmp_path, "--format", "json")
+    assert (result.exit_code, json.loads(result.stdout)["documents"]) == (0, [])
+    assert result.stderr == (
+        "dedup: no documents found; files left out by their suffix: 2 .json, 1 (no suffix), 1 .pdf (folders give "
+        ".txt .text .md .markdown .html .htm .xhtml .jsonl .ndjson files; a file named on the command line is read as text)\n"
+    )
+    (tmp_path / "a.txt").write_text("An article.")
+    assert invoke("report", tmp_path).stderr == ""  # documents were found: the rest is no news
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert invoke("report", empty).stderr == ""
+
+
 @pytest.mark.parametrize("where", ["missing/report.json", "seed_a.txt/report.json"])
 def test_an_output_in_no_folder_is_refused_before_the_run(tmp_path, where):
     """-o into a folder that does not exist fails at once, not after a run whose report is then lost."""
