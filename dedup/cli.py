@@ -812,7 +812,7 @@ def check(
             threshold=threshold,
             containment=containment or None,
             diff=False,
-            workers=workers,
+            workers=workers or os.cpu_count() or 1,
             text_field=text_field,
             id_field=id_field,
             max_bytes=max_bytes,
