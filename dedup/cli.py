@@ -506,6 +506,19 @@ def _refuse_overwriting_documents(output: Path | None, paths: list[str]) -> None
             )
 
 
+def _refuse_overwriting_pairs(output: Path | None, pairs: Path, given: list[str]) -> None:
+    """``diff --pairs``: stop before ``--output`` writes over the pairs file or a document it names
+    (``file.jsonl#key`` names ``file.jsonl``), or into a folder that does not exist."""
+    from dedup.pipeline import record_reference
+
+    if output is None:
+        return
+    with contextlib.suppress(OSError):
+        if os.path.samefile(output, pairs):
+            raise DedupError(f"--output {output} is the --pairs file; write the pairs elsewhere")
+    _refuse_overwriting_documents(output, sorted({record_reference(x)[0] for x in given}) or [str(pairs)])
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -669,7 +682,7 @@ def diff(
     path/file.jsonl#ID.
     """
     from dedup.document import Skipped
-    from dedup.pipeline import Config, compare, read_pair
+    from dedup.pipeline import Config, compare, read_pair, record_reference
     from dedup.render.json import dumps, pair_dict
 
     config = Config(shingle_size=shingle_size, max_bytes=max_bytes, text_field=text_field, id_field=id_field)
@@ -678,8 +691,10 @@ def diff(
             raise typer.BadParameter("give either A and B, or --pairs FILE", param_hint="--pairs")
         if format not in (None, Format.json):
             raise typer.BadParameter("--pairs writes JSON Lines only", param_hint="--format")
+        rows = _read_tsv_pairs(pairs)
+        _refuse_overwriting_pairs(output, pairs, [x for row in rows if len(row) == 3 for x in row[1:]])
         lines = []
-        for row in _read_tsv_pairs(pairs):
+        for row in rows:
             if len(row) == 2:
                 _err(f"skipped {pairs}:{row[0]}: {row[1]}")
                 continue
@@ -699,7 +714,8 @@ def diff(
         return
     if a is None or b is None:
         raise typer.BadParameter("give two files A and B, or --pairs FILE", param_hint="A B")
-    _refuse_overwriting_documents(output, [str(a), str(b)])
+    # A record (file.jsonl#17) is read from its file: that file is the document not to write over.
+    _refuse_overwriting_documents(output, [record_reference(str(x))[0] for x in (a, b)])
     doc_a, doc_b = read_pair(str(a), str(b), config)
     for d in (doc_a, doc_b):
         if isinstance(d, Skipped):
@@ -816,7 +832,7 @@ def check(
             threshold=threshold,
             containment=containment or None,
             diff=False,
-            workers=workers,
+            workers=workers or os.cpu_count() or 1,
             text_field=text_field,
             id_field=id_field,
             max_bytes=max_bytes,

@@ -503,6 +503,37 @@ def test_output_never_writes_over_a_document_read(tmp_path):
     assert dedup("report", folder, "-o", tmp_path / "report.html").returncode == 0
 
 
+def test_diff_never_writes_over_a_record_file_or_a_file_of_pairs(tmp_path):
+    """``diff file.jsonl#id ...`` reads file.jsonl, and ``diff --pairs`` reads the pairs file and the
+    documents it names: none of them may become the report, and a missing folder is refused first."""
+    jsonl = tmp_path / "crawl.jsonl"
+    jsonl.write_text(
+        json.dumps({"id": "a", "text": SEED_A.read_text(encoding="utf-8")}) + "\n"
+        + json.dumps({"id": "b", "text": SEED_B.read_text(encoding="utf-8")}) + "\n",
+        encoding="utf-8",
+    )
+    a = tmp_path / "a.txt"
+    a.write_bytes(SEED_A.read_bytes())
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text(f"{a}\t{SEED_B}\n{jsonl}#a\t{jsonl}#b\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in (jsonl, a, tsv)}
+
+    def dedup(*args):
+        return subprocess.run([sys.executable, "-m", "dedup", *map(str, args)], capture_output=True, text=True)
+
+    for args in (("diff", f"{jsonl}#a", f"{jsonl}#b", "-f", "json", "-o", jsonl),
+                 ("diff", "--pairs", tsv, "-o", a), ("diff", "--pairs", tsv, "-o", jsonl)):
+        proc = dedup(*args)
+        assert proc.returncode == 2 and "dedup does not write over documents" in proc.stderr, (args, proc.stderr)
+    proc = dedup("diff", "--pairs", tsv, "-o", tsv)
+    assert proc.returncode == 2 and proc.stderr == f"dedup: --output {tsv} is the --pairs file; write the pairs elsewhere\n"
+    proc = dedup("diff", "--pairs", tsv, "-o", tmp_path / "nowhere" / "pairs.jsonl")
+    assert proc.returncode == 2 and proc.stderr == f"dedup: cannot write {tmp_path}/nowhere/pairs.jsonl: no folder {tmp_path}/nowhere\n"
+    assert {p: p.read_bytes() for p in before} == before
+    assert dedup("diff", "--pairs", tsv, "-o", tmp_path / "pairs.jsonl").returncode == 0
+    assert len((tmp_path / "pairs.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+
+
 @pytest.mark.parametrize("args", [("report", ""), ("report", SEEDS, ""), ("diff", "", SEED_A), ("check", "")])
 def test_an_empty_path_is_an_error_not_the_current_folder(args, tmp_path):
     # `dedup report "$DIR"` with DIR unset must not read whatever folder the shell is in

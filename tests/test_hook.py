@@ -492,6 +492,14 @@ def test_cli_include_and_exclude_options_replace_the_config(tmp_path, monkeypatc
     assert invoke(repo, monkeypatch, "seeds/" + B, "--include", "**", "--exclude", A).exit_code == 0
 
 
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_cli_workers_as_for_report(tmp_path, monkeypatch, workers):
+    """`--workers 0` is one per CPU core, as its help and `dedup report` say, not a usage error."""
+    write(tmp_path, {"corpus/" + A: TEXT_A, B: TEXT_B})
+    result = invoke(tmp_path, monkeypatch, B, "--against", "corpus", "--workers", workers)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, SEED_LINE + "\n", "")
+
+
 def test_cli_subfolder_paths_are_relative_to_the_root(tmp_path, monkeypatch):
     repo = make_repo(tmp_path / "repo", {"seeds/" + A: TEXT_A})
     write(repo, {"seeds/" + B: TEXT_B})
