@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,3 +120,25 @@ def unprivileged() -> tuple[str, dict[str, str]] | None:
             return python, env
     return None
 
+
+
+def dedup_as_nobody() -> tuple[Callable[..., subprocess.CompletedProcess], Path]:
+    """``(dedup, folder)``: ``dedup(*args)`` runs ``python -m dedup *args`` as :data:`NOBODY` in
+    ``folder``, a new world-traversable temporary folder that the caller removes. Skips the test
+    where no interpreter can run as nobody (root's permissions cannot be observed otherwise)."""
+    import tempfile
+
+    import pytest
+
+    found = unprivileged()
+    if found is None:
+        pytest.skip("no interpreter the unprivileged user can run: permissions cannot be observed as root")
+    python, env = found
+    user = {"user": NOBODY, "group": NOBODY, "extra_groups": []} if os.geteuid() == 0 else {}
+    folder = Path(tempfile.mkdtemp(prefix="dedup-nobody-"))
+    folder.chmod(0o755)  # nobody may read and enter it, not create files in it
+
+    def dedup(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([python, "-m", "dedup", *args], capture_output=True, text=True, cwd=folder, env=env, **user)
+
+    return dedup, folder

@@ -8,14 +8,13 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from dedup.cli import app
-from tests.helpers import NOBODY, SEED_A, SEED_B, SEEDS, prose, unprivileged
+from tests.helpers import SEED_A, SEED_B, SEEDS, dedup_as_nobody, prose
 
 runner = CliRunner()
 
@@ -446,14 +445,8 @@ def test_diff_usage_errors(args):
 
 
 def test_an_unreadable_path_given_is_skipped_and_the_run_goes_on():
-    found = unprivileged()  # root reads every file: run as nobody
-    if found is None:
-        pytest.skip("no interpreter the unprivileged user can run: unreadable input cannot be observed as root")
-    python, env = found
-    user = {"user": NOBODY, "group": NOBODY, "extra_groups": []} if os.geteuid() == 0 else {}
-    folder = Path(tempfile.mkdtemp(prefix="dedup-cli-"))
+    dedup, folder = dedup_as_nobody()  # root reads every file: run as nobody
     try:
-        folder.chmod(0o755)  # nobody must reach what it may read
         (folder / "a.txt").write_bytes(SEED_A.read_bytes())
         (folder / "b.txt").write_bytes(SEED_B.read_bytes())
         locked = folder / "locked.txt"
@@ -463,10 +456,6 @@ def test_an_unreadable_path_given_is_skipped_and_the_run_goes_on():
         closed.mkdir()
         (closed / "c.txt").write_text("Another private note.")
         closed.chmod(0)
-
-        def dedup(*args):
-            return subprocess.run([python, "-m", "dedup", *args], capture_output=True, text=True, cwd=folder, env=env, **user)
-
         proc = dedup("report", "-f", "json", "--no-diff", "locked.txt", "closed", "a.txt", "b.txt")
         one = dedup("diff", "locked.txt", "a.txt")
     finally:
@@ -744,19 +733,12 @@ def test_an_output_in_no_folder_is_refused_before_the_run(tmp_path, where):
 def test_a_writable_report_in_a_folder_the_user_may_not_write_is_still_replaced():
     """The report file is written beside itself and renamed; where the folder is not the user's
     (a shared report, writable by all, in a read-only folder) it is written in place, as before."""
-    found = unprivileged()  # root writes everywhere: run as nobody
-    if found is None:
-        pytest.skip("no interpreter the unprivileged user can run: permissions cannot be observed as root")
-    python, env = found
-    user = {"user": NOBODY, "group": NOBODY, "extra_groups": []} if os.geteuid() == 0 else {}
-    folder = Path(tempfile.mkdtemp(prefix="dedup-cli-"))
+    dedup, folder = dedup_as_nobody()  # root writes everywhere: run as nobody
     try:
-        folder.chmod(0o755)  # nobody may read and enter it, not create files in it
         shared = folder / "report.md"
         shared.write_text("the last report\n")
         shared.chmod(0o666)
-        proc = subprocess.run([python, "-m", "dedup", "report", str(SEED_A), str(SEED_B), "-o", str(shared)],
-                              capture_output=True, text=True, cwd=folder, env=env, **user)
+        proc = dedup("report", str(SEED_A), str(SEED_B), "-o", str(shared))
         written = shared.read_text(encoding="utf-8")
         left = sorted(p.name for p in folder.iterdir())
     finally:
