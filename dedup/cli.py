@@ -479,15 +479,10 @@ def _write_report(result, format: Format, output: Path | None) -> None:
 def _refuse_overwriting_documents(output: Path | None, paths: list[str]) -> None:
     """Stop before ``--output`` writes over a document the run reads: dedup never changes a user's documents.
 
-    Only an existing output file can be one; finding out walks the paths as the run will. And stop
-    before a run whose report could not be written at all, into a folder that does not exist.
+    Only an existing output file can be one; finding out walks the paths as the run will.
     """
     if output is None:
         return
-    folder = output.parent
-    if not folder.is_dir():
-        raise DedupError(f"cannot write {output}: {folder} is not a folder" if folder.exists()
-                         else f"cannot write {output}: no folder {folder}")
     try:
         st = os.stat(output)
     except OSError:
@@ -506,6 +501,17 @@ def _refuse_overwriting_documents(output: Path | None, paths: list[str]) -> None
             )
 
 
+def _refuse_a_missing_folder(output: Path | None) -> None:
+    """Stop before a run whose report file could not be written at all, into a folder that does not
+    exist (it failed once the whole run was done). Not for ``-f parquet``: its folder is made, parents too."""
+    if output is None:
+        return
+    folder = output.parent
+    if not folder.is_dir():
+        raise DedupError(f"cannot write {output}: {folder} is not a folder" if folder.exists()
+                         else f"cannot write {output}: no folder {folder}")
+
+
 def _refuse_overwriting_pairs(output: Path | None, pairs: Path, given: list[str]) -> None:
     """``diff --pairs``: stop before ``--output`` writes over the pairs file or a document it names
     (``file.jsonl#key`` names ``file.jsonl``), or into a folder that does not exist."""
@@ -516,6 +522,7 @@ def _refuse_overwriting_pairs(output: Path | None, pairs: Path, given: list[str]
     with contextlib.suppress(OSError):
         if os.path.samefile(output, pairs):
             raise DedupError(f"--output {output} is the --pairs file; write the pairs elsewhere")
+    _refuse_a_missing_folder(output)
     _refuse_overwriting_documents(output, sorted({record_reference(x)[0] for x in given}) or [str(pairs)])
 
 
@@ -548,6 +555,8 @@ def report(
     format = _resolve_format(format, output)
     if format is Format.parquet and (engine is not Engine.ray or output is None):
         raise typer.BadParameter("parquet is written by --engine ray into an --output folder", param_hint="--format")
+    if format is not Format.parquet:
+        _refuse_a_missing_folder(output)
     _refuse_overwriting_documents(output, [str(p) for p in paths])
     config = Config(
         shingle_size=shingle_size,
@@ -715,6 +724,7 @@ def diff(
     if a is None or b is None:
         raise typer.BadParameter("give two files A and B, or --pairs FILE", param_hint="A B")
     # A record (file.jsonl#17) is read from its file: that file is the document not to write over.
+    _refuse_a_missing_folder(output)
     _refuse_overwriting_documents(output, [record_reference(str(x))[0] for x in (a, b)])
     doc_a, doc_b = read_pair(str(a), str(b), config)
     for d in (doc_a, doc_b):

@@ -368,6 +368,14 @@ def test_cli_parquet_needs_the_ray_engine_and_a_folder(tmp_path):
     assert result.exit_code == 2 and "--engine ray" in result.output
 
 
+def test_cli_parquet_output_makes_its_folder_parents_too(tmp_path):
+    """-o of a report file refuses a folder that does not exist; a Parquet output folder is made."""
+    out = tmp_path / "runs" / "2026" / "seeds"
+    result = CliRunner().invoke(app, ["report", str(SEEDS), "--engine", "ray", "-f", "parquet", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["clusters", "config.json", "documents", "pairs", "skipped"]
+
+
 def test_local_commands_do_not_import_ray(tmp_path):
     shutil.copytree(SEEDS, tmp_path / "docs")
     code = (
