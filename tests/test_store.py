@@ -11,6 +11,7 @@ import sys
 import numpy as np
 import pytest
 
+from dedup import store as store_module
 from dedup.errors import IndexStoreError
 from dedup.store import APPLICATION_ID, SCHEMA_VERSION, FileStat, Part, open_store
 
@@ -302,3 +303,32 @@ def test_concurrent_writers_all_land(tmp_path):
     with open_store(path, recipe="r", num_perm=NUM_PERM) as store:
         keys = [(f"w{k}-{i}", "text") for k in range(4) for i in range(20)]
         assert set(store.parts(keys)) == set(keys)
+
+
+def test_the_switch_to_wal_is_tried_again_when_sqlite_refuses_it_at_once():
+    """Eight runs opening one new index: SQLite sometimes refuses ``journal_mode=WAL`` at once with
+    "database is locked" (its busy handler is not called there), and the run went on without the
+    index (13 in 300 such openings; test_concurrent_writers_all_land saw it in a full CI run)."""
+
+    def refusal(name: str) -> sqlite3.OperationalError:
+        err = sqlite3.OperationalError("database is locked" if name == "SQLITE_BUSY" else "disk I/O error")
+        err.sqlite_errorname = name
+        return err
+
+    class Connection:
+        def __init__(self, refusals: list[str]) -> None:
+            self.refusals, self.tries = refusals, 0
+
+        def execute(self, sql: str) -> None:
+            assert sql == "PRAGMA journal_mode=WAL"
+            self.tries += 1
+            if self.refusals:
+                raise refusal(self.refusals.pop(0))
+
+    busy = Connection(["SQLITE_BUSY"] * 3)
+    store_module._wal(busy)
+    assert busy.tries == 4
+    failing = Connection(["SQLITE_IOERR"])
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        store_module._wal(failing)  # any other error is not waited out
+    assert failing.tries == 1
