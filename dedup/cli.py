@@ -596,9 +596,12 @@ def report(
 def _say_what_was_left_out(paths: list[str]) -> None:
     """A run that found no document at all: say which files its folders held instead (a folder of
     ``.json`` files, of PDFs), so that an empty report is not taken for "no duplicates"."""
-    from dedup.document import SUFFIXES, left_out
+    from collections import Counter
 
-    counts = left_out(paths)
+    from dedup.document import SUFFIXES, find_sources
+
+    counts: Counter[str] = Counter()
+    find_sources(paths, left_out=counts)
     if not counts:
         return
     kinds = [f"{n} {suffix or '(no suffix)'}" for suffix, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]

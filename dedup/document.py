@@ -151,7 +151,11 @@ class Source:
 
 
 def find_sources(
-    paths: Sequence[str | os.PathLike[str]], *, hidden: bool = False, suffixes: Mapping[str, str] = SUFFIXES
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    hidden: bool = False,
+    suffixes: Mapping[str, str] = SUFFIXES,
+    left_out: Counter[str] | None = None,
 ) -> tuple[list[Source], list[Skipped]]:
     """Expand files and folders into readable sources, in sorted order.
 
@@ -167,6 +171,8 @@ def find_sources(
     and show, files the user did not name. Nothing is opened here beyond ``stat`` and
     ``scandir``.
     ``suffixes`` maps the suffixes taken from folders to formats (the Ray engine adds Parquet).
+    ``left_out``, a Counter, counts by suffix (``""`` for none) the files found in folders and
+    left out without a word: what to tell a user whose folders held no document (``.json`` files).
     Raises ValueError for no paths, or for one path given alone (``"corpus/"``, whose
     characters would each be taken for a path, ``"/"`` among them).
     """
@@ -192,6 +198,8 @@ def find_sources(
         unread = None if fmt else _unread_reason(os.path.basename(path), suffixes)
         if fmt is None:
             if unread is None and not explicit:
+                if left_out is not None:
+                    left_out[suffix] += 1
                 return  # not a document (.jpg, .css): no news
             fmt = "text"
         key = (st.st_dev, st.st_ino)
@@ -248,34 +256,6 @@ def _relative_id(path: str, root: str) -> str:
 
 def _inside(path: str, folders: tuple[str, ...]) -> bool:
     return any(path == f or path.startswith(f if f.endswith(os.sep) else f + os.sep) for f in folders)
-
-
-def left_out(paths: Sequence[str | os.PathLike[str]], *, hidden: bool = False, limit: int = 100_000) -> Counter[str]:
-    """How many files :func:`find_sources` leaves out of the folders given without a word, by
-    suffix (``""`` for none): what to tell a user whose folders gave no documents (a folder of
-    ``.json`` files). Symbolic links are not followed; at most ``limit`` entries are looked at.
-
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a.json").write_text("{}"); _ = (d / "b.txt").write_text("x")
-    >>> left_out([d])
-    Counter({'.json': 1})
-    """
-    counts: Counter[str] = Counter()
-    seen = 0
-    for top in paths:
-        if not os.path.isdir(top):
-            continue
-        for folder, subfolders, files in os.walk(top, onerror=lambda err: None):
-            if not hidden:
-                subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-            for name in files:
-                seen += 1
-                if seen > limit:
-                    return counts
-                suffix = os.path.splitext(name)[1].lower()
-                if (hidden or not name.startswith(".")) and suffix not in SUFFIXES and _unread_reason(name) is None:
-                    counts[suffix] += 1
-    return counts
 
 
 def _walk(
