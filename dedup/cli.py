@@ -301,35 +301,22 @@ def _replacing(output: Path) -> Iterator[io.TextIOBase]:
     points to) and renamed over it at the end, so a run that fails or is stopped halfway (a full
     disk, Ctrl-C) leaves the report that was there, or none, never half of one, and two runs
     writing to one file leave one whole report. The new file gets the old one's permissions, or
-    the umask's. ``output`` that is not a regular file (``/dev/stdout``, a FIFO) is written in place.
+    the umask's. ``output`` that is not a regular file (``/dev/stdout``, a FIFO), or that exists in
+    a folder the user may not write, is written in place.
     """
     try:
         try:
             st = os.stat(output)
         except FileNotFoundError:
             st = None
-        if st is not None and not stat.S_ISREG(st.st_mode):
-            if stat.S_ISDIR(st.st_mode):
-                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        beside = _temporary_beside(output, exists=st is not None) if st is None or stat.S_ISREG(st.st_mode) else None
+        if beside is None:  # not a regular file (/dev/stdout, a FIFO), or in a folder that takes no new file
             with output.open("w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
                 yield fh
             return
-        target = Path(os.path.realpath(output))
-        while True:
-            temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-            try:  # 0o666 less the umask, as for any new file
-                fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-                break
-            except FileExistsError:
-                continue
-            except PermissionError:
-                if st is None:
-                    raise
-                # A file the user may write in a folder they may not (a report kept in a shared,
-                # read-only folder): it can only be written in place, as it always was.
-                with output.open("w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
-                    yield fh
-                return
+        fd, temporary, target = beside
         try:
             with open(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
                 if st is not None:
@@ -344,6 +331,24 @@ def _replacing(output: Path) -> Iterator[io.TextIOBase]:
             raise
     except OSError as err:
         raise DedupError(f"cannot write {output}: {err.strerror or err}") from err
+
+
+def _temporary_beside(output: Path, *, exists: bool) -> tuple[int, Path, Path] | None:
+    """``(fd, temporary, target)``: a new hidden file beside ``output`` (beside the file a link
+    points to), and the path it is to be renamed to. None where the folder may not be written
+    but ``output`` exists (a report kept in a shared, read-only folder): it can only be
+    written in place, as it always was."""
+    target = Path(os.path.realpath(output))
+    while True:
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:  # 0o666 less the umask, as for any new file
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), temporary, target
+        except FileExistsError:
+            continue
+        except PermissionError:
+            if not exists:
+                raise
+            return None
 
 
 def _resolve_format(format: Format | None, output: Path | None) -> Format:
