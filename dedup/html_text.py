@@ -105,8 +105,8 @@ def visible_text(text: str, *, id: str) -> str:
 
     Scripts, styles, forms, embedded frames, and what a browser hides (``hidden``, inline
     ``display: none`` or ``visibility: hidden``, a closed ``<dialog>``; not ``aria-hidden``,
-    which only screen readers skip: see ``_HIDDEN``) are left out; whitespace collapses as a browser collapses it, but for the line breaks of
-    ``<pre>``; ``<br>`` becomes a line break, and two or more in a row (``<br><br>``,
+    which only screen readers skip: see ``_HIDDEN``) are left out; whitespace collapses as a
+    browser collapses it, but for the line breaks of ``<pre>``; ``<br>`` becomes a line break, and two or more in a row (``<br><br>``,
     a blank line in ``<pre>``) end a paragraph; every block element starts a paragraph.
     Raises DocumentError (naming ``id``) for pages nested too deeply, unparsable, or
     without visible text.

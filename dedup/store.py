@@ -133,12 +133,11 @@ class _Broken(Exception):
     """The index file is damaged or of another schema: it is made anew."""
 
 
-
 def _wal(conn: sqlite3.Connection) -> None:
     """Put the index in WAL mode. While other runs open the same new file, SQLite may refuse the
     switch at once with "database is locked" rather than wait in its busy handler (so it avoids a
     deadlock); it is tried again, with growing pauses, for up to :data:`BUSY_TIMEOUT` seconds.
-    Without this, 1 run in 200 of 8 opening a new index at once went on without it."""
+    Without this, 13 of 300 rounds of 8 runs opening a new index at once had one run go on without it."""
     deadline = time.monotonic() + BUSY_TIMEOUT
     pause = 0.001
     while True:
@@ -150,6 +149,7 @@ def _wal(conn: sqlite3.Connection) -> None:
                 raise
             time.sleep(pause)
             pause = min(2 * pause, 0.1)
+
 
 class Store:
     """An open index. Create it with :func:`open_store`; use it from one thread."""

@@ -308,7 +308,7 @@ def test_concurrent_writers_all_land(tmp_path):
 def test_the_switch_to_wal_is_tried_again_when_sqlite_refuses_it_at_once():
     """Eight runs opening one new index: SQLite sometimes refuses ``journal_mode=WAL`` at once with
     "database is locked" (its busy handler is not called there), and the run went on without the
-    index (13 in 300 such openings; test_concurrent_writers_all_land saw it in a full CI run)."""
+    index (13 of 300 rounds of 8 openings; test_concurrent_writers_all_land saw it in a full CI run)."""
 
     def refusal(name: str) -> sqlite3.OperationalError:
         err = sqlite3.OperationalError("database is locked" if name == "SQLITE_BUSY" else "disk I/O error")
