@@ -580,6 +580,8 @@ def report(
         def progress(stage: str, done: int, total: int | None) -> None:
             bar(stage, done, total)
             _pause_at_for_tests(stage)
+            if done == total:
+                _pause_at_for_tests(f"{stage} done")
 
         if engine is Engine.ray:
             result = _run_ray([str(p) for p in paths], config, progress, ray_address, output if format is Format.parquet else None)
@@ -927,7 +929,8 @@ def _pause_for_tests() -> Callable[[int, int], None] | None:
 
 
 #: Tests only: ``DEDUP_TEST_PAUSE_AT=STAGE`` makes ``report`` stop at the first progress of STAGE
-#: (``read``, ``diff``: its worker pool running) or, at ``write``, once the report's text is in its
+#: (``read``, ``diff``: its worker pool running), at its last progress (``diff done``: every pair's
+#: rows in, the pool not yet closed) or, at ``write``, once the report's text is in its
 #: ``--output`` file (the temporary one) but not yet finished; it says so on stderr and waits until its stdin closes. A test
 #: can then signal it at that point, without sleeping.
 PAUSE_AT_ENV = "DEDUP_TEST_PAUSE_AT"

@@ -625,14 +625,23 @@ class _Executor:
             self._pool.map_async(fn, range(self._workers), chunksize=1)
 
     def close(self) -> None:
+        """Let the workers finish and join them; the results are whole when this is called.
+
+        A worker that died all the same (the out-of-memory killer, ``kill -9``, once its last
+        result was in) may hold the task queue's lock, which the others then wait for forever to
+        take their stop signal: so this watches the workers end, and on the first that did not
+        end cleanly (its exit code is known only once its sentinel is ready: a death is seen
+        late, never missed) ends the pool as after an error.
+        """
         if self._pool is None:
             return
-        if any(p.exitcode is not None for p in self._processes):
-            # A worker died after its last result was in (the results are whole): it may hold the
-            # task queue's lock, which the others would wait for forever to take their stop signal.
-            self._end()
-            return
         self._pool.close()
+        pending = {p.sentinel: p for p in self._processes}
+        while pending:
+            for sentinel in multiprocessing.connection.wait(list(pending)):
+                if pending.pop(sentinel).exitcode != 0:
+                    self._end()
+                    return
         self._pool.join()
 
     def __enter__(self) -> _Executor:
@@ -650,18 +659,29 @@ class _Executor:
         ``Pool.terminate()`` waits forever when a worker died on its own (a SIGTERM sent to the
         whole process group, or to a systemd unit's every process; ``kill -9``) holding one of
         the pool's queue locks, or halfway through sending a result, and only then ends the
-        others. So the workers still running are sent SIGTERM here first, the rest of the
-        terminate runs on a thread of its own, and this waits only until every worker has
-        exited; the thread is a daemon, so an exit does not wait for it either.
+        others. So the workers still running are sent SIGTERM here first, this waits until
+        every worker has exited and frees the locks a dead one held, and the rest of the
+        terminate runs on a thread of its own: a worker killed halfway through sending a result
+        leaves half a message that the pool's result thread waits on for good. The thread is a
+        daemon, so an exit does not wait for it.
         """
         for process in self._processes:
             if process.exitcode is None:
                 process.terminate()
-        threading.Thread(target=self._pool.terminate, name="dedup-end-pool", daemon=True).start()
         pending = [p.sentinel for p in self._processes]
         while pending:
             ready = multiprocessing.connection.wait(pending)
             pending = [s for s in pending if s not in ready]
+        # An idle worker waits for a task holding the task queue's read lock. Every worker has
+        # exited, and only they and the pool's finalizer (not yet run) take that lock: if it is
+        # still held, a dead worker held it, so free it. Else the finalizer waits for it forever,
+        # on the thread below or on this one, when the pool is garbage collected or at exit. (The
+        # result queue's write lock, which a worker killed while sending holds, is left alone:
+        # this process's task thread takes it too, and it only stops the thread below.)
+        lock = self._pool._inqueue._rlock
+        lock.acquire(False)
+        lock.release()
+        threading.Thread(target=self._pool.terminate, name="dedup-end-pool", daemon=True).start()
 
 
 # --------------------------------------------------------------------------- run

@@ -400,6 +400,36 @@ def test_a_worker_killed_mid_run_is_an_error_not_a_hang(tmp_path):
     assert list(output.parent.iterdir()) == []
 
 
+def test_a_worker_killed_after_the_last_result_leaves_the_report_whole(tmp_path):
+    """Both workers die (``kill -9``) once every pair's rows are in, before the pool is closed: the
+    results are whole, so the run ends as usual (exit 0, the same report as a run left alone). A
+    dead worker may hold the lock the others need to take their stop signal: the pool is ended, not
+    joined, which used to wait forever."""
+    output = tmp_path / "out" / "report.json"
+    output.parent.mkdir()
+    run, temp, processes = report_paused_at("diff done", tmp_path, "-f", "json", "-o", str(output))
+    forkserver = [p for p in processes if (Path("/proc") / str(p) / "cmdline").read_bytes().find(b"forkserver") >= 0
+                  and parent(p) == run.pid]
+    workers = [p for p in processes if parent(p) in forkserver]
+    assert len(workers) == 2, workers
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    run.stdin.close()
+    try:
+        code = run.wait(timeout=600)  # not a timing assertion: a hang would never end
+    except subprocess.TimeoutExpired:
+        run.kill()
+        raise
+    assert (code, run.stderr.read(), run.stdout.read()) == (0, "", "")
+    alone = dedup("report", str(tmp_path / "corpus"), "--workers", "2", "-f", "json", cwd=tmp_path,
+                  env=environment(tmp_path))
+    expected, _ = alone.communicate()
+    assert alone.returncode == 0 and json.loads(output.read_text()) == json.loads(expected)
+    assert json.loads(expected)["pairs"]  # the corpus has pairs to diff
+    assert [p for p in processes if outlives(p)] == []
+    assert list(temp.iterdir()) == []
+
+
 def parent(pid: int) -> int | None:
     try:
         return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
