@@ -73,7 +73,9 @@ MAX_BYTES = 32 * 1024 * 1024
 #: old text is not reused (``dedup check``'s index keys its rows on it). 2: Markdown is read as
 #: it renders (:mod:`dedup.markdown_text`), no longer as plain text; HTML reads ``aria-hidden``
 #: text and drops inline ``DISPLAY:NONE``, ``visibility: hidden`` and ligature icon words.
-READER_VERSION = 2
+#: 3: ``--text-field``/``--id-field`` are dotted paths (a record skipped for want of a top-level
+#: ``content.body`` key is read from ``content`` -> ``body``), and such a skip names the record's fields.
+READER_VERSION = 3
 
 #: The file types read when a folder is walked. Files named explicitly are read
 #: whatever their suffix: unknown suffixes are treated as plain text.
