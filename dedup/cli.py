@@ -75,6 +75,12 @@ def _path(value: str) -> Path:
     return Path(value)
 
 
+def _reference(value: str) -> str:
+    """A path argument that may name a record (``crawl.jsonl#ID``), kept as given: ``Path`` folds
+    the ``//`` of ``crawl.jsonl#https://example.com/a`` into one slash, an id no record has."""
+    return str(_path(value)) if "#" not in value else value
+
+
 # Options shared by every command, declared once so they are spelled the same everywhere.
 PathsArg = Annotated[
     list[Path],
@@ -675,8 +681,8 @@ def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str] | tuple[int, str]]:
 
 @app.command()
 def diff(
-    a: Annotated[Path | None, typer.Argument(metavar="A", help="The first version.", show_default=False, parser=_path)] = None,
-    b: Annotated[Path | None, typer.Argument(metavar="B", help="The second version.", show_default=False, parser=_path)] = None,
+    a: Annotated[str | None, typer.Argument(metavar="A", help="The first version.", show_default=False, parser=_reference)] = None,
+    b: Annotated[str | None, typer.Argument(metavar="B", help="The second version.", show_default=False, parser=_reference)] = None,
     pairs: Annotated[
         Path | None,
         typer.Option(

@@ -572,6 +572,16 @@ def test_diff_of_two_records_as_the_report_names_them(tmp_path):
     assert proc.returncode == 2 and "(one record: " in proc.stderr
 
 
+def test_diff_of_records_whose_ids_are_urls(tmp_path):
+    """`diff crawl.jsonl#https://x/a ...` read the argument as a path, whose // became /: no record had that id."""
+    crawl = _records(tmp_path / "crawl.jsonl", [{"id": "https://x.example/a", "text": SEED_A.read_text(encoding="utf-8")},
+                                                {"id": "https://x.example/b", "text": SEED_B.read_text(encoding="utf-8")}])
+    result = invoke("diff", f"{crawl}#https://x.example/a", f"{crawl}#https://x.example/b", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert (json.loads(result.stdout)["a"], json.loads(result.stdout)["b"]) == ("crawl.jsonl#https://x.example/a",
+                                                                                "crawl.jsonl#https://x.example/b")
+
+
 def test_diff_of_parquet_rows(tmp_path):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
