@@ -145,8 +145,22 @@ RayAddressOpt = Annotated[
     ),
 ]
 DiffOpt = Annotated[bool, typer.Option("--diff/--no-diff", help="Align and label the paragraphs of every pair.")]
-TextFieldOpt = Annotated[str, typer.Option("--text-field", help="JSONL: the field holding the text.")]
-IdFieldOpt = Annotated[str, typer.Option("--id-field", help="JSONL: the field holding the document id.")]
+TextFieldOpt = Annotated[
+    str,
+    typer.Option(
+        "--text-field",
+        help="JSONL (and Parquet): the field holding the text; a dotted path reads a nested one "
+        "(content.body), a key spelled with the dot first.",
+    ),
+]
+IdFieldOpt = Annotated[
+    str,
+    typer.Option(
+        "--id-field",
+        help="JSONL (and Parquet): the field holding the document id; a dotted path reads a nested one "
+        "(meta.url), a key spelled with the dot first.",
+    ),
+]
 MaxBytesOpt = Annotated[
     int, typer.Option("--max-bytes", min=1, help="Skip files (and JSONL records) larger than this many bytes.")
 ]
