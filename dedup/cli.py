@@ -75,6 +75,12 @@ def _path(value: str) -> Path:
     return Path(value)
 
 
+def _reference(value: str) -> str:
+    """A path argument that may name a record (``crawl.jsonl#ID``), kept as given: ``Path`` folds
+    the ``//`` of ``crawl.jsonl#https://example.com/a`` into one slash, an id no record has."""
+    return str(_path(value)) if "#" not in value else value
+
+
 # Options shared by every command, declared once so they are spelled the same everywhere.
 PathsArg = Annotated[
     list[Path],
@@ -139,8 +145,22 @@ RayAddressOpt = Annotated[
     ),
 ]
 DiffOpt = Annotated[bool, typer.Option("--diff/--no-diff", help="Align and label the paragraphs of every pair.")]
-TextFieldOpt = Annotated[str, typer.Option("--text-field", help="JSONL: the field holding the text.")]
-IdFieldOpt = Annotated[str, typer.Option("--id-field", help="JSONL: the field holding the document id.")]
+TextFieldOpt = Annotated[
+    str,
+    typer.Option(
+        "--text-field",
+        help="JSONL (and Parquet): the field holding the text; a dotted path reads a nested one "
+        "(content.body), a key spelled with the dot first.",
+    ),
+]
+IdFieldOpt = Annotated[
+    str,
+    typer.Option(
+        "--id-field",
+        help="JSONL (and Parquet): the field holding the document id; a dotted path reads a nested one "
+        "(meta.url), a key spelled with the dot first.",
+    ),
+]
 MaxBytesOpt = Annotated[
     int, typer.Option("--max-bytes", min=1, help="Skip files (and JSONL records) larger than this many bytes.")
 ]
@@ -677,8 +697,8 @@ def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str] | tuple[int, str]]:
 
 @app.command()
 def diff(
-    a: Annotated[Path | None, typer.Argument(metavar="A", help="The first version.", show_default=False, parser=_path)] = None,
-    b: Annotated[Path | None, typer.Argument(metavar="B", help="The second version.", show_default=False, parser=_path)] = None,
+    a: Annotated[str | None, typer.Argument(metavar="A", help="The first version.", show_default=False, parser=_reference)] = None,
+    b: Annotated[str | None, typer.Argument(metavar="B", help="The second version.", show_default=False, parser=_reference)] = None,
     pairs: Annotated[
         Path | None,
         typer.Option(

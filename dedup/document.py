@@ -1,10 +1,10 @@
 """Read files and folders into Documents: the only module that reads user files.
 
-The read stage in five modules: this one finds files and reads them (folders, symlinks,
+The read stage in six modules: this one finds files and reads them (folders, symlinks,
 size limits, JSONL records) and makes the records; :mod:`dedup.decode` turns bytes into
 text, :mod:`dedup.paragraphs` splits text into paragraphs with offsets,
 :mod:`dedup.html_text` extracts a page's visible text and :mod:`dedup.markdown_text` a
-Markdown document's. Their public names are re-exported here.
+Markdown document's; :mod:`dedup.fields` finds a record's text and id fields (dotted paths). Their public names are re-exported here.
 
 A :class:`Document` is the decoded text of one article with its paragraphs, each
 paragraph carrying its character offsets in that text, so that every later stage
@@ -31,6 +31,7 @@ from typing import BinaryIO
 
 from dedup.decode import decode
 from dedup.errors import DocumentError
+from dedup.fields import field_path
 from dedup.html_text import visible_text
 from dedup.markdown_text import visible_text as markdown_visible_text
 from dedup.paragraphs import Paragraph, count_paragraphs, has_paragraphs, paragraph_numbers, split_paragraphs
@@ -72,7 +73,9 @@ MAX_BYTES = 32 * 1024 * 1024
 #: old text is not reused (``dedup check``'s index keys its rows on it). 2: Markdown is read as
 #: it renders (:mod:`dedup.markdown_text`), no longer as plain text; HTML reads ``aria-hidden``
 #: text and drops inline ``DISPLAY:NONE``, ``visibility: hidden`` and ligature icon words.
-READER_VERSION = 2
+#: 3: ``--text-field``/``--id-field`` are dotted paths (a record skipped for want of a top-level
+#: ``content.body`` key is read from ``content`` -> ``body``), and such a skip names the record's fields.
+READER_VERSION = 3
 
 #: The file types read when a folder is walked. Files named explicitly are read
 #: whatever their suffix: unknown suffixes are treated as plain text.
@@ -335,7 +338,8 @@ def read(
     """Read files and folders: yields a Document per article and a Skipped per failure.
 
     Documents come in id order (JSONL records in file order). ``max_bytes`` bounds a
-    file (or one JSONL record); ``text_field``/``id_field`` name the JSONL keys.
+    file (or one JSONL record); ``text_field``/``id_field`` name the JSONL fields, dotted paths
+    too (``meta.url``: see :mod:`dedup.fields`).
     """
     sources, skipped = find_sources(paths, hidden=hidden)
     yield from skipped
@@ -592,6 +596,7 @@ def _jsonl_records(
     paragraphs: bool = True,
 ) -> Iterator[tuple[int, int, Document | Skipped]]:
     """``(offset, line, item)`` for the records of ``fh`` (positioned at ``start``) up to ``end``."""
+    text_path, id_path = field_path(text_field), field_path(id_field)  # resolved once, read per record
     seen_ids: set[str] = set()
     offset, lineno = start, first_line - 1
     records = False  # a line that is not blank
@@ -619,10 +624,14 @@ def _jsonl_records(
         if not isinstance(record, dict):
             yield here, lineno, Skipped(where, "not a JSON object")
             continue
+        text = text_path.get(record)
+        if text is None and (absent := text_path.absence(record)) is not None:
+            yield here, lineno, Skipped(where, f"no {text_field!r} field ({absent}; see --text-field)")
+            continue
         yield here, lineno, record_document(
             source,
-            record.get(text_field),
-            record.get(id_field),
+            text,
+            id_path.get(record),
             lineno,
             seen_ids,
             text_field=text_field,
@@ -648,8 +657,10 @@ def record_document(
 ) -> Document | Skipped:
     """One record of a JSONL or Parquet file (record ``number``, 1-based) as a Document.
 
-    The text field must be a string with some text; the id is ``file#<id field>``, or
-    ``file#<number>`` without one; an id already in ``seen`` (which this adds to) is skipped
+    ``text`` and ``key`` are the values of the text and id fields (:meth:`dedup.fields.FieldPath.get`),
+    None for none. The text field must be a string with some text (a record without one is
+    skipped, and one without the field at all is best skipped by the caller, which can say what
+    fields it has); the id is ``file#<id field>``, or ``file#<number>`` without one; an id already in ``seen`` (which this adds to) is skipped
     as a duplicate. A record skipped is named ``file:<number>``.
     """
     where = f"{source.id}:{number}"

@@ -572,6 +572,50 @@ def test_diff_of_two_records_as_the_report_names_them(tmp_path):
     assert proc.returncode == 2 and "(one record: " in proc.stderr
 
 
+def test_diff_of_records_whose_ids_are_urls(tmp_path):
+    """`diff crawl.jsonl#https://x/a ...` read the argument as a path, whose // became /: no record had that id."""
+    crawl = _records(tmp_path / "crawl.jsonl", [{"id": "https://x.example/a", "text": SEED_A.read_text(encoding="utf-8")},
+                                                {"id": "https://x.example/b", "text": SEED_B.read_text(encoding="utf-8")}])
+    result = invoke("diff", f"{crawl}#https://x.example/a", f"{crawl}#https://x.example/b", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert (json.loads(result.stdout)["a"], json.loads(result.stdout)["b"]) == ("crawl.jsonl#https://x.example/a",
+                                                                                "crawl.jsonl#https://x.example/b")
+
+
+def test_nested_text_and_id_fields_as_data_teams_write_them(tmp_path):
+    """`report shard.jsonl --text-field content.body --id-field meta.url` skipped every record ("no
+    'content.body' field"); and `diff` folded the // of an id that is a URL, so no record had it."""
+    a, b = SEED_A.read_text(encoding="utf-8"), SEED_B.read_text(encoding="utf-8")
+    shard = _records(tmp_path / "shard.jsonl", [
+        {"meta": {"url": "https://news.example/a", "lang": "en"}, "content": {"body": a}},
+        {"meta": {"url": "https://wire.example/b"}, "content": {"body": b}},
+        {"url": "https://other.example/c", "title": "T", "maintext": "Kept elsewhere."},
+    ])
+    fields = ("--text-field", "content.body", "--id-field", "meta.url")
+    result = invoke("report", shard, "-f", "json", "--no-diff", *fields)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [d["id"] for d in report["documents"]] == ["shard.jsonl#https://news.example/a", "shard.jsonl#https://wire.example/b"]
+    (pair,) = report["pairs"]
+    assert (pair["a"], pair["b"]) == ("shard.jsonl#https://news.example/a", "shard.jsonl#https://wire.example/b")
+    reason = "no 'content.body' field (its fields: url, title, maintext; see --text-field)"
+    assert report["skipped"] == [{"path": "shard.jsonl:3", "reason": reason}]
+    assert result.stderr == f"dedup: skipped shard.jsonl:3: {reason}\n"
+
+    one = invoke("diff", f"{tmp_path}/{pair['a']}", f"{tmp_path}/{pair['b']}", "-f", "json", *fields)  # as typed
+    assert one.exit_code == 0, one.stderr
+    assert (json.loads(one.stdout)["a"], json.loads(one.stdout)["jaccard"]) == (pair["a"], pair["jaccard"])
+    missing = invoke("diff", f"{shard}#https://news.example/zz", f"{tmp_path}/{pair['b']}", *fields)
+    assert missing.exit_code == 2
+    assert missing.stderr == f"dedup: {shard}#https://news.example/zz: no record with 'meta.url' 'https://news.example/zz' in shard.jsonl\n"
+
+
+def test_the_field_options_say_that_dotted_paths_work():
+    for command in ("report", "diff", "check"):
+        help = re.sub(r"[\s│]+", " ", invoke(command, "--help").stdout)
+        assert "meta.url" in help and "content.body" in help, command
+
+
 def test_diff_of_parquet_rows(tmp_path):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
