@@ -4,7 +4,8 @@ The read stage in six modules: this one finds files and reads them (folders, sym
 size limits, JSONL records) and makes the records; :mod:`dedup.decode` turns bytes into
 text, :mod:`dedup.paragraphs` splits text into paragraphs with offsets,
 :mod:`dedup.html_text` extracts a page's visible text and :mod:`dedup.markdown_text` a
-Markdown document's; :mod:`dedup.fields` finds a record's text and id fields (dotted paths). Their public names are re-exported here.
+Markdown document's; :mod:`dedup.fields` finds a record's text and id fields (dotted paths).
+Their public names are re-exported here.
 
 A :class:`Document` is the decoded text of one article with its paragraphs, each
 paragraph carrying its character offsets in that text, so that every later stage
@@ -660,8 +661,9 @@ def record_document(
     ``text`` and ``key`` are the values of the text and id fields (:meth:`dedup.fields.FieldPath.get`),
     None for none. The text field must be a string with some text (a record without one is
     skipped, and one without the field at all is best skipped by the caller, which can say what
-    fields it has); the id is ``file#<id field>``, or ``file#<number>`` without one; an id already in ``seen`` (which this adds to) is skipped
-    as a duplicate. A record skipped is named ``file:<number>``.
+    fields it has); the id is ``file#<id field>``, or ``file#<number>`` without one; an id
+    already in ``seen`` (which this adds to) is skipped as a duplicate. A record skipped is
+    named ``file:<number>``.
     """
     where = f"{source.id}:{number}"
     if not isinstance(text, str):
