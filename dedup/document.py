@@ -557,12 +557,16 @@ def _read_bytes(path: str, max_bytes: int) -> bytes:
     finally:
         os.close(fd)
     if total > max_bytes:  # grew while we read it
-        raise DocumentError(path, f"too large (over the {_size(max_bytes)} limit, see --max-bytes)")
+        raise DocumentError(path, too_large(None, max_bytes))
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def too_large(size: int, limit: int) -> str:
-    """The reason given for a file over ``max_bytes``: ``too large (100.0 MiB; the limit is 32.0 MiB, ...)``."""
+def too_large(size: int | None, limit: int) -> str:
+    """The reason given for a file over ``max_bytes``: ``too large (100.0 MiB; the limit is 32.0 MiB, ...)``;
+    ``size`` None where it is not known (a file that grew while read, standard input):
+    ``too large (over the 32.0 MiB limit, see --max-bytes)``."""
+    if size is None:
+        return f"too large (over the {_size(limit)} limit, see --max-bytes)"
     return f"too large ({_size(size)}; the limit is {_size(limit)}, see --max-bytes)"
 
 

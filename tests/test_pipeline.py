@@ -362,3 +362,24 @@ def test_a_repeated_id_across_task_spans_is_named_by_its_line_as_within_one(tmp_
     assert [(s.path, s.reason) for s in run([str(small)], Config(diff=False)).skipped] == [
         ("small.jsonl:3", "duplicate 'id' 'r0'")
     ]
+
+
+def test_read_bytes_names_the_document_and_says_what_a_file_says():
+    """Standard input (``dedup diff -``): bytes without a file, under the name given."""
+    from dedup.pipeline import read_bytes, read_pair
+
+    page = b"<!doctype html><title>t</title><p>First paragraph here.</p><p>Second one.</p>"
+    doc = read_bytes(page, "-")
+    assert (doc.id, doc.format, doc.text) == ("-", "html", "First paragraph here.\n\nSecond one.")
+    assert read_bytes(page, "-", format="text").text.startswith("<!doctype html>")
+    assert read_bytes(b"# Title\n\n*Body* text.", "-", format="markdown").text == "Title\n\nBody text."
+    assert read_bytes(b"", "-").reason == "empty file"
+    assert read_bytes(b"\x89PNG\r\n\x1a\n", "-").reason == "binary file (PNG image)"
+    config = Config(max_bytes=10)
+    assert read_bytes(b"x" * 10, "-", config).text == "x" * 10
+    assert read_bytes(b"x" * 11, "-", config).reason == "too large (over the 10 bytes limit, see --max-bytes)"
+    with pytest.raises(ValueError, match="format must be one of text, html, markdown"):
+        read_bytes(b"{}", "-", format="jsonl")
+    a, b = read_pair(read_bytes(SEED_A.read_bytes(), "-"), str(SEED_B))
+    assert (a.id, b.id) == ("-", SEED_B.name)
+
