@@ -45,6 +45,18 @@ class Engine(enum.StrEnum):
     ray = "ray"
 
 
+class StdinFormat(enum.StrEnum):
+    """How ``dedup diff -`` reads the document on standard input (None: sniffed, HTML or text)."""
+
+    text = "text"
+    html = "html"
+    md = "md"
+
+
+#: The reader's format of each --stdin-format.
+STDIN_FORMATS = {StdinFormat.text: "text", StdinFormat.html: "html", StdinFormat.md: "markdown"}
+
+
 #: ``-o report.html`` alone picks the format from the file name.
 SUFFIX_FORMATS = {
     ".json": Format.json,
@@ -64,15 +76,25 @@ app = typer.Typer(
 )
 
 
+class StandardInput(type(Path())):
+    """The path argument ``-``: standard input, as for diff, cmp and git. A file named ``-`` is ``./-``,
+    which ``Path`` would make ``-`` again: only this type tells them apart."""
+
+
+#: How standard input is named in messages, ids and reports: as it was given.
+STDIN = "-"
+
+
 def _path(value: str) -> Path:
     """A path argument; an empty one (``"$UNSET"``) is an error, where ``Path("")`` would mean the current folder.
+    ``-`` is :class:`StandardInput` (``report`` and ``diff`` read it; ``check`` takes it for a file name).
 
     Not click's path type: its readability check would make an unreadable path a usage error that
     stops the run, where the pipeline skips it with its reason like any other.
     """
     if not value:
         raise typer.BadParameter("an empty path (an unset variable?)")
-    return Path(value)
+    return StandardInput(value) if value == STDIN else Path(value)
 
 
 # Options shared by every command, declared once so they are spelled the same everywhere.
@@ -481,10 +503,11 @@ def _write_report(result, format: Format, output: Path | None) -> None:
     _write(format, output, text=text, html=html, md=md)
 
 
-def _refuse_overwriting_documents(output: Path | None, paths: list[str]) -> None:
+def _refuse_overwriting_documents(output: Path | None, paths: list[str], *, stdin: bool = False) -> None:
     """Stop before ``--output`` writes over a document the run reads: dedup never changes a user's documents.
 
-    Only an existing output file can be one; finding out walks the paths as the run will.
+    Only an existing output file can be one; finding out walks the paths as the run will. ``stdin``:
+    the run reads standard input too, which may be that file (``dedup diff - b.txt -o a.txt < a.txt``).
     """
     if output is None:
         return
@@ -492,6 +515,16 @@ def _refuse_overwriting_documents(output: Path | None, paths: list[str]) -> None
         st = os.stat(output)
     except OSError:
         return  # a new file, or one the write will report on
+    if stdin:
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):  # no descriptor (a test's stream)
+            given = os.fstat(sys.stdin.fileno())
+            if (given.st_dev, given.st_ino) == (st.st_dev, st.st_ino):
+                raise DedupError(
+                    f"--output {output} is the document on standard input ({STDIN}); dedup does not write over "
+                    "documents: write the report elsewhere"
+                )
+    if not paths:
+        return
     from dedup.document import find_sources
 
     for source in find_sources(paths)[0]:
@@ -529,6 +562,35 @@ def _refuse_overwriting_pairs(output: Path | None, pairs: Path, given: list[str]
             raise DedupError(f"--output {output} is the --pairs file; write the pairs elsewhere")
     _refuse_a_missing_folder(output)
     _refuse_overwriting_documents(output, sorted({record_reference(x)[0] for x in given}) or [str(pairs)])
+
+
+# --------------------------------------------------------------------------- standard input
+
+
+def _standard_input(what: str) -> io.BufferedIOBase:
+    """Standard input to read ``what`` from; a terminal is refused at once (nothing was piped:
+    reading would wait for a document typed by hand)."""
+    if sys.stdin.isatty():
+        raise DedupError(f"{STDIN}: standard input is a terminal; pipe {what} into it")
+    return sys.stdin.buffer
+
+
+def _read_chunk(stream: io.BufferedIOBase, size: int = 1 << 16) -> bytes:
+    try:
+        return stream.read1(size)
+    except OSError as err:  # EISDIR (< folder), EIO
+        raise DedupError(f"{STDIN}: cannot read standard input: {(err.strerror or str(err)).lower()}") from err
+
+
+def _read_standard_input(limit: int) -> bytes:
+    """A document from standard input: at most ``limit`` bytes (``--max-bytes`` + 1, so that one
+    larger is told by its length; the rest is left unread)."""
+    stream = _standard_input("a document")
+    chunks, total = [], 0
+    while total < limit and (chunk := _read_chunk(stream, min(limit - total, 1 << 20))):
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 # --------------------------------------------------------------------------- commands
@@ -675,8 +737,8 @@ def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str] | tuple[int, str]]:
 
 @app.command()
 def diff(
-    a: Annotated[Path | None, typer.Argument(metavar="A", help="The first version.", show_default=False, parser=_path)] = None,
-    b: Annotated[Path | None, typer.Argument(metavar="B", help="The second version.", show_default=False, parser=_path)] = None,
+    a: Annotated[Path | None, typer.Argument(metavar="A", help="The first version (-: standard input).", show_default=False, parser=_path)] = None,
+    b: Annotated[Path | None, typer.Argument(metavar="B", help="The second version (-: standard input).", show_default=False, parser=_path)] = None,
     pairs: Annotated[
         Path | None,
         typer.Option(
@@ -692,14 +754,24 @@ def diff(
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
     max_bytes: MaxBytesOpt = 32 * 1024 * 1024,
+    stdin_format: Annotated[
+        StdinFormat | None,
+        typer.Option(
+            "--stdin-format",
+            help="How to read the document on standard input (A or B given as -): text, html or md (Markdown, "
+            "which cannot be told from text). Default: HTML when it starts like a page (a doctype, <html>, "
+            "or a tag such as <p> with more tags after it), else text.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Align two versions of an article paragraph by paragraph and label what separates them.
 
     A and B are files, or records of a JSONL (or Parquet) file named as reports name them:
-    path/file.jsonl#ID.
+    path/file.jsonl#ID. One of them may be -, standard input (curl -s URL | dedup diff - saved.html).
     """
     from dedup.document import Skipped
-    from dedup.pipeline import Config, compare, read_pair, record_reference
+    from dedup.pipeline import Config, compare, read_bytes, read_pair, record_reference
     from dedup.render.json import dumps, pair_dict
 
     config = Config(shingle_size=shingle_size, max_bytes=max_bytes, text_field=text_field, id_field=id_field)
@@ -731,10 +803,23 @@ def diff(
         return
     if a is None or b is None:
         raise typer.BadParameter("give two files A and B, or --pairs FILE", param_hint="A B")
+    stdin = [x for x in (a, b) if isinstance(x, StandardInput)]
+    if len(stdin) == 2:
+        raise typer.BadParameter(f"{STDIN} (standard input) is given twice; it can be read once, as A or as B",
+                                 param_hint="A B")
+    if stdin_format is not None and not stdin:
+        raise typer.BadParameter(f"is for a document on standard input, given as {STDIN}", param_hint="--stdin-format")
+    files = [str(x) for x in (a, b) if not isinstance(x, StandardInput)]
     # A record (file.jsonl#17) is read from its file: that file is the document not to write over.
     _refuse_a_missing_folder(output)
-    _refuse_overwriting_documents(output, [record_reference(str(x))[0] for x in (a, b)])
-    doc_a, doc_b = read_pair(str(a), str(b), config)
+    _refuse_overwriting_documents(output, [record_reference(x)[0] for x in files], stdin=bool(stdin))
+    sides = [
+        read_bytes(_read_standard_input(max_bytes + 1), STDIN, config,
+                   format=None if stdin_format is None else STDIN_FORMATS[stdin_format])
+        if isinstance(x, StandardInput) else str(x)
+        for x in (a, b)
+    ]
+    doc_a, doc_b = read_pair(*sides, config)
     for d in (doc_a, doc_b):
         if isinstance(d, Skipped):
             _err(f"{d.path}: {d.reason}")
