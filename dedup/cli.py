@@ -100,7 +100,12 @@ def _path(value: str) -> Path:
 # Options shared by every command, declared once so they are spelled the same everywhere.
 PathsArg = Annotated[
     list[Path],
-    typer.Argument(metavar="PATH", help="Files and folders of documents.", show_default=False, parser=_path),
+    typer.Argument(
+        metavar="PATH",
+        help="Files and folders of documents; - reads JSONL records from standard input.",
+        show_default=False,
+        parser=_path,
+    ),
 ]
 ThresholdOpt = Annotated[
     float, typer.Option("--threshold", min=0.0, max=1.0, help="Report a pair when its Jaccard reaches this.")
@@ -593,6 +598,44 @@ def _read_standard_input(limit: int) -> bytes:
     return b"".join(chunks)
 
 
+@contextlib.contextmanager
+def _standard_input_copy() -> Iterator:
+    """The JSONL records on standard input, as a :class:`~dedup.document.Source` named ``-``: a copy in
+    a temporary file in TMPDIR, which the run reads by byte offset, again for verification and the
+    diffs. The file is removed when the ``with`` ends, however it ends: an error, a full TMPDIR, or a
+    signal (:class:`_Stopped` unwinds through here as any exception does). A full TMPDIR is an
+    I/O error, said as the run's own temporary files say it."""
+    import tempfile
+
+    from dedup.document import Source
+    from dedup.pipeline import no_room
+
+    stream = _standard_input("JSONL records")
+    try:
+        fd, path = tempfile.mkstemp(prefix="dedup-stdin-", suffix=".jsonl")
+    except OSError as err:  # no usable TMPDIR, or a full one
+        raise no_room(os.environ.get("TMPDIR") or tempfile.gettempdir(), err) from None
+    try:
+        try:
+            size = 0
+            while chunk := _read_chunk(stream):
+                view = memoryview(chunk)
+                try:
+                    while view:  # os.write may take less than it is given
+                        view = view[os.write(fd, view):]
+                except OSError as err:
+                    raise no_room(os.path.dirname(path), err) from None
+                if not size:
+                    _pause_at_for_tests("stdin")
+                size += len(chunk)
+        finally:
+            os.close(fd)
+        yield Source(path, STDIN, "jsonl", size)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -614,7 +657,11 @@ def report(
     engine: EngineOpt = Engine.local,
     ray_address: RayAddressOpt = None,
 ) -> None:
-    """Group the versions of each article among PATH... and show what separates each pair."""
+    """Group the versions of each article among PATH... and show what separates each pair.
+
+    PATH - reads JSONL records from standard input (zcat shard.jsonl.gz | dedup report -); their
+    ids are -#ID.
+    """
     from rich.console import Console
 
     from dedup.pipeline import Config, run
@@ -622,9 +669,18 @@ def report(
     format = _resolve_format(format, output)
     if format is Format.parquet and (engine is not Engine.ray or output is None):
         raise typer.BadParameter("parquet is written by --engine ray into an --output folder", param_hint="--format")
+    files = [str(p) for p in paths if not isinstance(p, StandardInput)]
+    stdin = len(files) < len(paths)
+    if len(paths) - len(files) > 1:
+        raise typer.BadParameter(f"{STDIN} (standard input) is given twice; it can be read once", param_hint="PATH")
+    if stdin and engine is Engine.ray:
+        raise DedupError(
+            f"{STDIN}: --engine ray reads files, not standard input (its workers open the documents themselves); "
+            "save the records to a .jsonl file and give that"
+        )
     if format is not Format.parquet:
         _refuse_a_missing_folder(output)
-    _refuse_overwriting_documents(output, [str(p) for p in paths])
+    _refuse_overwriting_documents(output, files, stdin=stdin)
     config = Config(
         shingle_size=shingle_size,
         num_perm=num_perm,
@@ -637,27 +693,29 @@ def report(
         id_field=id_field,
         max_bytes=max_bytes,
     )
-    with ProgressBar(Console(stderr=True)) as bar:
+    # The copy of stdin is read again while the report is written (the paired documents): it stays till then.
+    with _standard_input_copy() if stdin else contextlib.nullcontext() as copy:
+        with ProgressBar(Console(stderr=True)) as bar:
 
-        def progress(stage: str, done: int, total: int | None) -> None:
-            bar(stage, done, total)
-            _pause_at_for_tests(stage)
+            def progress(stage: str, done: int, total: int | None) -> None:
+                bar(stage, done, total)
+                _pause_at_for_tests(stage)
 
-        if engine is Engine.ray:
-            result = _run_ray([str(p) for p in paths], config, progress, ray_address, output if format is Format.parquet else None)
-            if result is None:
-                return
-        else:
-            result = run([str(p) for p in paths], config, progress=progress)
-    for s in result.skipped:
-        _err(f"skipped {s.path}: {s.reason}")
-    if not result.documents and result.skipped and all(
-        s.reason in {"no such file or folder", "permission denied"} for s in result.skipped
-    ):
-        raise typer.Exit(EXIT_USAGE)
-    if not result.documents and not result.skipped:
-        _say_what_was_left_out([str(p) for p in paths])
-    _write_report(result, format, output)
+            if engine is Engine.ray:
+                result = _run_ray(files, config, progress, ray_address, output if format is Format.parquet else None)
+                if result is None:
+                    return
+            else:
+                result = run(files, config, progress=progress, sources=[copy] if copy else ())
+        for s in result.skipped:
+            _err(f"skipped {s.path}: {s.reason}")
+        if not result.documents and result.skipped and all(
+            s.reason in {"no such file or folder", "permission denied"} for s in result.skipped
+        ):
+            raise typer.Exit(EXIT_USAGE)
+        if not result.documents and not result.skipped and files:
+            _say_what_was_left_out(files)
+        _write_report(result, format, output)
 
 
 def _say_what_was_left_out(paths: list[str]) -> None:
@@ -1014,7 +1072,8 @@ def _pause_for_tests() -> Callable[[int, int], None] | None:
 #: Tests only: ``DEDUP_TEST_PAUSE_AT=STAGE`` makes ``report`` stop at the first progress of STAGE
 #: (``read``, ``diff``: its worker pool running) or, at ``write``, once the report's text is in its
 #: ``--output`` file (the temporary one) but not yet finished; it says so on stderr and waits until its stdin closes. A test
-#: can then signal it at that point, without sleeping.
+#: can then signal it at that point, without sleeping. At ``stdin`` (``report -``), once the first bytes
+#: of standard input are in its temporary copy: the copy itself then waits for stdin to close.
 PAUSE_AT_ENV = "DEDUP_TEST_PAUSE_AT"
 _paused_at: set[str] = set()
 
@@ -1024,7 +1083,8 @@ def _pause_at_for_tests(stage: str) -> None:
         return
     _paused_at.add(stage)
     _err(f"paused at {stage} (test hook {PAUSE_AT_ENV})")
-    sys.stdin.buffer.read()
+    if stage != "stdin":  # stdin is the document: copying it goes on, and waits for its end
+        sys.stdin.buffer.read()
 
 
 class _Stopped(BaseException):

@@ -470,11 +470,15 @@ def _kept(flat: np.ndarray) -> np.ndarray | str:
         with os.fdopen(fd, "wb") as fh:
             fh.write(np.ascontiguousarray(flat, dtype=np.uint64).tobytes())
     except OSError as err:  # a full or read-only TMPDIR: the run's I/O error, not a bug
-        raise DedupError(
-            f"cannot write temporary files in {os.path.dirname(_STATE['spill'])}: {err.strerror or err} "
-            "(set TMPDIR to a folder with room)"
-        ) from None
+        raise no_room(os.path.dirname(_STATE["spill"]), err) from None
     return path
+
+
+def no_room(folder: str, err: OSError) -> DedupError:
+    """The error of a temporary file that cannot be written in ``folder`` (TMPDIR): full, read-only."""
+    return DedupError(
+        f"cannot write temporary files in {folder}: {err.strerror or err} (set TMPDIR to a folder with room)"
+    )
 
 
 def _load_kept(kept: np.ndarray | str) -> np.ndarray:
@@ -924,19 +928,31 @@ def _diff_all(ex: _Executor, corpus: _Corpus, matches, groups, stats, note, *, m
     return diffs
 
 
-def run(paths: Sequence[str], config: Config | None = None, *, progress: Progress | None = None) -> Report:
+def run(
+    paths: Sequence[str],
+    config: Config | None = None,
+    *,
+    progress: Progress | None = None,
+    sources: Sequence[Source] = (),
+) -> Report:
     """Find the versions of each article among ``paths`` (files and folders).
 
+    ``sources`` are files to read as they are, beside those found under ``paths``, each under
+    the id it gives (``Source(path, "-", "jsonl", size)``: a copy of standard input, whose
+    records are ``-#<id>``); they do not change the ids of the others, and must stay in place
+    until the report has been rendered (its paired documents are read again then). ``paths``
+    may be empty when ``sources`` are given.
     Raises ValueError for bad knobs, or for one path given alone (``run("corpus/")``: give
     ``["corpus/"]``); bad documents become ``Report.skipped``.
     """
     with _few_collections():
-        return _run(paths, config or Config(), progress)
+        return _run(paths, config or Config(), progress, tuple(sources))
 
 
-def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Report:
+def _run(paths: Sequence[str], config: Config, progress: Progress | None, given: tuple[Source, ...] = ()) -> Report:
     note = progress or (lambda stage, done, total: None)
-    sources, found_skipped = find_sources(paths)
+    sources, found_skipped = find_sources(paths) if paths or not given else ([], [])
+    sources = sorted([*sources, *given], key=lambda s: s.id) if given else sources
     skipped = list(found_skipped)
     tasks = _tasks(sources)
     keep = sum(s.size for s in sources) * FINGERPRINT_BYTES_PER_INPUT_BYTE <= config.fingerprint_memory

@@ -854,7 +854,9 @@ def test_standard_input_over_max_bytes_is_refused(tmp_path):
     assert done.stderr == f"dedup: -: too large (over the {limit / 1024:.1f} KiB limit, see --max-bytes)\n".encode()
 
 
-@pytest.mark.parametrize(("args", "what"), [(("diff", "-", SEED_B), "a document")])
+@pytest.mark.parametrize(
+    ("args", "what"), [(("diff", "-", SEED_B), "a document"), (("report", "-"), "JSONL records")]
+)
 def test_a_terminal_on_standard_input_is_refused_at_once(args, what):
     import pty
 
@@ -888,3 +890,76 @@ def test_diff_never_writes_over_the_document_on_standard_input(tmp_path):
     )
     assert a.read_bytes() == SEED_A.read_bytes()
 
+
+def _shard(*texts: str, bad: bool = True) -> bytes:
+    """JSONL records ``{"id": "r<k>", "text": ...}``, and a line that is not JSON after the first."""
+    lines = [json.dumps({"id": f"r{k}", "text": t}) for k, t in enumerate(texts)]
+    if bad:
+        lines.insert(1, "not json")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_report_reads_jsonl_records_from_standard_input(tmp_path):
+    """`zcat shard.jsonl.gz | dedup report -`: ids -#ID, bad lines -:LINE; the copy in TMPDIR is gone after."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    shard = _shard(SEED_A.read_text(encoding="utf-8"), prose(5), SEED_B.read_text(encoding="utf-8"))
+    done = _dedup("report", "-", "-f", "json", input=shard, env={"TMPDIR": str(temp)})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b"dedup: skipped -:2: invalid JSON (Expecting value at column 1)\n"
+    report = json.loads(done.stdout)
+    assert [d["id"] for d in report["documents"]] == ["-#r0", "-#r1", "-#r2"]
+    assert report["skipped"] == [{"path": "-:2", "reason": "invalid JSON (Expecting value at column 1)"}]
+    (pair,) = report["pairs"]
+    assert (pair["a"], pair["b"]) == ("-#r0", "-#r2")
+    # the same records in a file give the same report, under the file's name
+    (tmp_path / "shard.jsonl").write_bytes(shard)
+    from_file = json.loads(_dedup("report", tmp_path / "shard.jsonl", "-f", "json").stdout)
+    assert from_file["pairs"][0]["diff"] == pair["diff"]
+    assert list(temp.iterdir()) == []
+    # the human report shows the records by those ids (it reads them again from the copy, before it goes)
+    text = _dedup("report", "-", input=shard, env={"TMPDIR": str(temp), "COLUMNS": "80"}).stdout.decode()
+    assert "  A -#r0\n  B -#r2\n" in text and "Learning to Love Kim's Bomb" in text
+    assert list(temp.iterdir()) == []
+
+
+def test_report_of_standard_input_and_a_folder(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED_A, folder / "a.txt")
+    (folder / "other.txt").write_text(prose(6), encoding="utf-8")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    shard = _shard(SEED_B.read_text(encoding="utf-8"), prose(7), bad=False)
+    done = _dedup("report", folder, "-", "-f", "json", "--no-diff", input=shard, env={"TMPDIR": str(temp)})
+    assert (done.returncode, done.stderr) == (0, b"")
+    report = json.loads(done.stdout)
+    # the folder's ids are those it gets alone, not paths relative to a common parent with TMPDIR
+    assert [d["id"] for d in report["documents"]] == ["-#r0", "-#r1", "a.txt", "other.txt"]
+    assert [(p["a"], p["b"]) for p in report["pairs"]] == [("-#r0", "a.txt")]
+    assert list(temp.iterdir()) == []
+
+
+def test_report_refuses_standard_input_twice_and_on_the_ray_engine(tmp_path):
+    twice = _dedup("report", "-", SEEDS, "-", input=b"{}\n")
+    assert twice.returncode == 2
+    assert twice.stderr.decode().splitlines()[0] == (
+        "dedup: Invalid value for PATH: - (standard input) is given twice; it can be read once."
+    )
+    ray = _dedup("report", "-", "--engine", "ray", input=b"{}\n")
+    assert (ray.returncode, ray.stdout) == (2, b"")
+    assert ray.stderr.decode() == (
+        "dedup: -: --engine ray reads files, not standard input (its workers open the documents themselves); "
+        "save the records to a .jsonl file and give that\n"
+    )
+
+
+def test_the_copy_of_standard_input_is_removed_after_a_failed_run(tmp_path):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    shard = _shard(SEED_A.read_text(encoding="utf-8"), SEED_B.read_text(encoding="utf-8"), bad=False)
+    done = _dedup("report", "-", "-f", "json", "-o", "/dev/full", input=shard, env={"TMPDIR": str(temp)})
+    assert (done.returncode, done.stderr) == (2, b"dedup: cannot write /dev/full: No space left on device\n")
+    assert list(temp.iterdir()) == []

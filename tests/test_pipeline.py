@@ -383,3 +383,20 @@ def test_read_bytes_names_the_document_and_says_what_a_file_says():
     a, b = read_pair(read_bytes(SEED_A.read_bytes(), "-"), str(SEED_B))
     assert (a.id, b.id) == ("-", SEED_B.name)
 
+
+def test_run_reads_sources_given_beside_the_paths(tmp_path):
+    """``dedup report - folder``: the copy of standard input is a Source of its own id, and the
+    folder's ids stay those it has alone."""
+    from dedup.document import Source
+
+    shutil.copy(SEED_A, tmp_path / "a.txt")
+    copy = tmp_path / "elsewhere" / "stdin.jsonl"
+    copy.parent.mkdir()
+    copy.write_text(json.dumps({"id": "k", "text": SEED_B.read_text(encoding="utf-8")}) + "\n", encoding="utf-8")
+    given = Source(str(copy), "-", "jsonl", copy.stat().st_size)
+    report = run([str(tmp_path / "a.txt")], Config(), sources=[given])
+    assert [d.id for d in report.documents] == ["-#k", "a.txt"]
+    (pair,) = report.pairs
+    assert (pair.a, pair.b) == ("-#k", "a.txt") and report.paired["-#k"].text
+    alone = run([], Config(diff=False), sources=[given])
+    assert [d.id for d in alone.documents] == ["-#k"]
