@@ -96,6 +96,8 @@ OTHER_ENGINES = {".parquet": "a Parquet file (read by --engine ray)"}
 #: Compression suffixes, and the command that undoes each: a compressed document (``a.jsonl.gz``)
 #: is skipped, in folders too, with that advice (it was left out of folders without a word).
 COMPRESSED = {".gz": "gunzip", ".bz2": "bunzip2", ".xz": "unxz", ".zst": "unzstd"}
+#: ... and the command that writes each uncompressed to a pipe: compressed JSONL can be read from one.
+DECOMPRESS_TO_PIPE = {".gz": "zcat", ".bz2": "bzcat", ".xz": "xzcat", ".zst": "zstdcat"}
 _KINDS = {"text": "text", "markdown": "Markdown", "html": "HTML", "jsonl": "JSONL", "parquet": "Parquet"}
 
 
@@ -107,6 +109,8 @@ def _unread_reason(name: str, suffixes: Mapping[str, str] = SUFFIXES) -> str | N
         return OTHER_ENGINES[suffix]
     inner = os.path.splitext(stem)[1]
     kind = suffixes.get(inner) or ("parquet" if inner in OTHER_ENGINES else None)
+    if suffix in COMPRESSED and kind == "jsonl":
+        return f"compressed JSONL ({COMPRESSED[suffix]} it first, or {DECOMPRESS_TO_PIPE[suffix]} FILE | dedup report -)"
     if suffix in COMPRESSED and kind:
         return f"compressed {_KINDS.get(kind, kind)} ({COMPRESSED[suffix]} it first)"
     return None

@@ -91,11 +91,11 @@ def test_a_folder_of_compressed_shards_says_why_nothing_was_read(tmp_path):
     result = invoke("report", tmp_path, "--format", "json")
     assert result.exit_code == 0
     assert result.stderr == (
-        "dedup: skipped shard-0.jsonl.gz: compressed JSONL (gunzip it first)\n"
-        "dedup: skipped shard-1.jsonl.gz: compressed JSONL (gunzip it first)\n"
+        "dedup: skipped shard-0.jsonl.gz: compressed JSONL (gunzip it first, or zcat FILE | dedup report -)\n"
+        "dedup: skipped shard-1.jsonl.gz: compressed JSONL (gunzip it first, or zcat FILE | dedup report -)\n"
     )
     assert json.loads(result.stdout)["skipped"] == [
-        {"path": f"shard-{k}.jsonl.gz", "reason": "compressed JSONL (gunzip it first)"} for k in range(2)
+        {"path": f"shard-{k}.jsonl.gz", "reason": "compressed JSONL (gunzip it first, or zcat FILE | dedup report -)"} for k in range(2)
     ]
     text = invoke("report", tmp_path)
     assert text.stdout.startswith("0 documents read, 2 skipped, 0 clusters, 0 pairs\n")
