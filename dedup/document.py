@@ -100,6 +100,8 @@ OTHER_ENGINES = {".parquet": "a Parquet file (read by --engine ray)"}
 #: Compression suffixes, and the command that undoes each: a compressed document (``a.jsonl.gz``)
 #: is skipped, in folders too, with that advice (it was left out of folders without a word).
 COMPRESSED = {".gz": "gunzip", ".bz2": "bunzip2", ".xz": "unxz", ".zst": "unzstd"}
+#: ... and the command that writes each uncompressed to a pipe: compressed JSONL can be read from one.
+DECOMPRESS_TO_PIPE = {".gz": "zcat", ".bz2": "bzcat", ".xz": "xzcat", ".zst": "zstdcat"}
 _KINDS = {"text": "text", "markdown": "Markdown", "html": "HTML", "jsonl": "JSONL", "parquet": "Parquet"}
 
 
@@ -111,6 +113,8 @@ def _unread_reason(name: str, suffixes: Mapping[str, str] = SUFFIXES) -> str | N
         return OTHER_ENGINES[suffix]
     inner = os.path.splitext(stem)[1]
     kind = suffixes.get(inner) or ("parquet" if inner in OTHER_ENGINES else None)
+    if suffix in COMPRESSED and kind == "jsonl":
+        return f"compressed JSONL ({COMPRESSED[suffix]} it first, or {DECOMPRESS_TO_PIPE[suffix]} FILE | dedup report -)"
     if suffix in COMPRESSED and kind:
         return f"compressed {_KINDS.get(kind, kind)} ({COMPRESSED[suffix]} it first)"
     return None
@@ -562,12 +566,16 @@ def _read_bytes(path: str, max_bytes: int) -> bytes:
     finally:
         os.close(fd)
     if total > max_bytes:  # grew while we read it
-        raise DocumentError(path, f"too large (over the {_size(max_bytes)} limit, see --max-bytes)")
+        raise DocumentError(path, too_large(None, max_bytes))
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def too_large(size: int, limit: int) -> str:
-    """The reason given for a file over ``max_bytes``: ``too large (100.0 MiB; the limit is 32.0 MiB, ...)``."""
+def too_large(size: int | None, limit: int) -> str:
+    """The reason given for a file over ``max_bytes``: ``too large (100.0 MiB; the limit is 32.0 MiB, ...)``;
+    ``size`` None where it is not known (a file that grew while read, standard input):
+    ``too large (over the 32.0 MiB limit, see --max-bytes)``."""
+    if size is None:
+        return f"too large (over the {_size(limit)} limit, see --max-bytes)"
     return f"too large ({_size(size)}; the limit is {_size(limit)}, see --max-bytes)"
 
 

@@ -726,14 +726,14 @@ def test_documents_in_a_form_not_read_are_skipped_in_folders_and_other_files_lef
         ("in/docs.parquet", "a Parquet file (read by --engine ray)"),
         ("in/notes.txt.bz2", "compressed text (bunzip2 it first)"),
         ("in/page.html.xz", "compressed HTML (unxz it first)"),
-        ("in/shard-0.jsonl.gz", "compressed JSONL (gunzip it first)"),
-        ("in/shard-1.NDJSON.GZ", "compressed JSONL (gunzip it first)"),
+        ("in/shard-0.jsonl.gz", "compressed JSONL (gunzip it first, or zcat FILE | dedup report -)"),
+        ("in/shard-1.NDJSON.GZ", "compressed JSONL (gunzip it first, or zcat FILE | dedup report -)"),
     ]
     # named, with the same reason (it was "binary file (gzip archive)"), and once if also found
     named = docs_and_skips(tmp_path / "in" / "shard-0.jsonl.gz", tmp_path / "in")[1]
     assert named == [Skipped(s.path.removeprefix("in/"), s.reason) for s in skipped]
     assert docs_and_skips(tmp_path / "in" / "shard-0.jsonl.gz")[1] == [
-        Skipped("shard-0.jsonl.gz", "compressed JSONL (gunzip it first)")]
+        Skipped("shard-0.jsonl.gz", "compressed JSONL (gunzip it first, or zcat FILE | dedup report -)")]
 
 
 def test_a_record_over_max_bytes_is_named_alike_in_jsonl_and_parquet(tmp_path):

@@ -545,3 +545,53 @@ def test_a_full_tmpdir_is_an_io_error(tmp_path):
     assert (code, out) == (2, "")
     assert err == f"dedup: cannot write temporary files in {temp}: File too large (set TMPDIR to a folder with room)\n"
     assert list(temp.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- report - (its copy of stdin)
+
+
+def _records(n: int) -> str:
+    return "".join(json.dumps({"id": k, "text": prose(k, paragraphs=6)}) + "\n" for k in range(n))
+
+
+@pytest.mark.parametrize(("signum", "message"), [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "terminated")])
+def test_a_signal_while_standard_input_is_copied_removes_the_copy(tmp_path, signum, message):
+    """``zcat shard.jsonl.gz | dedup report -`` stopped (Ctrl-C) while the records are still coming:
+    the copy of them in TMPDIR is removed, and the run says so in one line."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = environment(tmp_path, TMPDIR=str(temp), **{PAUSE_AT_ENV: "stdin"})
+    run = dedup("report", "-", "-f", "json", cwd=tmp_path, env=env, start_new_session=True)
+    run.stdin.write(_records(3))
+    run.stdin.flush()  # the first records are copied; the copy waits for the rest
+    line = run.stderr.readline()
+    assert line == f"dedup: paused at stdin (test hook {PAUSE_AT_ENV})\n", line + run.stderr.read()
+    assert [p.name.startswith("dedup-stdin-") for p in temp.iterdir()] == [True]
+    os.killpg(run.pid, signum)
+    code = run.wait()
+    err = run.stderr.read()
+    run.stdin.close()
+    assert (code, err, run.stdout.read()) == (128 + signum, f"dedup: {message}\n", "")
+    assert list(temp.iterdir()) == []
+
+
+def test_a_full_tmpdir_while_standard_input_is_copied(tmp_path):
+    """The copy of standard input cannot be written whole (RLIMIT_FSIZE, a full disk): exit 2 and
+    one line naming TMPDIR, as for the run's other temporary files, and no copy left behind."""
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    records = _records(100)
+    assert len(records.encode()) > 64 * 1024
+    env = environment(tmp_path, TMPDIR=str(temp))
+    done = subprocess.run([sys.executable, "-m", "dedup", "report", "-", "-f", "json"], input=records, text=True,
+                          capture_output=True, cwd=tmp_path, env=env, preexec_fn=limit, timeout=300)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"dedup: cannot write temporary files in {temp}: File too large (set TMPDIR to a folder with room)\n"
+    )
+    assert list(temp.iterdir()) == []

@@ -99,7 +99,7 @@ def test_a_folder_with_compressed_shards_and_parquet(tmp_path):
     shutil.copy(SEED_B, tmp_path / "b.txt")
     (tmp_path / "shard.jsonl.gz").write_bytes(gzip.compress(json.dumps({"text": prose(2)}).encode()))
     report = json.loads(same([str(tmp_path)], Config(diff=False)))
-    assert report["skipped"] == [{"path": "shard.jsonl.gz", "reason": "compressed JSONL (gunzip it first)"}]
+    assert report["skipped"] == [{"path": "shard.jsonl.gz", "reason": "compressed JSONL (gunzip it first, or zcat FILE | dedup report -)"}]
     assert len(report["pairs"]) == 1
     pq.write_table(pa.Table.from_pylist([{"id": "p", "text": prose(3)}]), tmp_path / "docs.parquet")
     local = json.loads(to_json(run([str(tmp_path)], Config(diff=False))))
