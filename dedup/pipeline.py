@@ -582,6 +582,26 @@ def _death(exitcode: int) -> str:
     return f"killed by {name}" + (" (out of memory?)" if exitcode == -signal.SIGKILL else "")
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (if it is not running) with /dev/null for stderr.
+
+    The tracker unlinks the semaphores a process leaves behind when it ends, and warns on its
+    stderr of each one ("There appear to be 1 leaked semaphore objects", "No such file or
+    directory"): one run in a few hundred that a signal stops leaves one, and the warnings,
+    meant for a developer, would reach the user's terminal after "dedup: interrupted". The
+    tracker inherits this process's descriptor 2, so that is /dev/null while it starts.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    saved = os.dup(2)
+    try:
+        os.dup2(devnull, 2)
+        resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 class _Executor:
     """Maps task functions in order: inline for one worker, else over a process pool."""
 
@@ -596,7 +616,7 @@ class _Executor:
             # leaves them be. The tracker first: starting it unblocks SIGINT and SIGTERM.
             mask = signal.pthread_sigmask(signal.SIG_BLOCK, GROUP_SIGNALS)
             try:
-                resource_tracker.ensure_running()
+                _start_resource_tracker()
                 signal.pthread_sigmask(signal.SIG_BLOCK, GROUP_SIGNALS)
                 before = set(multiprocessing.active_children())
                 self._pool = _Pool(workers, initializer=_init_worker, initargs=state, context=ctx)
