@@ -1,10 +1,11 @@
 """Read files and folders into Documents: the only module that reads user files.
 
-The read stage in five modules: this one finds files and reads them (folders, symlinks,
+The read stage in six modules: this one finds files and reads them (folders, symlinks,
 size limits, JSONL records) and makes the records; :mod:`dedup.decode` turns bytes into
 text, :mod:`dedup.paragraphs` splits text into paragraphs with offsets,
-:mod:`dedup.html_text` extracts a page's visible text and :mod:`dedup.markdown_text` a
-Markdown document's. Their public names are re-exported here.
+:mod:`dedup.html_text` extracts a page's visible text (what its own stylesheet hides by
+:mod:`dedup.html_style`) and :mod:`dedup.markdown_text` a Markdown document's. Their public
+names are re-exported here.
 
 A :class:`Document` is the decoded text of one article with its paragraphs, each
 paragraph carrying its character offsets in that text, so that every later stage
