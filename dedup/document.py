@@ -73,7 +73,9 @@ MAX_BYTES = 32 * 1024 * 1024
 #: old text is not reused (``dedup check``'s index keys its rows on it). 2: Markdown is read as
 #: it renders (:mod:`dedup.markdown_text`), no longer as plain text; HTML reads ``aria-hidden``
 #: text and drops inline ``DISPLAY:NONE``, ``visibility: hidden`` and ligature icon words.
-READER_VERSION = 2
+#: 3: HTML drops what the page's own ``<style>`` rules hide and the visually-hidden classes
+#: (``sr-only``, ``screen-reader-text`` ...); inline styles drop values no browser accepts.
+READER_VERSION = 3
 
 #: The file types read when a folder is walked. Files named explicitly are read
 #: whatever their suffix: unknown suffixes are treated as plain text.
