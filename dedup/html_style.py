@@ -38,7 +38,7 @@ stylesheet close there, as in a browser.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 __all__ = ["VISUALLY_HIDDEN", "Element", "Rule", "Rules", "hides", "parse_stylesheets", "visually_hidden"]
@@ -249,16 +249,16 @@ def _winners(declarations: Iterable[str]) -> tuple[tuple[str, bool, str], ...]:
     return tuple((name, important, value) for name, (important, value) in sorted(won.items()))
 
 
-def _top_level_rules(css: str) -> list[tuple[str, list[str]]]:
+def _top_level_rules(css: str) -> Iterator[tuple[str, list[str]]]:
     """The ``(prelude, declarations)`` of each top-level qualified rule of one stylesheet, the
-    declarations as text (comments removed): one pass over the text, linear in its size.
+    declarations as text (comments removed), as each rule ends: one pass over the text, linear
+    in its size.
 
     At-rules are skipped (with their block when they have one), and so are nested rules.
     Strings, escapes, ``url(...)`` and brackets are read as CSS's tokenizer reads them, so the
     braces and semicolons inside them do not count; a comment counts as nothing. An unclosed
     comment, string or block runs to the end of the stylesheet, as in a browser.
     """
-    found: list[tuple[str, list[str]]] = []
     buf: list[str] = []  # the text of the prelude or the declaration being read
     head = ""  # the first non-blank character of buf
     stack: list[tuple[str, int]] = []  # open blocks: (closing character, kind)
@@ -333,7 +333,7 @@ def _top_level_rules(css: str) -> list[tuple[str, list[str]]]:
                 skipping -= 1
             elif kind == _RULE:
                 declarations.append(take())
-                found.append((prelude, declarations))
+                yield prelude, declarations
             else:
                 keep(token)
         elif token == ";":
@@ -351,8 +351,7 @@ def _top_level_rules(css: str) -> list[tuple[str, list[str]]]:
             skipping -= 1
         elif kind == _RULE:
             declarations.append(take())
-            found.append((prelude, declarations))
-    return found
+            yield prelude, declarations
 
 
 def _past(pattern: re.Pattern[str], text: str, pos: int) -> int:
