@@ -45,6 +45,18 @@ class Engine(enum.StrEnum):
     ray = "ray"
 
 
+class StdinFormat(enum.StrEnum):
+    """How ``dedup diff -`` reads the document on standard input (None: sniffed, HTML or text)."""
+
+    text = "text"
+    html = "html"
+    md = "md"
+
+
+#: The reader's format of each --stdin-format.
+STDIN_FORMATS = {StdinFormat.text: "text", StdinFormat.html: "html", StdinFormat.md: "markdown"}
+
+
 #: ``-o report.html`` alone picks the format from the file name.
 SUFFIX_FORMATS = {
     ".json": Format.json,
@@ -64,21 +76,43 @@ app = typer.Typer(
 )
 
 
+class StandardInput(type(Path())):
+    """The path argument ``-``: standard input, as for diff, cmp and git. A file named ``-`` is ``./-``,
+    which ``Path`` would make ``-`` again: only this type tells them apart."""
+
+
+#: How standard input is named in messages, ids and reports: as it was given.
+STDIN = "-"
+
+
 def _path(value: str) -> Path:
     """A path argument; an empty one (``"$UNSET"``) is an error, where ``Path("")`` would mean the current folder.
+    ``-`` is :class:`StandardInput` (``report`` and ``diff`` read it; ``check`` takes it for a file name).
 
     Not click's path type: its readability check would make an unreadable path a usage error that
     stops the run, where the pipeline skips it with its reason like any other.
     """
     if not value:
         raise typer.BadParameter("an empty path (an unset variable?)")
-    return Path(value)
+    return StandardInput(value) if value == STDIN else Path(value)
+
+
+def _reference(value: str) -> str | Path:
+    """A path argument that may name a record (``crawl.jsonl#ID``), kept as given: ``Path`` folds
+    the ``//`` of ``crawl.jsonl#https://example.com/a`` into one slash, an id no record has.
+    Else a path, as :func:`_path` makes it (``-``: :class:`StandardInput`)."""
+    return value if "#" in value else _path(value)
 
 
 # Options shared by every command, declared once so they are spelled the same everywhere.
 PathsArg = Annotated[
     list[Path],
-    typer.Argument(metavar="PATH", help="Files and folders of documents.", show_default=False, parser=_path),
+    typer.Argument(
+        metavar="PATH",
+        help="Files and folders of documents; - reads JSONL records from standard input.",
+        show_default=False,
+        parser=_path,
+    ),
 ]
 ThresholdOpt = Annotated[
     float, typer.Option("--threshold", min=0.0, max=1.0, help="Report a pair when its Jaccard reaches this.")
@@ -139,8 +173,22 @@ RayAddressOpt = Annotated[
     ),
 ]
 DiffOpt = Annotated[bool, typer.Option("--diff/--no-diff", help="Align and label the paragraphs of every pair.")]
-TextFieldOpt = Annotated[str, typer.Option("--text-field", help="JSONL: the field holding the text.")]
-IdFieldOpt = Annotated[str, typer.Option("--id-field", help="JSONL: the field holding the document id.")]
+TextFieldOpt = Annotated[
+    str,
+    typer.Option(
+        "--text-field",
+        help="JSONL (and Parquet): the field holding the text; a dotted path reads a nested one "
+        "(content.body), a key spelled with the dot first.",
+    ),
+]
+IdFieldOpt = Annotated[
+    str,
+    typer.Option(
+        "--id-field",
+        help="JSONL (and Parquet): the field holding the document id; a dotted path reads a nested one "
+        "(meta.url), a key spelled with the dot first.",
+    ),
+]
 MaxBytesOpt = Annotated[
     int, typer.Option("--max-bytes", min=1, help="Skip files (and JSONL records) larger than this many bytes.")
 ]
@@ -481,10 +529,11 @@ def _write_report(result, format: Format, output: Path | None) -> None:
     _write(format, output, text=text, html=html, md=md)
 
 
-def _refuse_overwriting_documents(output: Path | None, paths: list[str]) -> None:
+def _refuse_overwriting_documents(output: Path | None, paths: list[str], *, stdin: bool = False) -> None:
     """Stop before ``--output`` writes over a document the run reads: dedup never changes a user's documents.
 
-    Only an existing output file can be one; finding out walks the paths as the run will.
+    Only an existing output file can be one; finding out walks the paths as the run will. ``stdin``:
+    the run reads standard input too, which may be that file (``dedup diff - b.txt -o a.txt < a.txt``).
     """
     if output is None:
         return
@@ -492,6 +541,16 @@ def _refuse_overwriting_documents(output: Path | None, paths: list[str]) -> None
         st = os.stat(output)
     except OSError:
         return  # a new file, or one the write will report on
+    if stdin:
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):  # no descriptor (a test's stream)
+            given = os.fstat(sys.stdin.fileno())
+            if (given.st_dev, given.st_ino) == (st.st_dev, st.st_ino):
+                raise DedupError(
+                    f"--output {output} is the document on standard input ({STDIN}); dedup does not write over "
+                    "documents: write the report elsewhere"
+                )
+    if not paths:
+        return
     from dedup.document import find_sources
 
     for source in find_sources(paths)[0]:
@@ -531,6 +590,73 @@ def _refuse_overwriting_pairs(output: Path | None, pairs: Path, given: list[str]
     _refuse_overwriting_documents(output, sorted({record_reference(x)[0] for x in given}) or [str(pairs)])
 
 
+# --------------------------------------------------------------------------- standard input
+
+
+def _standard_input(what: str) -> io.BufferedIOBase:
+    """Standard input to read ``what`` from; a terminal is refused at once (nothing was piped:
+    reading would wait for a document typed by hand)."""
+    if sys.stdin.isatty():
+        raise DedupError(f"{STDIN}: standard input is a terminal; pipe {what} into it")
+    return sys.stdin.buffer
+
+
+def _read_chunk(stream: io.BufferedIOBase, size: int = 1 << 16) -> bytes:
+    try:
+        return stream.read1(size)
+    except OSError as err:  # EISDIR (< folder), EIO
+        raise DedupError(f"{STDIN}: cannot read standard input: {(err.strerror or str(err)).lower()}") from err
+
+
+def _read_standard_input(limit: int) -> bytes:
+    """A document from standard input: at most ``limit`` bytes (``--max-bytes`` + 1, so that one
+    larger is told by its length; the rest is left unread)."""
+    stream = _standard_input("a document")
+    chunks, total = [], 0
+    while total < limit and (chunk := _read_chunk(stream, min(limit - total, 1 << 20))):
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+@contextlib.contextmanager
+def _standard_input_copy() -> Iterator:
+    """The JSONL records on standard input, as a :class:`~dedup.document.Source` named ``-``: a copy in
+    a temporary file in TMPDIR, which the run reads by byte offset, again for verification and the
+    diffs. The file is removed when the ``with`` ends, however it ends: an error, a full TMPDIR, or a
+    signal (:class:`_Stopped` unwinds through here as any exception does). A full TMPDIR is an
+    I/O error, said as the run's own temporary files say it."""
+    import tempfile
+
+    from dedup.document import Source
+    from dedup.pipeline import no_room
+
+    stream = _standard_input("JSONL records")
+    try:
+        fd, path = tempfile.mkstemp(prefix="dedup-stdin-", suffix=".jsonl")
+    except OSError as err:  # no usable TMPDIR, or a full one
+        raise no_room(os.environ.get("TMPDIR") or tempfile.gettempdir(), err) from None
+    try:
+        try:
+            size = 0
+            while chunk := _read_chunk(stream):
+                view = memoryview(chunk)
+                try:
+                    while view:  # os.write may take less than it is given
+                        view = view[os.write(fd, view):]
+                except OSError as err:
+                    raise no_room(os.path.dirname(path), err) from None
+                if not size:
+                    _pause_at_for_tests("stdin")
+                size += len(chunk)
+        finally:
+            os.close(fd)
+        yield Source(path, STDIN, "jsonl", size)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -552,7 +678,11 @@ def report(
     engine: EngineOpt = Engine.local,
     ray_address: RayAddressOpt = None,
 ) -> None:
-    """Group the versions of each article among PATH... and show what separates each pair."""
+    """Group the versions of each article among PATH... and show what separates each pair.
+
+    PATH - reads JSONL records from standard input (zcat shard.jsonl.gz | dedup report -); their
+    ids are -#ID.
+    """
     from rich.console import Console
 
     from dedup.pipeline import Config, run
@@ -560,9 +690,18 @@ def report(
     format = _resolve_format(format, output)
     if format is Format.parquet and (engine is not Engine.ray or output is None):
         raise typer.BadParameter("parquet is written by --engine ray into an --output folder", param_hint="--format")
+    files = [str(p) for p in paths if not isinstance(p, StandardInput)]
+    stdin = len(files) < len(paths)
+    if len(paths) - len(files) > 1:
+        raise typer.BadParameter(f"{STDIN} (standard input) is given twice; it can be read once", param_hint="PATH")
+    if stdin and engine is Engine.ray:
+        raise DedupError(
+            f"{STDIN}: --engine ray reads files, not standard input (its workers open the documents themselves); "
+            "save the records to a .jsonl file and give that"
+        )
     if format is not Format.parquet:
         _refuse_a_missing_folder(output)
-    _refuse_overwriting_documents(output, [str(p) for p in paths])
+    _refuse_overwriting_documents(output, files, stdin=stdin)
     config = Config(
         shingle_size=shingle_size,
         num_perm=num_perm,
@@ -575,27 +714,31 @@ def report(
         id_field=id_field,
         max_bytes=max_bytes,
     )
-    with ProgressBar(Console(stderr=True)) as bar:
+    # The copy of stdin is read again while the report is written (the paired documents): it stays till then.
+    with _standard_input_copy() if stdin else contextlib.nullcontext() as copy:
+        with ProgressBar(Console(stderr=True)) as bar:
 
-        def progress(stage: str, done: int, total: int | None) -> None:
-            bar(stage, done, total)
-            _pause_at_for_tests(stage)
+            def progress(stage: str, done: int, total: int | None) -> None:
+                bar(stage, done, total)
+                _pause_at_for_tests(stage)
+                if done == total:
+                    _pause_at_for_tests(f"{stage} done")
 
-        if engine is Engine.ray:
-            result = _run_ray([str(p) for p in paths], config, progress, ray_address, output if format is Format.parquet else None)
-            if result is None:
-                return
-        else:
-            result = run([str(p) for p in paths], config, progress=progress)
-    for s in result.skipped:
-        _err(f"skipped {s.path}: {s.reason}")
-    if not result.documents and result.skipped and all(
-        s.reason in {"no such file or folder", "permission denied"} for s in result.skipped
-    ):
-        raise typer.Exit(EXIT_USAGE)
-    if not result.documents and not result.skipped:
-        _say_what_was_left_out([str(p) for p in paths])
-    _write_report(result, format, output)
+            if engine is Engine.ray:
+                result = _run_ray(files, config, progress, ray_address, output if format is Format.parquet else None)
+                if result is None:
+                    return
+            else:
+                result = run(files, config, progress=progress, sources=[copy] if copy else ())
+        for s in result.skipped:
+            _err(f"skipped {s.path}: {s.reason}")
+        if not result.documents and result.skipped and all(
+            s.reason in {"no such file or folder", "permission denied"} for s in result.skipped
+        ):
+            raise typer.Exit(EXIT_USAGE)
+        if not result.documents and not result.skipped and files:
+            _say_what_was_left_out(files)
+        _write_report(result, format, output)
 
 
 def _say_what_was_left_out(paths: list[str]) -> None:
@@ -675,8 +818,8 @@ def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str] | tuple[int, str]]:
 
 @app.command()
 def diff(
-    a: Annotated[Path | None, typer.Argument(metavar="A", help="The first version.", show_default=False, parser=_path)] = None,
-    b: Annotated[Path | None, typer.Argument(metavar="B", help="The second version.", show_default=False, parser=_path)] = None,
+    a: Annotated[str | None, typer.Argument(metavar="A", help="The first version (-: standard input).", show_default=False, parser=_reference)] = None,
+    b: Annotated[str | None, typer.Argument(metavar="B", help="The second version (-: standard input).", show_default=False, parser=_reference)] = None,
     pairs: Annotated[
         Path | None,
         typer.Option(
@@ -692,14 +835,24 @@ def diff(
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
     max_bytes: MaxBytesOpt = 32 * 1024 * 1024,
+    stdin_format: Annotated[
+        StdinFormat | None,
+        typer.Option(
+            "--stdin-format",
+            help="How to read the document on standard input (A or B given as -): text, html or md (Markdown, "
+            "which cannot be told from text). Default: HTML when it starts like a page (a doctype, <html>, "
+            "or a tag such as <p> with more tags after it), else text.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Align two versions of an article paragraph by paragraph and label what separates them.
 
     A and B are files, or records of a JSONL (or Parquet) file named as reports name them:
-    path/file.jsonl#ID.
+    path/file.jsonl#ID. One of them may be -, standard input (curl -s URL | dedup diff - saved.html).
     """
     from dedup.document import Skipped
-    from dedup.pipeline import Config, compare, read_pair, record_reference
+    from dedup.pipeline import Config, compare, read_bytes, read_pair, record_reference
     from dedup.render.json import dumps, pair_dict
 
     config = Config(shingle_size=shingle_size, max_bytes=max_bytes, text_field=text_field, id_field=id_field)
@@ -731,10 +884,23 @@ def diff(
         return
     if a is None or b is None:
         raise typer.BadParameter("give two files A and B, or --pairs FILE", param_hint="A B")
+    stdin = [x for x in (a, b) if isinstance(x, StandardInput)]
+    if len(stdin) == 2:
+        raise typer.BadParameter(f"{STDIN} (standard input) is given twice; it can be read once, as A or as B",
+                                 param_hint="A B")
+    if stdin_format is not None and not stdin:
+        raise typer.BadParameter(f"is for a document on standard input, given as {STDIN}", param_hint="--stdin-format")
+    files = [str(x) for x in (a, b) if not isinstance(x, StandardInput)]
     # A record (file.jsonl#17) is read from its file: that file is the document not to write over.
     _refuse_a_missing_folder(output)
-    _refuse_overwriting_documents(output, [record_reference(str(x))[0] for x in (a, b)])
-    doc_a, doc_b = read_pair(str(a), str(b), config)
+    _refuse_overwriting_documents(output, [record_reference(x)[0] for x in files], stdin=bool(stdin))
+    sides = [
+        read_bytes(_read_standard_input(max_bytes + 1), STDIN, config,
+                   format=None if stdin_format is None else STDIN_FORMATS[stdin_format])
+        if isinstance(x, StandardInput) else str(x)
+        for x in (a, b)
+    ]
+    doc_a, doc_b = read_pair(*sides, config)
     for d in (doc_a, doc_b):
         if isinstance(d, Skipped):
             _err(f"{d.path}: {d.reason}")
@@ -927,9 +1093,11 @@ def _pause_for_tests() -> Callable[[int, int], None] | None:
 
 
 #: Tests only: ``DEDUP_TEST_PAUSE_AT=STAGE`` makes ``report`` stop at the first progress of STAGE
-#: (``read``, ``diff``: its worker pool running) or, at ``write``, once the report's text is in its
+#: (``read``, ``diff``: its worker pool running), at its last progress (``diff done``: every pair's
+#: rows in, the pool not yet closed) or, at ``write``, once the report's text is in its
 #: ``--output`` file (the temporary one) but not yet finished; it says so on stderr and waits until its stdin closes. A test
-#: can then signal it at that point, without sleeping.
+#: can then signal it at that point, without sleeping. At ``stdin`` (``report -``), once the first bytes
+#: of standard input are in its temporary copy: the copy itself then waits for stdin to close.
 PAUSE_AT_ENV = "DEDUP_TEST_PAUSE_AT"
 _paused_at: set[str] = set()
 
@@ -939,7 +1107,8 @@ def _pause_at_for_tests(stage: str) -> None:
         return
     _paused_at.add(stage)
     _err(f"paused at {stage} (test hook {PAUSE_AT_ENV})")
-    sys.stdin.buffer.read()
+    if stage != "stdin":  # stdin is the document: copying it goes on, and waits for its end
+        sys.stdin.buffer.read()
 
 
 class _Stopped(BaseException):

@@ -26,6 +26,7 @@ __all__ = [
     "MIN_VALID_UTF8_SHARE",
     "MIN_WIDE_CHARS",
     "decode",
+    "sniff_format",
 ]
 
 # File signatures of common binary formats, so the reason can name the format.
@@ -303,3 +304,60 @@ def _script(letter: str) -> str:
     if first == "HIRAGANA" or "KATAKANA" in name:
         return "KANA"
     return first
+
+
+# --------------------------------------------------------------------------- bytes without a name
+
+#: Bytes looked at to tell a page from text (:func:`sniff_format`).
+SNIFF_HTML_BYTES = 4096
+# What a page starts with: a doctype, or an <html>, <head> or <body> start tag (the tag name followed
+# by white space, "/" or ">"), after white space, comments and an XML declaration.
+_PAGE_START = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s/>]", re.I)
+_PROLOGUE = re.compile(r"(?:\s+|<!--.*?-->|<\?xml[^>]*>)*", re.S)
+# The elements whose tags mark a fragment of a page (what a scraper keeps): those of the WHATWG MIME
+# sniffing standard's "text/html" patterns (script, iframe, h1, div, font, table, a, style, title, b,
+# br, p), the block elements of dedup.html_text (article, section, li ...), and common inline ones.
+HTML_ELEMENTS = (
+    "a", "address", "article", "aside", "b", "blockquote", "body", "br", "button", "center", "cite",
+    "code", "dd", "div", "dl", "dt", "em", "figcaption", "figure", "font", "footer", "form", "h1",
+    "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "i", "iframe", "img", "label", "li",
+    "main", "meta", "nav", "noscript", "ol", "p", "picture", "pre", "q", "script", "section", "small",
+    "span", "strong", "style", "sub", "sup", "table", "tbody", "td", "th", "thead", "time", "title",
+    "tr", "u", "ul",
+)
+_ELEMENT = "(?:" + "|".join(HTML_ELEMENTS) + ")"
+# A whole start tag of one of them: its name, then white space or the end of the tag, and a ">"
+# before any other "<".
+_FRAGMENT_START = re.compile(r"<" + _ELEMENT + r"(?:\s[^<>]*)?/?>", re.I)
+# Markup further on: a <p> or <div> start tag, or an end tag of one of them.
+_MORE_MARKUP = re.compile(r"<(?:p|div)[\s/>]|</" + _ELEMENT + r"\s*>", re.I)
+
+
+def sniff_format(data: bytes) -> str:
+    """``"html"`` when bytes that come without a file name (standard input) start like a page, else ``"text"``.
+
+    After a byte order mark, white space, comments and an XML declaration, a page starts with a
+    doctype or an ``<html>``, ``<head>`` or ``<body>`` tag; a fragment of one (what a scraper
+    keeps) starts with a whole start tag of an HTML element (:data:`HTML_ELEMENTS`: ``<p>``,
+    ``<div class="x">``, ``<article>``) and has, further on in its first :data:`SNIFF_HTML_BYTES`
+    bytes, a ``<p>`` or ``<div>`` tag or an end tag of such an element (``</p>``). Prose that starts
+    with ``<`` is text: ``<3``, ``<-``, ``<grin>``, ``<jane@example.com>``, ``<https://example.com>``
+    name no element, and one that does by chance (``<a nice day> ...``) is not followed by an end tag
+    such as ``</a>``: two tags of HTML elements are markup, not prose. Markdown cannot be told from
+    text this way (nor from HTML, when it starts with a ``<div>``): the caller says so itself.
+    """
+    head = data[:SNIFF_HTML_BYTES]
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            text = head.decode(codec, "ignore")
+            break
+    else:  # every encoding the reader guesses writes markup as ASCII: Latin-1 reads those bytes as they are
+        text = head.decode("latin-1")
+    text = text.lstrip("\ufeff")
+    at = _PROLOGUE.match(text).end()
+    if _PAGE_START.match(text, at):
+        return "html"
+    tag = _FRAGMENT_START.match(text, at)
+    if tag and _MORE_MARKUP.search(text, tag.end()):
+        return "html"
+    return "text"

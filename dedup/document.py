@@ -1,11 +1,12 @@
 """Read files and folders into Documents: the only module that reads user files.
 
-The read stage in six modules: this one finds files and reads them (folders, symlinks,
+The read stage in seven modules: this one finds files and reads them (folders, symlinks,
 size limits, JSONL records) and makes the records; :mod:`dedup.decode` turns bytes into
 text, :mod:`dedup.paragraphs` splits text into paragraphs with offsets,
 :mod:`dedup.html_text` extracts a page's visible text (what its own stylesheet hides by
-:mod:`dedup.html_style`) and :mod:`dedup.markdown_text` a Markdown document's. Their public
-names are re-exported here.
+:mod:`dedup.html_style`) and :mod:`dedup.markdown_text` a Markdown document's;
+:mod:`dedup.fields` finds a record's text and id fields (dotted paths). Their public names
+are re-exported here.
 
 A :class:`Document` is the decoded text of one article with its paragraphs, each
 paragraph carrying its character offsets in that text, so that every later stage
@@ -32,6 +33,7 @@ from typing import BinaryIO
 
 from dedup.decode import decode
 from dedup.errors import DocumentError
+from dedup.fields import field_path
 from dedup.html_text import visible_text
 from dedup.markdown_text import visible_text as markdown_visible_text
 from dedup.paragraphs import Paragraph, count_paragraphs, has_paragraphs, paragraph_numbers, split_paragraphs
@@ -73,9 +75,11 @@ MAX_BYTES = 32 * 1024 * 1024
 #: old text is not reused (``dedup check``'s index keys its rows on it). 2: Markdown is read as
 #: it renders (:mod:`dedup.markdown_text`), no longer as plain text; HTML reads ``aria-hidden``
 #: text and drops inline ``DISPLAY:NONE``, ``visibility: hidden`` and ligature icon words.
-#: 3: HTML drops what the page's own ``<style>`` rules hide and the visually-hidden classes
+#: 3: ``--text-field``/``--id-field`` are dotted paths (a record skipped for want of a top-level
+#: ``content.body`` key is read from ``content`` -> ``body``), and such a skip names the record's fields.
+#: 4: HTML drops what the page's own ``<style>`` rules hide and the visually-hidden classes
 #: (``sr-only``, ``screen-reader-text`` ...); inline styles drop values no browser accepts.
-READER_VERSION = 3
+READER_VERSION = 4
 
 #: The file types read when a folder is walked. Files named explicitly are read
 #: whatever their suffix: unknown suffixes are treated as plain text.
@@ -99,6 +103,8 @@ OTHER_ENGINES = {".parquet": "a Parquet file (read by --engine ray)"}
 #: Compression suffixes, and the command that undoes each: a compressed document (``a.jsonl.gz``)
 #: is skipped, in folders too, with that advice (it was left out of folders without a word).
 COMPRESSED = {".gz": "gunzip", ".bz2": "bunzip2", ".xz": "unxz", ".zst": "unzstd"}
+#: ... and the command that writes each uncompressed to a pipe: compressed JSONL can be read from one.
+DECOMPRESS_TO_PIPE = {".gz": "zcat", ".bz2": "bzcat", ".xz": "xzcat", ".zst": "zstdcat"}
 _KINDS = {"text": "text", "markdown": "Markdown", "html": "HTML", "jsonl": "JSONL", "parquet": "Parquet"}
 
 
@@ -110,6 +116,8 @@ def _unread_reason(name: str, suffixes: Mapping[str, str] = SUFFIXES) -> str | N
         return OTHER_ENGINES[suffix]
     inner = os.path.splitext(stem)[1]
     kind = suffixes.get(inner) or ("parquet" if inner in OTHER_ENGINES else None)
+    if suffix in COMPRESSED and kind == "jsonl":
+        return f"compressed JSONL ({COMPRESSED[suffix]} it first, or {DECOMPRESS_TO_PIPE[suffix]} FILE | dedup report -)"
     if suffix in COMPRESSED and kind:
         return f"compressed {_KINDS.get(kind, kind)} ({COMPRESSED[suffix]} it first)"
     return None
@@ -338,7 +346,8 @@ def read(
     """Read files and folders: yields a Document per article and a Skipped per failure.
 
     Documents come in id order (JSONL records in file order). ``max_bytes`` bounds a
-    file (or one JSONL record); ``text_field``/``id_field`` name the JSONL keys.
+    file (or one JSONL record); ``text_field``/``id_field`` name the JSONL fields, dotted paths
+    too (``meta.url``: see :mod:`dedup.fields`).
     """
     sources, skipped = find_sources(paths, hidden=hidden)
     yield from skipped
@@ -560,12 +569,16 @@ def _read_bytes(path: str, max_bytes: int) -> bytes:
     finally:
         os.close(fd)
     if total > max_bytes:  # grew while we read it
-        raise DocumentError(path, f"too large (over the {_size(max_bytes)} limit, see --max-bytes)")
+        raise DocumentError(path, too_large(None, max_bytes))
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def too_large(size: int, limit: int) -> str:
-    """The reason given for a file over ``max_bytes``: ``too large (100.0 MiB; the limit is 32.0 MiB, ...)``."""
+def too_large(size: int | None, limit: int) -> str:
+    """The reason given for a file over ``max_bytes``: ``too large (100.0 MiB; the limit is 32.0 MiB, ...)``;
+    ``size`` None where it is not known (a file that grew while read, standard input):
+    ``too large (over the 32.0 MiB limit, see --max-bytes)``."""
+    if size is None:
+        return f"too large (over the {_size(limit)} limit, see --max-bytes)"
     return f"too large ({_size(size)}; the limit is {_size(limit)}, see --max-bytes)"
 
 
@@ -595,6 +608,7 @@ def _jsonl_records(
     paragraphs: bool = True,
 ) -> Iterator[tuple[int, int, Document | Skipped]]:
     """``(offset, line, item)`` for the records of ``fh`` (positioned at ``start``) up to ``end``."""
+    text_path, id_path = field_path(text_field), field_path(id_field)  # resolved once, read per record
     seen_ids: set[str] = set()
     offset, lineno = start, first_line - 1
     records = False  # a line that is not blank
@@ -622,10 +636,14 @@ def _jsonl_records(
         if not isinstance(record, dict):
             yield here, lineno, Skipped(where, "not a JSON object")
             continue
+        text = text_path.get(record)
+        if text is None and (absent := text_path.absence(record)) is not None:
+            yield here, lineno, Skipped(where, f"no {text_field!r} field ({absent}; see --text-field)")
+            continue
         yield here, lineno, record_document(
             source,
-            record.get(text_field),
-            record.get(id_field),
+            text,
+            id_path.get(record),
             lineno,
             seen_ids,
             text_field=text_field,
@@ -651,9 +669,12 @@ def record_document(
 ) -> Document | Skipped:
     """One record of a JSONL or Parquet file (record ``number``, 1-based) as a Document.
 
-    The text field must be a string with some text; the id is ``file#<id field>``, or
-    ``file#<number>`` without one; an id already in ``seen`` (which this adds to) is skipped
-    as a duplicate. A record skipped is named ``file:<number>``.
+    ``text`` and ``key`` are the values of the text and id fields (:meth:`dedup.fields.FieldPath.get`),
+    None for none. The text field must be a string with some text (a record without one is
+    skipped, and one without the field at all is best skipped by the caller, which can say what
+    fields it has); the id is ``file#<id field>``, or ``file#<number>`` without one; an id
+    already in ``seen`` (which this adds to) is skipped as a duplicate. A record skipped is
+    named ``file:<number>``.
     """
     where = f"{source.id}:{number}"
     if not isinstance(text, str):

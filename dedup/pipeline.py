@@ -41,6 +41,7 @@ import numpy as np
 
 from dedup import cluster as cluster_stage
 from dedup import index as index_stage
+from dedup.decode import sniff_format
 from dedup.errors import DedupError, UsageError
 from dedup.document import (
     MAX_BYTES,
@@ -52,10 +53,12 @@ from dedup.document import (
     find_sources,
     jsonl_spans,
     load_at,
+    load_bytes,
     load_many,
     load_span,
     read_ahead,
     repeated_record,
+    too_large,
 )
 from dedup.shingle import fingerprint_batch
 from dedup.signature import sign_fingerprints
@@ -72,6 +75,7 @@ __all__ = [
     "article_stats",
     "compare",
     "partition_items",
+    "read_bytes",
     "read_pair",
     "run",
     "sign_documents",
@@ -466,11 +470,15 @@ def _kept(flat: np.ndarray) -> np.ndarray | str:
         with os.fdopen(fd, "wb") as fh:
             fh.write(np.ascontiguousarray(flat, dtype=np.uint64).tobytes())
     except OSError as err:  # a full or read-only TMPDIR: the run's I/O error, not a bug
-        raise DedupError(
-            f"cannot write temporary files in {os.path.dirname(_STATE['spill'])}: {err.strerror or err} "
-            "(set TMPDIR to a folder with room)"
-        ) from None
+        raise no_room(os.path.dirname(_STATE["spill"]), err) from None
     return path
+
+
+def no_room(folder: str, err: OSError) -> DedupError:
+    """The error of a temporary file that cannot be written in ``folder`` (TMPDIR): full, read-only."""
+    return DedupError(
+        f"cannot write temporary files in {folder}: {err.strerror or err} (set TMPDIR to a folder with room)"
+    )
 
 
 def _load_kept(kept: np.ndarray | str) -> np.ndarray:
@@ -625,14 +633,23 @@ class _Executor:
             self._pool.map_async(fn, range(self._workers), chunksize=1)
 
     def close(self) -> None:
+        """Let the workers finish and join them; the results are whole when this is called.
+
+        A worker that died all the same (the out-of-memory killer, ``kill -9``, once its last
+        result was in) may hold the task queue's lock, which the others then wait for forever to
+        take their stop signal: so this watches the workers end, and on the first that did not
+        end cleanly (its exit code is known only once its sentinel is ready: a death is seen
+        late, never missed) ends the pool as after an error.
+        """
         if self._pool is None:
             return
-        if any(p.exitcode is not None for p in self._processes):
-            # A worker died after its last result was in (the results are whole): it may hold the
-            # task queue's lock, which the others would wait for forever to take their stop signal.
-            self._end()
-            return
         self._pool.close()
+        pending = {p.sentinel: p for p in self._processes}
+        while pending:
+            for sentinel in multiprocessing.connection.wait(list(pending)):
+                if pending.pop(sentinel).exitcode != 0:
+                    self._end()
+                    return
         self._pool.join()
 
     def __enter__(self) -> _Executor:
@@ -650,18 +667,29 @@ class _Executor:
         ``Pool.terminate()`` waits forever when a worker died on its own (a SIGTERM sent to the
         whole process group, or to a systemd unit's every process; ``kill -9``) holding one of
         the pool's queue locks, or halfway through sending a result, and only then ends the
-        others. So the workers still running are sent SIGTERM here first, the rest of the
-        terminate runs on a thread of its own, and this waits only until every worker has
-        exited; the thread is a daemon, so an exit does not wait for it either.
+        others. So the workers still running are sent SIGTERM here first, this waits until
+        every worker has exited and frees the locks a dead one held, and the rest of the
+        terminate runs on a thread of its own: a worker killed halfway through sending a result
+        leaves half a message that the pool's result thread waits on for good. The thread is a
+        daemon, so an exit does not wait for it.
         """
         for process in self._processes:
             if process.exitcode is None:
                 process.terminate()
-        threading.Thread(target=self._pool.terminate, name="dedup-end-pool", daemon=True).start()
         pending = [p.sentinel for p in self._processes]
         while pending:
             ready = multiprocessing.connection.wait(pending)
             pending = [s for s in pending if s not in ready]
+        # An idle worker waits for a task holding the task queue's read lock. Every worker has
+        # exited, and only they and the pool's finalizer (not yet run) take that lock: if it is
+        # still held, a dead worker held it, so free it. Else the finalizer waits for it forever,
+        # on the thread below or on this one, when the pool is garbage collected or at exit. (The
+        # result queue's write lock, which a worker killed while sending holds, is left alone:
+        # this process's task thread takes it too, and it only stops the thread below.)
+        lock = self._pool._inqueue._rlock
+        lock.acquire(False)
+        lock.release()
+        threading.Thread(target=self._pool.terminate, name="dedup-end-pool", daemon=True).start()
 
 
 # --------------------------------------------------------------------------- run
@@ -920,19 +948,31 @@ def _diff_all(ex: _Executor, corpus: _Corpus, matches, groups, stats, note, *, m
     return diffs
 
 
-def run(paths: Sequence[str], config: Config | None = None, *, progress: Progress | None = None) -> Report:
+def run(
+    paths: Sequence[str],
+    config: Config | None = None,
+    *,
+    progress: Progress | None = None,
+    sources: Sequence[Source] = (),
+) -> Report:
     """Find the versions of each article among ``paths`` (files and folders).
 
+    ``sources`` are files to read as they are, beside those found under ``paths``, each under
+    the id it gives (``Source(path, "-", "jsonl", size)``: a copy of standard input, whose
+    records are ``-#<id>``); they do not change the ids of the others, and must stay in place
+    until the report has been rendered (its paired documents are read again then). ``paths``
+    may be empty when ``sources`` are given.
     Raises ValueError for bad knobs, or for one path given alone (``run("corpus/")``: give
     ``["corpus/"]``); bad documents become ``Report.skipped``.
     """
     with _few_collections():
-        return _run(paths, config or Config(), progress)
+        return _run(paths, config or Config(), progress, tuple(sources))
 
 
-def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Report:
+def _run(paths: Sequence[str], config: Config, progress: Progress | None, given: tuple[Source, ...] = ()) -> Report:
     note = progress or (lambda stage, done, total: None)
-    sources, found_skipped = find_sources(paths)
+    sources, found_skipped = find_sources(paths) if paths or not given else ([], [])
+    sources = sorted([*sources, *given], key=lambda s: s.id) if given else sources
     skipped = list(found_skipped)
     tasks = _tasks(sources)
     keep = sum(s.size for s in sources) * FINGERPRINT_BYTES_PER_INPUT_BYTE <= config.fingerprint_memory
@@ -991,22 +1031,35 @@ def _run(paths: Sequence[str], config: Config, progress: Progress | None) -> Rep
     )
 
 
-def read_pair(a: str, b: str, config: Config | None = None) -> tuple[Document | Skipped, Document | Skipped]:
+def read_pair(
+    a: str | Document | Skipped, b: str | Document | Skipped, config: Config | None = None
+) -> tuple[Document | Skipped, Document | Skipped]:
     """Read two documents for :func:`compare`; ids are relative to their common parent folder.
 
     Each is a file, or one record of a JSONL (or Parquet) file named as reports name it,
     ``path/file.jsonl#key``. Each side is a Document, or a Skipped saying why it cannot
-    be read. A file given twice is read once and compared with itself. Raises UsageError
-    for a folder or a whole JSONL file (which holds many documents).
+    be read. A file given twice is read once and compared with itself. A side that is a
+    Document or a Skipped already (:func:`read_bytes`: standard input) is passed through, and
+    the other's id is relative to its own folder. Raises UsageError for a folder or a whole
+    JSONL file (which holds many documents).
     """
     config = config or Config()
-    for given in (a, b):
+    files = [given for given in (a, b) if isinstance(given, str)]
+    for given in files:
         if os.path.isdir(given):
             raise UsageError(f"{given}: is a folder; dedup diff compares two files")
-    targets = [record_reference(given) for given in (a, b)]
-    sources, skipped = find_sources([path for path, _ in targets], suffixes={**SUFFIXES, **RECORD_FORMATS})
+    targets = {given: record_reference(given) for given in files}
+    sources, skipped = (
+        find_sources([path for path, _ in targets.values()], suffixes={**SUFFIXES, **RECORD_FORMATS})
+        if files
+        else ([], [])
+    )
     out: list[Document | Skipped] = []
-    for given, (named, key) in zip((a, b), targets):
+    for given in (a, b):
+        if not isinstance(given, str):
+            out.append(given)
+            continue
+        named, key = targets[given]
         path = os.path.abspath(named)
         source = next((s for s in sources if s.path == path), None)
         if source is None and os.path.exists(path):  # the same file as the other argument
@@ -1025,6 +1078,28 @@ def read_pair(a: str, b: str, config: Config | None = None) -> tuple[Document | 
             )
         out.append(next(iter(load_span(source, **config.read_options)))[2])
     return out[0], out[1]
+
+
+#: What ``format=`` of :func:`read_bytes` takes: the formats of one document.
+BYTES_FORMATS = ("text", "html", "markdown")
+
+
+def read_bytes(data: bytes, name: str, config: Config | None = None, *, format: str | None = None) -> Document | Skipped:
+    """One document from bytes that come without a file (standard input), for :func:`read_pair`.
+
+    ``name`` is its id and names it in every reason (``-``); ``format`` is ``"text"``,
+    ``"html"`` or ``"markdown"``, or None for :func:`dedup.decode.sniff_format`'s guess (HTML
+    when it starts like a page, else text). The same reasons as for a file: empty, binary,
+    not decodable, and larger than ``config.max_bytes`` (give at most ``max_bytes + 1``
+    bytes: their size past that is not known). Raises ValueError for another ``format``.
+    """
+    config = config or Config()
+    if format is not None and format not in BYTES_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(BYTES_FORMATS)} or None (a guess), got {format!r}")
+    if len(data) > config.max_bytes:
+        return Skipped(name, too_large(None, config.max_bytes))
+    source = Source("", name, format or sniff_format(data), len(data))
+    return next(iter(load_bytes(data, source, **config.read_options)))
 
 
 #: Files whose records a reference ``file#key`` names, by suffix: their format (every JSONL

@@ -443,7 +443,7 @@ def html_malformed(folder: Path) -> None:
     "a duplicate id, nesting 10,000 deep, a 5,000-digit number, a record over --max-bytes, an empty text",
     documents={"records.jsonl#a": 2, "records.jsonl#4": 1, "records.jsonl#last": 1, "records.jsonl#x\ny": 1},
     skipped=[
-        ("records.jsonl:10", r"no 'text' field \(see --text-field\)"),
+        ("records.jsonl:10", r"no 'text' field \(its fields: id; see --text-field\)"),
         ("records.jsonl:11", r"invalid JSON \(nested too deeply\)"),
         ("records.jsonl:12", r"invalid JSON \(an integer of more than \d+ digits\)"),
         ("records.jsonl:13", r"record too large \(over the 64\.0 KiB limit, see --max-bytes\)"),

@@ -91,11 +91,11 @@ def test_a_folder_of_compressed_shards_says_why_nothing_was_read(tmp_path):
     result = invoke("report", tmp_path, "--format", "json")
     assert result.exit_code == 0
     assert result.stderr == (
-        "dedup: skipped shard-0.jsonl.gz: compressed JSONL (gunzip it first)\n"
-        "dedup: skipped shard-1.jsonl.gz: compressed JSONL (gunzip it first)\n"
+        "dedup: skipped shard-0.jsonl.gz: compressed JSONL (gunzip it first, or zcat FILE | dedup report -)\n"
+        "dedup: skipped shard-1.jsonl.gz: compressed JSONL (gunzip it first, or zcat FILE | dedup report -)\n"
     )
     assert json.loads(result.stdout)["skipped"] == [
-        {"path": f"shard-{k}.jsonl.gz", "reason": "compressed JSONL (gunzip it first)"} for k in range(2)
+        {"path": f"shard-{k}.jsonl.gz", "reason": "compressed JSONL (gunzip it first, or zcat FILE | dedup report -)"} for k in range(2)
     ]
     text = invoke("report", tmp_path)
     assert text.stdout.startswith("0 documents read, 2 skipped, 0 clusters, 0 pairs\n")
@@ -572,6 +572,50 @@ def test_diff_of_two_records_as_the_report_names_them(tmp_path):
     assert proc.returncode == 2 and "(one record: " in proc.stderr
 
 
+def test_diff_of_records_whose_ids_are_urls(tmp_path):
+    """`diff crawl.jsonl#https://x/a ...` read the argument as a path, whose // became /: no record had that id."""
+    crawl = _records(tmp_path / "crawl.jsonl", [{"id": "https://x.example/a", "text": SEED_A.read_text(encoding="utf-8")},
+                                                {"id": "https://x.example/b", "text": SEED_B.read_text(encoding="utf-8")}])
+    result = invoke("diff", f"{crawl}#https://x.example/a", f"{crawl}#https://x.example/b", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert (json.loads(result.stdout)["a"], json.loads(result.stdout)["b"]) == ("crawl.jsonl#https://x.example/a",
+                                                                                "crawl.jsonl#https://x.example/b")
+
+
+def test_nested_text_and_id_fields_as_data_teams_write_them(tmp_path):
+    """`report shard.jsonl --text-field content.body --id-field meta.url` skipped every record ("no
+    'content.body' field"); and `diff` folded the // of an id that is a URL, so no record had it."""
+    a, b = SEED_A.read_text(encoding="utf-8"), SEED_B.read_text(encoding="utf-8")
+    shard = _records(tmp_path / "shard.jsonl", [
+        {"meta": {"url": "https://news.example/a", "lang": "en"}, "content": {"body": a}},
+        {"meta": {"url": "https://wire.example/b"}, "content": {"body": b}},
+        {"url": "https://other.example/c", "title": "T", "maintext": "Kept elsewhere."},
+    ])
+    fields = ("--text-field", "content.body", "--id-field", "meta.url")
+    result = invoke("report", shard, "-f", "json", "--no-diff", *fields)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [d["id"] for d in report["documents"]] == ["shard.jsonl#https://news.example/a", "shard.jsonl#https://wire.example/b"]
+    (pair,) = report["pairs"]
+    assert (pair["a"], pair["b"]) == ("shard.jsonl#https://news.example/a", "shard.jsonl#https://wire.example/b")
+    reason = "no 'content.body' field (its fields: url, title, maintext; see --text-field)"
+    assert report["skipped"] == [{"path": "shard.jsonl:3", "reason": reason}]
+    assert result.stderr == f"dedup: skipped shard.jsonl:3: {reason}\n"
+
+    one = invoke("diff", f"{tmp_path}/{pair['a']}", f"{tmp_path}/{pair['b']}", "-f", "json", *fields)  # as typed
+    assert one.exit_code == 0, one.stderr
+    assert (json.loads(one.stdout)["a"], json.loads(one.stdout)["jaccard"]) == (pair["a"], pair["jaccard"])
+    missing = invoke("diff", f"{shard}#https://news.example/zz", f"{tmp_path}/{pair['b']}", *fields)
+    assert missing.exit_code == 2
+    assert missing.stderr == f"dedup: {shard}#https://news.example/zz: no record with 'meta.url' 'https://news.example/zz' in shard.jsonl\n"
+
+
+def test_the_field_options_say_that_dotted_paths_work():
+    for command in ("report", "diff", "check"):
+        help = re.sub(r"[\s│]+", " ", invoke(command, "--help").stdout)
+        assert "meta.url" in help and "content.body" in help, command
+
+
 def test_diff_of_parquet_rows(tmp_path):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
@@ -745,3 +789,221 @@ def test_a_writable_report_in_a_folder_the_user_may_not_write_is_still_replaced(
         shutil.rmtree(folder)
     assert (proc.returncode, proc.stderr) == (0, "")
     assert written.startswith("## dedup report") and left == ["report.md"]
+
+
+# --------------------------------------------------------------------------- - is standard input
+
+
+def _dedup(*args, input: bytes = b"", env: dict | None = None, cwd: Path | None = None, stdin=None):
+    """The real command, with ``input`` (or the file ``stdin``) on its standard input."""
+    feed = {"stdin": stdin} if stdin is not None else {"input": input}
+    return subprocess.run([sys.executable, "-m", "dedup", *map(str, args)], capture_output=True, timeout=300,
+                          env={**os.environ, **(env or {})}, cwd=cwd, **feed)
+
+
+def _page(text: str) -> bytes:
+    """``text`` as a web page, a paragraph per <p>."""
+    import html
+
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>\n" for p in text.split("\n\n"))
+    return f"<!DOCTYPE html>\n<html><head><title>t</title></head><body>\n{paragraphs}</body></html>\n".encode()
+
+
+def test_diff_reads_a_side_from_standard_input():
+    """`curl -s URL | dedup diff - saved.txt`: it was "-: no such file or folder"."""
+    files = json.loads(_dedup("diff", SEED_A, SEED_B, "-f", "json").stdout)
+    for args, names in ((("-", SEED_B), ("-", SEED_B.name)), ((SEED_B, "-"), (SEED_B.name, "-"))):
+        done = _dedup("diff", *args, "-f", "json", input=SEED_A.read_bytes())
+        assert (done.returncode, done.stderr) == (0, b"")
+        pair = json.loads(done.stdout)
+        assert (pair["a"], pair["b"]) == names
+    assert pair["diff"] == json.loads(_dedup("diff", SEED_B, SEED_A, "-f", "json").stdout)["diff"]
+    one = json.loads(_dedup("diff", "-", SEED_B, "-f", "json", input=SEED_A.read_bytes()).stdout)
+    assert {k: v for k, v in one.items() if k != "a"} == {k: v for k, v in files.items() if k != "a"}
+    shown = _dedup("diff", "-", SEED_B, input=SEED_A.read_bytes(), env={"COLUMNS": "80"}).stdout.decode()
+    assert shown.splitlines()[:3] == [f"- ↔ {SEED_B.name}", "  A -", f"  B {SEED_B.name}"]
+    md = _dedup("diff", SEED_B, "-", "-f", "md", input=SEED_A.read_bytes()).stdout.decode()
+    assert f"### `{SEED_B.name}` ↔ `-`" in md and "- B: `-`" in md
+
+
+def test_diff_of_standard_input_takes_a_page_for_html(tmp_path):
+    text = prose(3, paragraphs=5)
+    (tmp_path / "saved.txt").write_text(text, encoding="utf-8")
+    fragment = "".join(f"<p>{p}</p>" for p in text.split("\n\n")).encode()
+    for page in (_page(text), b"\xef\xbb\xbf \n" + _page(text), fragment):
+        done = _dedup("diff", "-", tmp_path / "saved.txt", "-f", "json", input=page)
+        assert done.returncode == 0, done.stderr
+        pair = json.loads(done.stdout)
+        assert pair["jaccard"] == 1.0 and {r["op"] for r in pair["diff"]} == {"equal"}
+    # the markup read as text is words of its own
+    as_text = json.loads(_dedup("diff", "-", tmp_path / "saved.txt", "-f", "json", "--stdin-format", "text",
+                                input=_page(text)).stdout)
+    assert as_text["jaccard"] < 1.0
+    # prose that starts with "<" is text, not a page whose "tags" vanish
+    note = "<grin> I said so, and <a nice day> it was.\n\n"
+    pair = json.loads(_dedup("diff", "-", tmp_path / "saved.txt", "-f", "json", input=(note + text).encode()).stdout)
+    assert pair["diff"][0]["a"] == {"index": 0, "start": 0, "end": len(note.strip())}
+
+
+def test_diff_of_standard_input_as_markdown(tmp_path):
+    """Markdown cannot be told from text: --stdin-format md says it is."""
+    (tmp_path / "saved.txt").write_text("The Title\n\n" + prose(4, paragraphs=4), encoding="utf-8")
+    paragraphs = prose(4, paragraphs=4).split("\n\n")
+    markdown = ("# The Title\n\n" + "\n\n".join(f"*{p}*" for p in paragraphs)).encode()
+    md = json.loads(_dedup("diff", "-", tmp_path / "saved.txt", "-f", "json", "--stdin-format", "md",
+                           input=markdown).stdout)
+    assert md["jaccard"] == 1.0 and {r["op"] for r in md["diff"]} == {"equal"}
+    sniffed = json.loads(_dedup("diff", "-", tmp_path / "saved.txt", "-f", "json", input=markdown).stdout)
+    assert sniffed["diff"][0]["a"] == {"index": 0, "start": 0, "end": len("# The Title")}  # text: the marks stay
+    done = _dedup("diff", SEED_A, SEED_B, "--stdin-format", "md")
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines()[0] == (
+        "dedup: Invalid value for --stdin-format: is for a document on standard input, given as -."
+    )
+
+
+def test_diff_refuses_standard_input_twice():
+    done = _dedup("diff", "-", "-", input=SEED_A.read_bytes())
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr.decode().splitlines() == [
+        "dedup: Invalid value for A B: - (standard input) is given twice; it can be read once, as A or as B.",
+        "Try 'python -m dedup diff -h' for help.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b" \n\t\n", b"%PDF-1.4 binary", b"word \x01\x02\x03 " * 20, b"\xff\xfe\x00\xd8A"],
+    ids=["empty", "whitespace", "pdf", "control-bytes", "bad-utf16"],
+)
+def test_standard_input_that_cannot_be_read_says_what_a_file_says(tmp_path, data):
+    (tmp_path / "bad.txt").write_bytes(data)
+    shutil.copy(SEED_B, tmp_path / "b.txt")
+    from_file = _dedup("diff", "bad.txt", "b.txt", cwd=tmp_path)
+    assert from_file.returncode == 2 and from_file.stderr.startswith(b"dedup: bad.txt: ")
+    from_stdin = _dedup("diff", "-", SEED_B, input=data)
+    assert (from_stdin.returncode, from_stdin.stdout) == (2, b"")
+    assert from_stdin.stderr == from_file.stderr.replace(b"bad.txt: ", b"-: ")
+
+
+def test_standard_input_over_max_bytes_is_refused(tmp_path):
+    done = _dedup("diff", "-", SEED_B, "--max-bytes", "1000", input=SEED_A.read_bytes())
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr == b"dedup: -: too large (over the 1000 bytes limit, see --max-bytes)\n"
+    limit = len(SEED_B.read_bytes())
+    exact = SEED_A.read_bytes().ljust(limit)
+    done = _dedup("diff", "-", SEED_B, "--max-bytes", limit, input=exact)
+    assert done.returncode == 0, done.stderr  # the limit itself is allowed, as for a file
+    done = _dedup("diff", "-", SEED_B, "--max-bytes", limit, input=exact + b" ")
+    assert done.stderr == f"dedup: -: too large (over the {limit / 1024:.1f} KiB limit, see --max-bytes)\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("args", "what"), [(("diff", "-", SEED_B), "a document"), (("report", "-"), "JSONL records")]
+)
+def test_a_terminal_on_standard_input_is_refused_at_once(args, what):
+    import pty
+
+    main, child = pty.openpty()
+    try:
+        done = _dedup(*args, stdin=child)  # it used to wait for a document typed by hand (or say "no such file")
+    finally:
+        os.close(child)
+        os.close(main)
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr.decode() == f"dedup: -: standard input is a terminal; pipe {what} into it\n"
+
+
+def test_a_file_named_dash_is_dot_slash_dash(tmp_path):
+    (tmp_path / "-").write_bytes(SEED_B.read_bytes())
+    stdin = json.loads(_dedup("diff", "-", SEED_B, "-f", "json", input=SEED_A.read_bytes(), cwd=tmp_path).stdout)
+    assert stdin["jaccard"] < 1.0  # standard input, not the file named -
+    named = json.loads(_dedup("diff", "./-", SEED_B, "-f", "json", cwd=tmp_path).stdout)
+    assert named["jaccard"] == 1.0
+
+
+def test_diff_never_writes_over_the_document_on_standard_input(tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_bytes(SEED_A.read_bytes())
+    with a.open("rb") as fh:
+        done = _dedup("diff", "-", SEED_B, "-o", a, stdin=fh)
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr.decode() == (
+        f"dedup: --output {a} is the document on standard input (-); dedup does not write over documents: "
+        "write the report elsewhere\n"
+    )
+    assert a.read_bytes() == SEED_A.read_bytes()
+
+
+def _shard(*texts: str, bad: bool = True) -> bytes:
+    """JSONL records ``{"id": "r<k>", "text": ...}``, and a line that is not JSON after the first."""
+    lines = [json.dumps({"id": f"r{k}", "text": t}) for k, t in enumerate(texts)]
+    if bad:
+        lines.insert(1, "not json")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_report_reads_jsonl_records_from_standard_input(tmp_path):
+    """`zcat shard.jsonl.gz | dedup report -`: ids -#ID, bad lines -:LINE; the copy in TMPDIR is gone after."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    shard = _shard(SEED_A.read_text(encoding="utf-8"), prose(5), SEED_B.read_text(encoding="utf-8"))
+    done = _dedup("report", "-", "-f", "json", input=shard, env={"TMPDIR": str(temp)})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b"dedup: skipped -:2: invalid JSON (Expecting value at column 1)\n"
+    report = json.loads(done.stdout)
+    assert [d["id"] for d in report["documents"]] == ["-#r0", "-#r1", "-#r2"]
+    assert report["skipped"] == [{"path": "-:2", "reason": "invalid JSON (Expecting value at column 1)"}]
+    (pair,) = report["pairs"]
+    assert (pair["a"], pair["b"]) == ("-#r0", "-#r2")
+    # the same records in a file give the same report, under the file's name
+    (tmp_path / "shard.jsonl").write_bytes(shard)
+    from_file = json.loads(_dedup("report", tmp_path / "shard.jsonl", "-f", "json").stdout)
+    assert from_file["pairs"][0]["diff"] == pair["diff"]
+    assert list(temp.iterdir()) == []
+    # the human report shows the records by those ids (it reads them again from the copy, before it goes)
+    text = _dedup("report", "-", input=shard, env={"TMPDIR": str(temp), "COLUMNS": "80"}).stdout.decode()
+    assert "  A -#r0\n  B -#r2\n" in text and "Learning to Love Kim's Bomb" in text
+    assert list(temp.iterdir()) == []
+
+
+def test_report_of_standard_input_and_a_folder(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED_A, folder / "a.txt")
+    (folder / "other.txt").write_text(prose(6), encoding="utf-8")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    shard = _shard(SEED_B.read_text(encoding="utf-8"), prose(7), bad=False)
+    done = _dedup("report", folder, "-", "-f", "json", "--no-diff", input=shard, env={"TMPDIR": str(temp)})
+    assert (done.returncode, done.stderr) == (0, b"")
+    report = json.loads(done.stdout)
+    # the folder's ids are those it gets alone, not paths relative to a common parent with TMPDIR
+    assert [d["id"] for d in report["documents"]] == ["-#r0", "-#r1", "a.txt", "other.txt"]
+    assert [(p["a"], p["b"]) for p in report["pairs"]] == [("-#r0", "a.txt")]
+    assert list(temp.iterdir()) == []
+
+
+def test_report_refuses_standard_input_twice_and_on_the_ray_engine(tmp_path):
+    twice = _dedup("report", "-", SEEDS, "-", input=b"{}\n")
+    assert twice.returncode == 2
+    assert twice.stderr.decode().splitlines()[0] == (
+        "dedup: Invalid value for PATH: - (standard input) is given twice; it can be read once."
+    )
+    ray = _dedup("report", "-", "--engine", "ray", input=b"{}\n")
+    assert (ray.returncode, ray.stdout) == (2, b"")
+    assert ray.stderr.decode() == (
+        "dedup: -: --engine ray reads files, not standard input (its workers open the documents themselves); "
+        "save the records to a .jsonl file and give that\n"
+    )
+
+
+def test_the_copy_of_standard_input_is_removed_after_a_failed_run(tmp_path):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    shard = _shard(SEED_A.read_text(encoding="utf-8"), SEED_B.read_text(encoding="utf-8"), bad=False)
+    done = _dedup("report", "-", "-f", "json", "-o", "/dev/full", input=shard, env={"TMPDIR": str(temp)})
+    assert (done.returncode, done.stderr) == (2, b"dedup: cannot write /dev/full: No space left on device\n")
+    assert list(temp.iterdir()) == []

@@ -349,3 +349,49 @@ def test_text_with_a_few_nul_bytes_is_never_read_as_utf16_or_utf32(words, encodi
     except DocumentError:
         return
     assert got not in WIDE_CODECS
+
+
+# --------------------------------------------------------------------------- bytes without a name
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"<!DOCTYPE html>\n<html><body><p>Text.</p></body></html>", "html"),
+        (b"<!doctype HTML><title>t</title>", "html"),
+        (b"\xef\xbb\xbf \r\n\t<html lang='en'>", "html"),
+        ("<html><body>Text</body></html>".encode("utf-16"), "html"),
+        (b"<!-- saved from url=(0014)about:internet -->\n<html>", "html"),
+        (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">', "html"),
+        (b"<head><meta charset=utf-8>", "html"),
+        (b"<body>\nText", "html"),
+        (b"<p>First.</p><p>Second.</p>", "html"),  # a fragment: a tag, then an end tag
+        (b'<div class="story">\n<h1>Title</h1>', "html"),
+        (b"<article>\nText <div>more</div>", "html"),
+        (b"<P\n  CLASS=x>Text</P>", "html"),
+        (b"Plain text.\n\nWith <p> in it.", "text"),
+        (b"<3 to everyone who came", "text"),  # prose that starts with "<"
+        (b"<- back to the index", "text"),
+        (b"<grin> I said so </grin>", "text"),  # no element of HTML
+        (b"<jane@example.com> wrote: see </a>", "text"),
+        (b"<https://example.com/a> is the source", "text"),
+        (b"<a nice day> it was, and </3 after", "text"),  # an element by chance, and no second tag
+        (b"<p>One tag and nothing after it", "text"),
+        (b"<html", "text"),
+        (b"<htmlx>", "text"),
+        (b"# A Markdown title\n\n*Emphasis*", "text"),  # Markdown cannot be told from text
+        (b"", "text"),
+    ],
+)
+def test_sniff_format_takes_a_page_or_a_fragment_for_html_and_prose_for_text(data, kind):
+    from dedup.decode import sniff_format
+
+    assert sniff_format(data) == kind
+
+
+def test_sniff_format_looks_at_the_first_bytes_only():
+    from dedup.decode import SNIFF_HTML_BYTES, sniff_format
+
+    near = b"<section>" + b"x" * (SNIFF_HTML_BYTES - 20) + b"</section>"
+    assert sniff_format(near) == "html"
+    assert sniff_format(b"<section>" + b"x" * SNIFF_HTML_BYTES + b"</section>") == "text"

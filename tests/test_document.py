@@ -627,9 +627,67 @@ def test_jsonl_records(tmp_path):
     assert [p.text for p in docs[0].paragraphs] == ["First article.", "Second paragraph."]
     reasons = {s.path: s.reason for s in skipped}
     assert reasons["corpus.jsonl:2"].startswith("invalid JSON")
-    assert reasons["corpus.jsonl:3"] == "no 'body' field (see --text-field)"
+    assert reasons["corpus.jsonl:3"] == "no 'body' field (its fields: id; see --text-field)"
     assert reasons["corpus.jsonl:5"] == "not a JSON object"
     assert reasons["corpus.jsonl:7"] == "duplicate 'id' 'n1'"
+
+
+def test_jsonl_fields_may_be_dotted_paths(tmp_path):
+    """``--text-field content.body --id-field meta.url`` skipped every record: fields were top-level keys only."""
+    f = tmp_path / "shard.jsonl"
+    rows = [
+        {"meta": {"url": "https://example.com/a", "lang": "en"}, "content": {"body": "Nested text.\n\nTwo."}},
+        {"meta": {"lang": "en"}, "content": {"body": "No url: the line number is the key."}},
+        {"meta": "https://example.com/c", "content": {"body": "An id that stops at a string: the line."}},
+        {"url": "https://example.com/d", "title": "T", "maintext": "The text is elsewhere."},
+        {"meta": {"url": "https://example.com/e"}, "content": "a string, not an object"},
+        {"meta": {"url": "https://example.com/f"}, "content": {"title": "T", "html": "<p>x</p>"}},
+    ]
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    docs, skipped = docs_and_skips(f, text_field="content.body", id_field="meta.url")
+    assert [(d.id, d.text) for d in docs] == [
+        ("shard.jsonl#https://example.com/a", "Nested text.\n\nTwo."),
+        ("shard.jsonl#2", "No url: the line number is the key."),
+        ("shard.jsonl#3", "An id that stops at a string: the line."),
+    ]
+    assert [(s.path, s.reason) for s in skipped] == [
+        ("shard.jsonl:4", "no 'content.body' field (its fields: url, title, maintext; see --text-field)"),
+        ("shard.jsonl:5", "no 'content.body' field ('content' is a string, not an object; see --text-field)"),
+        ("shard.jsonl:6", "no 'content.body' field (the fields of 'content': title, html; see --text-field)"),
+    ]
+
+
+def test_a_key_spelled_with_the_dot_wins_over_the_path(tmp_path):
+    """A name that worked before dotted paths reads what it read: the literal key, when a record has it."""
+    f = tmp_path / "c.jsonl"
+    rows = [
+        {"meta.url": "literal", "meta": {"url": "nested"}, "content.body": "Literal text.", "content": {"body": "No."}},
+        {"meta": {"url": "nested"}, "content": {"body": "Nested text."}},
+    ]
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    docs, skipped = docs_and_skips(f, text_field="content.body", id_field="meta.url")
+    assert [(d.id, d.text) for d in docs] == [("c.jsonl#literal", "Literal text."), ("c.jsonl#nested", "Nested text.")]
+    assert skipped == []
+
+
+def test_a_record_without_the_text_field_is_skipped_with_the_fields_it_has(tmp_path):
+    """It said only "no 'text' field": the user had to open the file to find the right --text-field."""
+    f = tmp_path / "crawl.jsonl"
+    rows = [
+        {"url": "u", "title": "T", "maintext": "Words."},
+        {f"f{k}": k for k in range(20)},
+        {},
+        {"text": None, "url": "u"},  # a null text: the field is there
+    ]
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    docs, skipped = docs_and_skips(f)
+    assert docs == []
+    assert [(s.path, s.reason) for s in skipped] == [
+        ("crawl.jsonl:1", "no 'text' field (its fields: url, title, maintext; see --text-field)"),
+        ("crawl.jsonl:2", "no 'text' field (its fields: f0, f1, f2, f3, f4, f5, f6, f7, ...; see --text-field)"),
+        ("crawl.jsonl:3", "no 'text' field (it has no fields; see --text-field)"),
+        ("crawl.jsonl:4", "no 'text' field (see --text-field)"),
+    ]
 
 
 def test_a_jsonl_id_is_named_as_the_file_spells_it(tmp_path):
@@ -837,14 +895,14 @@ def test_documents_in_a_form_not_read_are_skipped_in_folders_and_other_files_lef
         ("in/docs.parquet", "a Parquet file (read by --engine ray)"),
         ("in/notes.txt.bz2", "compressed text (bunzip2 it first)"),
         ("in/page.html.xz", "compressed HTML (unxz it first)"),
-        ("in/shard-0.jsonl.gz", "compressed JSONL (gunzip it first)"),
-        ("in/shard-1.NDJSON.GZ", "compressed JSONL (gunzip it first)"),
+        ("in/shard-0.jsonl.gz", "compressed JSONL (gunzip it first, or zcat FILE | dedup report -)"),
+        ("in/shard-1.NDJSON.GZ", "compressed JSONL (gunzip it first, or zcat FILE | dedup report -)"),
     ]
     # named, with the same reason (it was "binary file (gzip archive)"), and once if also found
     named = docs_and_skips(tmp_path / "in" / "shard-0.jsonl.gz", tmp_path / "in")[1]
     assert named == [Skipped(s.path.removeprefix("in/"), s.reason) for s in skipped]
     assert docs_and_skips(tmp_path / "in" / "shard-0.jsonl.gz")[1] == [
-        Skipped("shard-0.jsonl.gz", "compressed JSONL (gunzip it first)")]
+        Skipped("shard-0.jsonl.gz", "compressed JSONL (gunzip it first, or zcat FILE | dedup report -)")]
 
 
 def test_a_record_over_max_bytes_is_named_alike_in_jsonl_and_parquet(tmp_path):

@@ -400,6 +400,36 @@ def test_a_worker_killed_mid_run_is_an_error_not_a_hang(tmp_path):
     assert list(output.parent.iterdir()) == []
 
 
+def test_a_worker_killed_after_the_last_result_leaves_the_report_whole(tmp_path):
+    """Both workers die (``kill -9``) once every pair's rows are in, before the pool is closed: the
+    results are whole, so the run ends as usual (exit 0, the same report as a run left alone). A
+    dead worker may hold the lock the others need to take their stop signal: the pool is ended, not
+    joined, which used to wait forever."""
+    output = tmp_path / "out" / "report.json"
+    output.parent.mkdir()
+    run, temp, processes = report_paused_at("diff done", tmp_path, "-f", "json", "-o", str(output))
+    forkserver = [p for p in processes if (Path("/proc") / str(p) / "cmdline").read_bytes().find(b"forkserver") >= 0
+                  and parent(p) == run.pid]
+    workers = [p for p in processes if parent(p) in forkserver]
+    assert len(workers) == 2, workers
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    run.stdin.close()
+    try:
+        code = run.wait(timeout=600)  # not a timing assertion: a hang would never end
+    except subprocess.TimeoutExpired:
+        run.kill()
+        raise
+    assert (code, run.stderr.read(), run.stdout.read()) == (0, "", "")
+    alone = dedup("report", str(tmp_path / "corpus"), "--workers", "2", "-f", "json", cwd=tmp_path,
+                  env=environment(tmp_path))
+    expected, _ = alone.communicate()
+    assert alone.returncode == 0 and json.loads(output.read_text()) == json.loads(expected)
+    assert json.loads(expected)["pairs"]  # the corpus has pairs to diff
+    assert [p for p in processes if outlives(p)] == []
+    assert list(temp.iterdir()) == []
+
+
 def parent(pid: int) -> int | None:
     try:
         return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
@@ -514,4 +544,54 @@ def test_a_full_tmpdir_is_an_io_error(tmp_path):
                                   env=env, preexec_fn=limit))
     assert (code, out) == (2, "")
     assert err == f"dedup: cannot write temporary files in {temp}: File too large (set TMPDIR to a folder with room)\n"
+    assert list(temp.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- report - (its copy of stdin)
+
+
+def _records(n: int) -> str:
+    return "".join(json.dumps({"id": k, "text": prose(k, paragraphs=6)}) + "\n" for k in range(n))
+
+
+@pytest.mark.parametrize(("signum", "message"), [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "terminated")])
+def test_a_signal_while_standard_input_is_copied_removes_the_copy(tmp_path, signum, message):
+    """``zcat shard.jsonl.gz | dedup report -`` stopped (Ctrl-C) while the records are still coming:
+    the copy of them in TMPDIR is removed, and the run says so in one line."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = environment(tmp_path, TMPDIR=str(temp), **{PAUSE_AT_ENV: "stdin"})
+    run = dedup("report", "-", "-f", "json", cwd=tmp_path, env=env, start_new_session=True)
+    run.stdin.write(_records(3))
+    run.stdin.flush()  # the first records are copied; the copy waits for the rest
+    line = run.stderr.readline()
+    assert line == f"dedup: paused at stdin (test hook {PAUSE_AT_ENV})\n", line + run.stderr.read()
+    assert [p.name.startswith("dedup-stdin-") for p in temp.iterdir()] == [True]
+    os.killpg(run.pid, signum)
+    code = run.wait()
+    err = run.stderr.read()
+    run.stdin.close()
+    assert (code, err, run.stdout.read()) == (128 + signum, f"dedup: {message}\n", "")
+    assert list(temp.iterdir()) == []
+
+
+def test_a_full_tmpdir_while_standard_input_is_copied(tmp_path):
+    """The copy of standard input cannot be written whole (RLIMIT_FSIZE, a full disk): exit 2 and
+    one line naming TMPDIR, as for the run's other temporary files, and no copy left behind."""
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    records = _records(100)
+    assert len(records.encode()) > 64 * 1024
+    env = environment(tmp_path, TMPDIR=str(temp))
+    done = subprocess.run([sys.executable, "-m", "dedup", "report", "-", "-f", "json"], input=records, text=True,
+                          capture_output=True, cwd=tmp_path, env=env, preexec_fn=limit, timeout=300)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"dedup: cannot write temporary files in {temp}: File too large (set TMPDIR to a folder with room)\n"
+    )
     assert list(temp.iterdir()) == []

@@ -227,6 +227,40 @@ def test_jsonl_records_are_documents(tmp_path):
     assert again.findings == out.findings and again.skipped == out.skipped and again.indexed == 0
 
 
+def nested(url: str, text: str) -> str:
+    return json.dumps({"meta": {"url": url}, "content": {"body": text}}) + "\n"
+
+
+NESTED = ("--text-field", "content.body", "--id-field", "meta.url")
+
+
+def test_jsonl_fields_may_be_dotted_paths(tmp_path, monkeypatch):
+    """`check --text-field content.body --id-field meta.url` skipped every record, and found nothing."""
+    repo = make_repo(tmp_path / "repo", {"data.jsonl": nested("https://x.org/a", TEXT_A) + nested("https://x.org/u", prose(3))})
+    write(repo, {"new.jsonl": nested("https://x.org/b", TEXT_B) + json.dumps({"url": "u", "body": "b"}) + "\n"})
+    result = invoke(repo, monkeypatch, "new.jsonl", *NESTED, "--index", tmp_path / "index.sqlite")
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout == "new.jsonl#https://x.org/b: near-duplicate of data.jsonl#https://x.org/a (jaccard 0.86, containment 0.93)\n"
+    assert result.stderr == "dedup: skipped new.jsonl:2: no 'content.body' field (its fields: url, body; see --text-field)\n"
+
+
+def test_an_index_made_before_dotted_paths_is_not_reused(tmp_path, monkeypatch):
+    """The index keeps what was read from each content, skips too: a corpus whose nested records the
+    previous reader skipped (same knobs, same bytes) must be read again, not found empty."""
+    from dedup import document, hook
+
+    repo = make_repo(tmp_path / "repo", {"data.jsonl": nested("https://x.org/a", TEXT_A)})
+    write(repo, {"new.jsonl": nested("https://x.org/b", TEXT_B)})
+    config = Config(text_field="content.body", id_field="meta.url")
+    index = tmp_path / "index.sqlite"
+    with monkeypatch.context() as m:  # reader 2, the last before dotted paths: top-level keys only, every record skipped
+        m.setattr(hook, "READER_VERSION", 2)
+        m.setattr(hook, "load_bytes", lambda data, source, **kw: document.load_bytes(data, source, **{**kw, "text_field": "?"}))
+        assert check([repo / "new.jsonl"], root=repo, git=True, config=config, index=index).findings == ()
+    out = check([repo / "new.jsonl"], root=repo, git=True, config=config, index=index)
+    assert [(f.path, f.other) for f in out.findings] == [("new.jsonl#https://x.org/b", "data.jsonl#https://x.org/a")]
+
+
 @pytest.mark.parametrize("git_repo", [False, True])
 def test_a_jsonl_file_over_max_bytes_is_read_by_record_as_report_reads_it(tmp_path, git_repo):
     """--max-bytes holds each JSONL record, not the file: a JSONL corpus larger than the limit was

@@ -362,3 +362,41 @@ def test_a_repeated_id_across_task_spans_is_named_by_its_line_as_within_one(tmp_
     assert [(s.path, s.reason) for s in run([str(small)], Config(diff=False)).skipped] == [
         ("small.jsonl:3", "duplicate 'id' 'r0'")
     ]
+
+
+def test_read_bytes_names_the_document_and_says_what_a_file_says():
+    """Standard input (``dedup diff -``): bytes without a file, under the name given."""
+    from dedup.pipeline import read_bytes, read_pair
+
+    page = b"<!doctype html><title>t</title><p>First paragraph here.</p><p>Second one.</p>"
+    doc = read_bytes(page, "-")
+    assert (doc.id, doc.format, doc.text) == ("-", "html", "First paragraph here.\n\nSecond one.")
+    assert read_bytes(page, "-", format="text").text.startswith("<!doctype html>")
+    assert read_bytes(b"# Title\n\n*Body* text.", "-", format="markdown").text == "Title\n\nBody text."
+    assert read_bytes(b"", "-").reason == "empty file"
+    assert read_bytes(b"\x89PNG\r\n\x1a\n", "-").reason == "binary file (PNG image)"
+    config = Config(max_bytes=10)
+    assert read_bytes(b"x" * 10, "-", config).text == "x" * 10
+    assert read_bytes(b"x" * 11, "-", config).reason == "too large (over the 10 bytes limit, see --max-bytes)"
+    with pytest.raises(ValueError, match="format must be one of text, html, markdown"):
+        read_bytes(b"{}", "-", format="jsonl")
+    a, b = read_pair(read_bytes(SEED_A.read_bytes(), "-"), str(SEED_B))
+    assert (a.id, b.id) == ("-", SEED_B.name)
+
+
+def test_run_reads_sources_given_beside_the_paths(tmp_path):
+    """``dedup report - folder``: the copy of standard input is a Source of its own id, and the
+    folder's ids stay those it has alone."""
+    from dedup.document import Source
+
+    shutil.copy(SEED_A, tmp_path / "a.txt")
+    copy = tmp_path / "elsewhere" / "stdin.jsonl"
+    copy.parent.mkdir()
+    copy.write_text(json.dumps({"id": "k", "text": SEED_B.read_text(encoding="utf-8")}) + "\n", encoding="utf-8")
+    given = Source(str(copy), "-", "jsonl", copy.stat().st_size)
+    report = run([str(tmp_path / "a.txt")], Config(), sources=[given])
+    assert [d.id for d in report.documents] == ["-#k", "a.txt"]
+    (pair,) = report.pairs
+    assert (pair.a, pair.b) == ("-#k", "a.txt") and report.paired["-#k"].text
+    alone = run([], Config(diff=False), sources=[given])
+    assert [d.id for d in alone.documents] == ["-#k"]

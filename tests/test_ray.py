@@ -99,7 +99,7 @@ def test_a_folder_with_compressed_shards_and_parquet(tmp_path):
     shutil.copy(SEED_B, tmp_path / "b.txt")
     (tmp_path / "shard.jsonl.gz").write_bytes(gzip.compress(json.dumps({"text": prose(2)}).encode()))
     report = json.loads(same([str(tmp_path)], Config(diff=False)))
-    assert report["skipped"] == [{"path": "shard.jsonl.gz", "reason": "compressed JSONL (gunzip it first)"}]
+    assert report["skipped"] == [{"path": "shard.jsonl.gz", "reason": "compressed JSONL (gunzip it first, or zcat FILE | dedup report -)"}]
     assert len(report["pairs"]) == 1
     pq.write_table(pa.Table.from_pylist([{"id": "p", "text": prose(3)}]), tmp_path / "docs.parquet")
     local = json.loads(to_json(run([str(tmp_path)], Config(diff=False))))
@@ -280,6 +280,35 @@ def test_one_parquet_file_of_a_few_row_groups_with_skipped_rows(tmp_path):
     assert done.exit_code == 0, done.output
     assert done.stdout.rstrip("\n") == expected.replace("a.jsonl", "a.parquet").rstrip("\n")
     assert [s["path"] for s in json.loads(expected)["skipped"]] == ["a.jsonl:2", "a.jsonl:4", "a.jsonl:5"]
+
+
+def test_nested_text_and_id_fields_in_jsonl_and_parquet(tmp_path):
+    """--text-field content.body --id-field meta.url: the workers skipped every record ("no
+    'content.body' field"); they read the nested fields as the local engine does, from JSONL
+    objects and from Parquet struct columns."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    a, b = SEED_A.read_text(encoding="utf-8"), SEED_B.read_text(encoding="utf-8")
+    rows = [
+        {"meta": {"url": "https://x.example/a"}, "content": {"body": a, "title": "A"}},
+        {"meta": {"url": "https://x.example/b"}, "content": {"body": b, "title": "B"}},
+        {"meta": None, "content": {"body": prose(4), "title": "No meta"}},
+        {"meta": {"url": "https://x.example/d"}, "content": None},
+    ]
+    (tmp_path / "jsonl").mkdir()
+    (tmp_path / "parquet").mkdir()
+    (tmp_path / "jsonl" / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "parquet" / "docs.parquet", row_group_size=2)
+    config = Config(text_field="content.body", id_field="meta.url", diff=False)
+    expected = same([str(tmp_path / "jsonl")], config)
+    report = json.loads(expected)
+    assert [d["id"] for d in report["documents"]] == ["docs.jsonl#3", "docs.jsonl#https://x.example/a",
+                                                      "docs.jsonl#https://x.example/b"]
+    assert report["skipped"] == [{"path": "docs.jsonl:4",
+                                  "reason": "no 'content.body' field ('content' is null, not an object; see --text-field)"}]
+    assert len(report["pairs"]) == 1
+    assert to_json(run_ray([str(tmp_path / "parquet")], config)) == expected.replace("docs.jsonl", "docs.parquet")
 
 
 def test_parquet_in_and_out(generated, tmp_path):
