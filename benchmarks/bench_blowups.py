@@ -22,6 +22,13 @@ Markdown (``dedup.markdown_text``; linear from the start, measured when it was a
   label search: its cost per bracket grows with its nesting limit, 20).
 * ``md-emphasis``: paragraphs of 4N * "*a " and 4N * "**_" (delimiter runs never closed).
 * ``md-quotes``: 4N lines of quotes 0 to 18 levels deep, each line a paragraph.
+
+A page's own stylesheet (``dedup.html_style``; linear from the start, measured when it was added):
+
+* ``html-style``: an HTML page whose ``<style>`` holds 40N rules of garbage of every kind (unclosed
+  and stray braces, comments and strings holding braces, ``<!-- -->``, ``url()`` data with ";",
+  at-rules, nested rules, escapes), a rule left open and a comment never closed; B is the page's
+  text without what its rules and visually-hidden classes hide.
 """
 
 from __future__ import annotations
@@ -88,12 +95,30 @@ def make(name: str, n: int) -> tuple[str, str, str]:
         return page + "\n\n" + "![" * (4 * n) + "\n\n" + "[a][" * (4 * n), page, ".md"
     if name == "md-emphasis":
         return page + "\n\n" + "*a " * (4 * n) + "\n\n" + "**_" * (4 * n), page, ".md"
+    if name == "html-style":
+        units = (
+            ".h{k}, .x .y{k}, a:hover {{ display : none !important }} ",
+            "/* {{ comment {k} }} */ .c{k} {{ color: red }} ",
+            '.s{k}::after {{ content: "}}{{;{k}" }} ',
+            "<!-- .v{k} {{ visibility: Hidden }} --> ",
+            "@media (max-width: {k}px) {{ .m{k} {{ display: none }} }} ",
+            ".u{k} {{ background: url(data:image/png;base64,{k};{{}}) }} ",
+            "}} .spoilt{k} {{ display: none }} x; ",
+            ".n{k} {{ .nested {{ display: none }} color: red }} .\\31 {k}\\:y {{ display: none }} ",
+        )
+        sheet = "".join(units[k % len(units)].format(k=k) for k in range(40 * n))
+        hidden = '<p class="h0">Hidden by a rule.</p><p class="v3">Invisible.</p><p class="sr-only">Posted on</p>'
+        page = f"<html><head><style>{sheet} .open {{ display: none</style><style>/* never closed</style></head>"
+        page += "<body>" + hidden + "".join(f"<p>{p}</p>" for p in body) + "</body></html>"
+        return page, "\n\n".join(body), ".html"
     if name == "md-quotes":
         return page + "\n\n" + "\n\n".join(">" * (k % 19) + " quoted" for k in range(4 * n)), page, ".md"
     raise ValueError(f"unknown case {name!r}")
 
 
-CASES = ("baseline", "half", "splitall", "host", "lone", "html-tail", "md-brackets", "md-emphasis", "md-quotes")
+CASES = (
+    "baseline", "half", "splitall", "host", "lone", "html-tail", "md-brackets", "md-emphasis", "md-quotes", "html-style",
+)
 
 
 def measure(name: str, n: int) -> tuple[float, float]:

@@ -1,11 +1,12 @@
 """Read files and folders into Documents: the only module that reads user files.
 
-The read stage in six modules: this one finds files and reads them (folders, symlinks,
+The read stage in seven modules: this one finds files and reads them (folders, symlinks,
 size limits, JSONL records) and makes the records; :mod:`dedup.decode` turns bytes into
 text, :mod:`dedup.paragraphs` splits text into paragraphs with offsets,
-:mod:`dedup.html_text` extracts a page's visible text and :mod:`dedup.markdown_text` a
-Markdown document's; :mod:`dedup.fields` finds a record's text and id fields (dotted paths).
-Their public names are re-exported here.
+:mod:`dedup.html_text` extracts a page's visible text (what its own stylesheet hides by
+:mod:`dedup.html_style`) and :mod:`dedup.markdown_text` a Markdown document's;
+:mod:`dedup.fields` finds a record's text and id fields (dotted paths). Their public names
+are re-exported here.
 
 A :class:`Document` is the decoded text of one article with its paragraphs, each
 paragraph carrying its character offsets in that text, so that every later stage
@@ -76,7 +77,9 @@ MAX_BYTES = 32 * 1024 * 1024
 #: text and drops inline ``DISPLAY:NONE``, ``visibility: hidden`` and ligature icon words.
 #: 3: ``--text-field``/``--id-field`` are dotted paths (a record skipped for want of a top-level
 #: ``content.body`` key is read from ``content`` -> ``body``), and such a skip names the record's fields.
-READER_VERSION = 3
+#: 4: HTML drops what the page's own ``<style>`` rules hide and the visually-hidden classes
+#: (``sr-only``, ``screen-reader-text`` ...); inline styles drop values no browser accepts.
+READER_VERSION = 4
 
 #: The file types read when a folder is walked. Files named explicitly are read
 #: whatever their suffix: unknown suffixes are treated as plain text.

@@ -8,8 +8,14 @@ which is what offsets in reports point into.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from dedup.errors import DocumentError
+from dedup.html_style import VISUALLY_HIDDEN, Element, Rule, Rules, hides, parse_stylesheets, visually_hidden
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = ["MAX_HTML_DEPTH", "extract_text", "visible_text"]
 
@@ -49,9 +55,13 @@ _BLANK_LINE = re.compile(r"\ue001(?:[^\S\ue001]*\ue001)+")
 #   article, shown when the reader searches the page or follows a link to it, as a closed
 #   ``<details>`` is shown when opened: both are read (the summary and the content);
 # - a closed ``<dialog>`` (no ``open``): a modal that only a script opens (sign-up, consent);
-# - an inline style that says ``display: none`` or ``visibility: hidden`` (or ``collapse``), in
-#   any case and spacing, the last declaration of each winning unless an earlier one is
-#   ``!important``. (A descendant that sets ``visibility: visible`` would show again: not handled.)
+# - CSS that says ``display: none`` or ``visibility: hidden`` (or ``collapse``), in any case and
+#   spacing: an inline ``style``, and the simple top-level rules of the page's own ``<style>``
+#   elements (``.js-only{display:none}``), with CSS's cascade between them; and the
+#   visually-hidden classes of the common frameworks (``sr-only``, ``screen-reader-text``:
+#   text for screen readers only), whatever stylesheet defines them. What is followed of CSS,
+#   and why, is in :mod:`dedup.html_style`. (A descendant that sets ``visibility: visible``
+#   would show again: not handled.)
 # ``aria-hidden="true"`` is not among them: it hides an element from screen readers, not from
 # the eye (MDN: "doesn't visually hide anything"), and sites put visible text there: decorative
 # pull quotes, star ratings, the section numbers of a table of contents. Icon glyphs there are
@@ -59,7 +69,19 @@ _BLANK_LINE = re.compile(r"\ue001(?:[^\S\ue001]*\ue001)+")
 # one glyph are dropped below whatever their aria-hidden.
 # ``<html>`` and ``<body>`` are never hidden: a page whose whole body is hidden inline
 # (``<body style="display:none">`` against a flash of unstyled content) is one a script reveals.
-_HIDDEN = "[hidden], dialog:not([open]), [style]"
+# ``<main>`` and ``<article>`` are hidden by their own ``hidden`` or inline style only, never by
+# the stylesheet or a class: one odd rule cannot blank a page. Nor can a whole stylesheet: when
+# the page's styles leave no text at all (``.page{visibility:hidden}`` until a script runs,
+# ``.wrapper{display:none}``), the page is read as if it had none.
+_NEVER_HIDDEN = ("html", "body")
+_UNSTYLED = ("main", "article")
+# The elements that may be hidden when the page's stylesheets hide nothing: lexbor finds them.
+_HIDDEN = "[hidden], dialog, [style]"
+_STYLED = ", ".join((_HIDDEN, *(f".{name}" for name in VISUALLY_HIDDEN)))
+# Matching a stylesheet's rules to a page costs at most this much work (one rule tried on one
+# element) plus one per character of the page; a stylesheet made to cost more is ignored.
+_MATCH_BUDGET = 1_000_000
+_CLASS_SEPARATOR = re.compile(r"[\t\n\f\r ]+")  # HTML splits a class list at ASCII white space
 # Ligature icon fonts draw their text ("share", "arrow_forward") as one glyph: the classes of
 # Google's Material Icons (``material-icons``, ``material-icons-outlined`` ...) and Material Symbols.
 _LIGATURE_ICON = re.compile(r"material-(?:icons(?:-\S+)?|symbols-\S+)")  # one class name, fullmatch
@@ -78,36 +100,78 @@ def _nesting(html: str) -> int:
     return deepest
 
 
-def _hidden(tag: str | None, attributes: dict[str, str | None]) -> bool:
-    """Whether an element (one that ``_HIDDEN`` matches) is hidden in a browser."""
-    if "hidden" in attributes and (attributes["hidden"] or "").lower() != "until-found":
-        return True
-    if tag == "dialog" and "open" not in attributes:
-        return True
-    found: dict[str, tuple[bool, str]] = {}  # property -> (!important, value)
-    for declaration in (attributes.get("style") or "").split(";"):  # split, not a regex: linear
-        name, colon, value = declaration.partition(":")
-        if not colon:
+def _stylesheets(tree: LexborHTMLParser) -> list[str]:
+    """The text of the page's ``<style>`` elements that apply on a screen, in document order:
+    not those of a ``<noscript>`` (a browser with scripts ignores them, as the reader does their
+    content), a ``<template>`` (inert), another ``type`` than CSS, or a ``media`` other than
+    ``all`` or ``screen`` (``print``, or a query that depends on the screen)."""
+    sheets = []
+    for node in tree.css("style:not(noscript style)"):
+        attributes = node.attributes
+        kind = (attributes.get("type") or "").lower()  # not stripped: " text/css" is no CSS to a browser
+        media = (attributes.get("media") or "").strip().lower()
+        if kind in ("", "text/css") and (
+            not media or any(query.strip() in ("all", "screen", "only screen") for query in media.split(","))
+        ):
+            sheets.append(node.text(deep=True))
+    return sheets
+
+
+def _hidden_elements(
+    tree: LexborHTMLParser, rules: Rules | None, *, styles: bool, budget: int
+) -> tuple[list[LexborNode], bool]:
+    """The elements a browser hides (see above), in document order, and whether the page's
+    styles changed that list: its ``rules`` and the visually-hidden classes, which count only
+    when ``styles``. When matching the rules would take more than ``budget`` tries (a page and
+    a stylesheet made for each other), the rules are ignored."""
+    if rules:  # any element may be hidden: each is looked at
+        nodes: Iterable[LexborNode] = tree.root.traverse() if tree.root is not None else ()
+        tags = rules.tags  # the elements without attributes that a rule may match
+    else:  # only those that lexbor finds (in document order; one matching twice is found twice)
+        rules, tags = None, frozenset()
+        found = tree.css(_STYLED if styles else _HIDDEN)
+        nodes = [node for k, node in enumerate(found) if not k or node.mem_id != found[k - 1].mem_id]
+    hidden, styled, work = [], False, 0
+    for node in nodes:
+        tag = node.tag or ""
+        if not node.is_element_node or tag in _NEVER_HIDDEN:
             continue
-        name, value = name.strip().lower(), value.strip().lower()
-        head, bang, flag = value.rpartition("!")
-        important = bool(bang) and flag.strip() == "important"
-        if important:
-            value = head.strip()
-        if important or not found.get(name, (False, ""))[0]:
-            found[name] = (important, value)
-    display = found.get("display", (False, ""))[1]
-    return display == "none" or found.get("visibility", (False, ""))[1] in ("hidden", "collapse")
+        attributes = node.attributes
+        if "hidden" in attributes and (attributes["hidden"] or "").lower() != "until-found":
+            hidden.append(node)
+            continue
+        if tag == "dialog" and "open" not in attributes:
+            hidden.append(node)
+            continue
+        if not attributes and tag not in tags:
+            continue
+        style = attributes.get("style")
+        hide = plain = style is not None and hides((), style)
+        if styles and tag not in _UNSTYLED:
+            classes = frozenset(_CLASS_SEPARATOR.split(attributes.get("class") or "")) - {""}
+            matched: list[Rule] = []
+            if rules is not None:
+                matched, tried = rules.matching(Element(tag, attributes.get("id") or None, classes))
+                work += tried
+                if work > budget:
+                    return _hidden_elements(tree, None, styles=styles, budget=budget)
+            hide = visually_hidden(classes) or (hides(matched, style) if matched else plain)
+            styled = styled or hide != plain
+        if hide:
+            hidden.append(node)
+    return hidden, styled
 
 
 def visible_text(text: str, *, id: str) -> str:
     """The visible text of an HTML page, blocks separated by blank lines.
 
-    Scripts, styles, forms, embedded frames, and what a browser hides (``hidden``, inline
-    ``display: none`` or ``visibility: hidden``, a closed ``<dialog>``; not ``aria-hidden``,
-    which only screen readers skip: see ``_HIDDEN``) are left out; whitespace collapses as a
-    browser collapses it, but for the line breaks of ``<pre>``; ``<br>`` becomes a line break, and two or more in a row (``<br><br>``,
-    a blank line in ``<pre>``) end a paragraph; every block element starts a paragraph.
+    Scripts, styles, forms, embedded frames, and what a browser hides (``hidden``, a closed
+    ``<dialog>``, ``display: none`` or ``visibility: hidden`` inline or by a simple rule of the
+    page's ``<style>``, the visually-hidden classes such as ``sr-only``; not ``aria-hidden``,
+    which only screen readers skip: see the comment above ``_NEVER_HIDDEN``) are left out;
+    whitespace collapses as a browser collapses it, but for the line breaks of ``<pre>``;
+    ``<br>`` becomes a line break, and two or more in a row (``<br><br>``, a blank line in
+    ``<pre>``) end a paragraph; every block element starts a paragraph.
     Raises DocumentError (naming ``id``) for pages nested too deeply, unparsable, or
     without visible text.
     """
@@ -121,20 +185,34 @@ def extract_text(text: str, *, id: str) -> str:
     """:func:`visible_text`, but ``""`` for a page without visible text (for callers that
     name that case themselves: the Markdown reader). Raises DocumentError for pages nested
     too deeply or unparsable."""
-    from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415 - HTML is rare; keep start-up lean
-
     text = _MARK_REFERENCE.sub(" ", text.replace(_BLOCK_MARK, " ").replace(_LINE_MARK, " "))
     depth = _nesting(text)
     if depth > MAX_HTML_DEPTH:
         raise DocumentError(id, f"HTML nested too deeply ({depth} levels; the limit is {MAX_HTML_DEPTH})")
+    extracted, styled = _extract(_parse(text, id=id), styles=True, budget=_MATCH_BUDGET + len(text))
+    if not extracted and styled:  # the page's styles hide all of its text: read it without them
+        extracted, _ = _extract(_parse(text, id=id), styles=False, budget=0)
+    return extracted
+
+
+def _parse(text: str, *, id: str) -> LexborHTMLParser:
+    from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415 - HTML is rare; keep start-up lean
+
     try:
-        tree = LexborHTMLParser(text)
+        return LexborHTMLParser(text)
     except Exception as err:  # lexbor reports malformed input only in extreme cases
         raise DocumentError(id, f"HTML could not be parsed ({err})") from err
+
+
+def _extract(tree: LexborHTMLParser, *, styles: bool, budget: int) -> tuple[str, bool]:
+    """The visible text of a parsed page (which this changes), with its ``<style>`` elements
+    and visually-hidden classes followed or not (``styles``), and whether they hid or showed
+    anything."""
+    rules = Rules(parse_stylesheets(_stylesheets(tree))) if styles else None
     tree.strip_tags(list(_INVISIBLE))
-    for node in tree.css(_HIDDEN):
-        if node.tag not in ("html", "body") and _hidden(node.tag, node.attributes):
-            node.decompose()
+    hidden, styled = _hidden_elements(tree, rules, styles=styles, budget=budget)
+    for node in reversed(hidden):  # a hidden element before its hidden ancestor: no node is used once freed
+        node.decompose()
     for node in tree.css("[class*=material-]"):
         if any(_LIGATURE_ICON.fullmatch(name) for name in (node.attributes.get("class") or "").split()):
             node.decompose()
@@ -154,4 +232,4 @@ def extract_text(text: str, *, id: str) -> str:
             lines = [line for line in lines if line]
             if lines:
                 blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
+    return "\n\n".join(blocks), styled

@@ -272,7 +272,176 @@ BROWSER_VIEWS = {
         "The article.\n\nA note.",
     ),
     "ruby": ("<p><ruby>Tokyo<rp>(</rp><rt>toukyou</rt><rp>)</rp></ruby> is large.</p>", "Tokyotoukyou is large."),
+    # the page's own stylesheet hides by tag, class, id, tag.class, .a.b and lists of them, in any case;
+    # in a list, a selector with a combinator or a pseudo-class is skipped alone (the rest applies)
+    "style-selectors": (
+        "<style>aside{display:none} .js-only{display:none} #newsletter{Visibility: Hidden} p.note{DISPLAY:NONE}"
+        " .promo.inline{display:none} .share, .comments a:hover, .print-only{display: none}"
+        " .md\\:hidden{display:none}</style>"
+        "<p>The council voted on Tuesday.</p><aside><p>Related: a story</p></aside>"
+        '<div class="js-only">Loading comments</div><p id="newsletter">Sign up for our newsletter</p>'
+        '<p class="note">Hidden note</p><div class="note">The vote was 7 to 2.</div>'
+        '<p class="promo inline">Subscribe now</p><p class="promo">Work starts in May.</p>'
+        '<p class="share">Share this</p><p class="print-only">Printed on paper</p><p class="md:hidden">Menu</p>',
+        "The council voted on Tuesday.\n\nThe vote was 7 to 2.\n\nWork starts in May.",
+    ),
+    # CSS's cascade: !important, then the inline style, then specificity (id, class, tag), then the later
+    # rule; a value no browser accepts (flexbox) is dropped and does not undo an earlier one
+    "style-cascade": (
+        "<style>.a{display:none} .a{display:block} .b{display:none !important} .b{display:block}"
+        " .c{display:none; display:flexbox} #d{display:block} .d{display:none} p.e{display:none} .e{display:block}"
+        " .f{display:none} .g{display:none !IMPORTANT} .h{display:block} .i{display:block !important}</style>"
+        '<p class="a">A shown.</p><p class="b">b</p><p class="c">c</p><p id="d" class="d">D shown.</p>'
+        '<p class="e">e</p><p class="f" style="display:block">F shown.</p><p class="g" style="display:block">g</p>'
+        '<p class="h" style="display:none">h</p><p class="i" style="display:none">I shown.</p>',
+        "A shown.\n\nD shown.\n\nF shown.\n\nI shown.",
+    ),
+    # a stylesheet is read as a browser reads it, garbage and all: comments and strings holding braces,
+    # <!-- --> around it, url() data with ";", a stray "}" or ";" spoiling the next rule only, the
+    # last rule left open, an unclosed comment to the end
+    "style-malformed": (
+        '<style><!-- /* } */ .a{content:"}{;";display:none} .b{background:url(data:x;{});display:none}'
+        " } .c{display:none} .d{display:none} x; .e{display:none} .f{display:none} -->"
+        " .g{width:calc(1px} .h{display:none}</style><style>.i{display:none</style><style>.j{display:none} /* .k{display:none}</style>"
+        '<p class="a">a</p><p class="b">b</p><p class="c">Stray brace.</p><p class="d">d</p><p class="e">Stray semicolon.</p>'
+        '<p class="f">f</p><p class="h">Eaten by an open bracket.</p><p class="i">i</p><p class="j">j</p>'
+        '<p class="k">In a comment.</p>',
+        "Stray brace.\n\nStray semicolon.\n\nEaten by an open bracket.\n\nIn a comment.",
+    ),
+    # only the <style> elements a browser applies on a screen: not media="print", another type, or the
+    # ones of a <noscript> (read by a browser without scripts only, like the rest of a <noscript>)
+    "style-elements": (
+        '<style media="print">.a{display:none}</style><style type="text/less">.b{display:none}</style>'
+        "<noscript><style>.c{display:none}</style></noscript><style media=\"screen, print\">.d{display:none}</style>"
+        '<p class="a">Shown on screen.</p><p class="b">Not CSS.</p><p class="c">Scripts run.</p><p class="d">d</p>',
+        "Shown on screen.\n\nNot CSS.\n\nScripts run.",
+    ),
+    # the visually-hidden classes of Bootstrap, WordPress, Tailwind, GOV.UK ... hide whatever stylesheet
+    # (an external one) defines them: text for screen readers only. Bootstrap 4's sr-only-focusable only
+    # shows an sr-only element on focus, Tailwind's not-sr-only undoes sr-only
+    "visually-hidden": (
+        '<a class="skip-link screen-reader-text" href="#content">Skip to content</a>'
+        '<a class="visually-hidden-focusable" href="#main">Skip to main content</a>'
+        '<p><span class="sr-only">Posted on</span> March 3, 2024 by <a href="/jane">Jane Doe</a></p>'
+        '<p>Read <a href="https://example.org" target="_blank">the report<span class="visually-hidden">'
+        " (opens in a new window)</span></a> first.</p>"
+        '<h2 class="govuk-visually-hidden">Navigation menu</h2><p class="sr-only sr-only-focusable">Skip</p>'
+        '<p class="sr-only-focusable">Focusable alone is shown.</p><p class="sr-only not-sr-only">Undone.</p>',
+        "March 3, 2024 by Jane Doe\n\nRead the report first.\n\nFocusable alone is shown.\n\nUndone.",
+    ),
 }
+
+# (page body, the text read of it): what of a stylesheet is not followed, on purpose, and what it
+# cannot hide. Each row also has a rule that is followed, so that each says both.
+STYLES_NOT_FOLLOWED = {
+    # @media, @supports, @container, @layer: their rules depend on the screen (or on layer order);
+    # only the top-level rules count
+    "at-rules": (
+        "<style>@media screen{.a{display:none}} @supports (display:grid){.b{display:none}}"
+        " @container (width > 1px){.c{display:none}} @layer base{.d{display:none}} .e{display:none}</style>"
+        '<p class="a">Media.</p><p class="b">Supports.</p><p class="c">Container.</p><p class="d">Layer.</p>'
+        '<p class="e">e</p>',
+        "Media.\n\nSupports.\n\nContainer.\n\nLayer.",
+    ),
+    # combinators, attribute selectors and pseudo-classes are not followed (a browser would hide these)
+    "selectors": (
+        '<style>.post .byline{display:none} p:first-child{display:none} [data-ad]{display:none} .ad{display:none}</style>'
+        '<div class="post"><p>First paragraph.</p><p class="byline">By Jane Doe</p>'
+        '<p data-ad="1">Attribute.</p><p class="ad">ad</p></div>',
+        "First paragraph.\n\nBy Jane Doe\n\nAttribute.",
+    ),
+    # no rule or class hides <body>, <main> or <article> themselves: one odd rule cannot blank a page
+    "page-elements": (
+        '<style>body{display:none} main{display:none} .story{visibility:hidden} .ad{display:none}</style>'
+        '<main class="sr-only"><article class="story"><p>The whole story.</p><p class="ad">ad</p></article></main>',
+        "The whole story.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", STYLES_NOT_FOLLOWED)
+def test_html_stylesheet_rules_not_followed(name):
+    page, read = STYLES_NOT_FOLLOWED[name]
+    doc = parse_html(f"<!doctype html><html><body>{page}</body></html>", id="page.html")
+    assert doc.text == read
+
+
+def test_html_stylesheet_that_hides_every_paragraph_is_ignored():
+    """A page that a script reveals (``.wrapper{visibility:hidden}`` until it runs) would read as
+    empty; its stylesheet is ignored, visually-hidden classes with it. Beside one paragraph it
+    does not hide, the same rule hides the wrapper."""
+    style = "<style>.wrapper{visibility:hidden} .ad{display:none}</style>"
+    wrapper = '<div class="wrapper"><p>First paragraph.</p><p class="sr-only">Posted on</p><p>Second one.</p></div>'
+    whole = parse_html(f"<html><head>{style}</head><body>{wrapper}</body></html>", id="a.html")
+    assert [p.text for p in whole.paragraphs] == ["First paragraph.", "Posted on", "Second one."]
+    page = f"<html><head>{style}</head><body>{wrapper}<p>Comments are closed.</p><p class=ad>Ad</p></body></html>"
+    assert [p.text for p in parse_html(page, id="b.html").paragraphs] == ["Comments are closed."]
+    with pytest.raises(DocumentError, match="no visible text"):  # hidden by HTML itself: still no text
+        parse_html(f"<html><head>{style}</head><body><div hidden>{wrapper}</div></body></html>", id="c.html")
+
+
+def test_html_stylesheet_too_costly_to_apply_is_ignored(monkeypatch):
+    """Matching tries each rule on the elements that have its id, class or tag: a page and a
+    stylesheet made so that every element meets every rule would cost their product. Past a
+    budget (a million tries plus one per character of the page) the rules are ignored; the
+    visually-hidden classes still count."""
+    page = (
+        "<style>.a{display:none} .a.b{display:none}</style>"
+        '<p class="a">One.</p><p class="b">Two.</p><p class="sr-only">Three.</p>'
+    )
+    assert parse_html(page, id="a.html").text == "Two."
+    monkeypatch.setattr(html_text, "_MATCH_BUDGET", -len(page))  # not even one try
+    assert parse_html(page, id="a.html").text == "One.\n\nTwo."
+
+
+# A publisher's article page (WordPress-like) and the plain-text copy of the same article.
+PUBLISHED_PAGE = """<!doctype html><html lang="en"><head><title>Park budget approved</title>
+<style>
+/* theme */ .site-header{padding:1em} .js-only{display:none} .comment-form .hint{display:none}
+.print-only, .share-count {display:none} #cookie-note{visibility:hidden}
+@media (min-width: 800px) { .nav-toggle { display: none } }
+</style></head><body class="single-post">
+<a class="skip-link screen-reader-text" href="#content">Skip to content</a>
+<header class="site-header"><p class="site-title">The Daily Example</p></header>
+<main id="content"><article class="post">
+<h1 class="entry-title">City council approves new park budget</h1>
+<div class="entry-meta"><span class="screen-reader-text">Posted on</span> March 3, 2024
+<span class="byline"><span class="sr-only">Author</span> Jane Doe</span></div>
+<p>The council voted 7-2 on Tuesday to fund the park on the former rail yard.</p>
+<p>Work will start in May and end by October, the mayor said<span class="print-only"> (print edition)</span>.</p>
+<p>Residents had asked for the park for ten years. Read <a href="https://example.org/plan" target="_blank">the plan
+<span class="visually-hidden">(opens in a new window)</span></a> online.</p>
+<div class="js-only">Loading comments...</div>
+<p id="cookie-note">We use cookies.</p>
+</article></main></body></html>"""
+PLAIN_COPY = """The Daily Example
+
+City council approves new park budget
+
+March 3, 2024 Jane Doe
+
+The council voted 7-2 on Tuesday to fund the park on the former rail yard.
+
+Work will start in May and end by October, the mayor said.
+
+Residents had asked for the park for ten years. Read the plan online.
+"""
+
+
+def test_a_publishers_page_and_its_plain_copy_diff_as_equal(tmp_path):
+    """The text a page hides with its own stylesheet (.js-only, .print-only) and its visually-hidden
+    classes ("Skip to content", "Posted on", "(opens in a new window)") is no article text: it
+    made one-sided rows and edits when the page was compared with a plain copy of the article."""
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+
+    (tmp_path / "page.html").write_text(PUBLISHED_PAGE, encoding="utf-8")
+    (tmp_path / "copy.txt").write_text(PLAIN_COPY, encoding="utf-8")
+    result = CliRunner().invoke(app, ["diff", str(tmp_path / "page.html"), str(tmp_path / "copy.txt"), "-f", "json"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    rows = json.loads(result.stdout)["diff"]
+    assert [(row["op"], row["score"]) for row in rows] == [("equal", 100.0)] * 6
 
 
 @pytest.mark.parametrize("name", BROWSER_VIEWS)
