@@ -280,6 +280,17 @@ def _top_level_rules(css: str) -> Iterator[tuple[str, list[str]]]:
         head = ""
         return text
 
+    def close_block() -> str:
+        """Close the innermost open block: ``_RULE`` when that ends a rule (its last declaration
+        taken), else its kind."""
+        nonlocal skipping
+        _, kind = stack.pop()
+        if kind == _SKIP:
+            skipping -= 1
+        elif kind == _RULE:
+            declarations.append(take())
+        return kind
+
     pos, end = 0, len(css)
     while pos < end:
         m = _TOKEN.search(css, pos)
@@ -328,13 +339,10 @@ def _top_level_rules(css: str) -> Iterator[tuple[str, list[str]]]:
             if not stack or stack[-1][0] != "}":  # a stray "}": part of the prelude (spoiling it)
                 keep(token)
                 continue
-            _, kind = stack.pop()
-            if kind == _SKIP:
-                skipping -= 1
-            elif kind == _RULE:
-                declarations.append(take())
+            kind = close_block()
+            if kind == _RULE:
                 yield prelude, declarations
-            else:
+            elif kind != _SKIP:
                 keep(token)
         elif token == ";":
             if not structural:
@@ -346,11 +354,7 @@ def _top_level_rules(css: str) -> Iterator[tuple[str, list[str]]]:
             else:
                 keep(token)  # inside a prelude: the selector is spoilt
     while stack:  # blocks left open close at the end of the stylesheet
-        _, kind = stack.pop()
-        if kind == _SKIP:
-            skipping -= 1
-        elif kind == _RULE:
-            declarations.append(take())
+        if close_block() == _RULE:
             yield prelude, declarations
 
 

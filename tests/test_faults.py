@@ -377,18 +377,8 @@ def test_a_worker_killed_mid_run_is_an_error_not_a_hang(tmp_path):
     output = tmp_path / "out" / "report.json"
     output.parent.mkdir()
     run, temp, processes = report_paused_at("read", tmp_path, "-f", "json", "-o", str(output))
-    forkserver = [p for p in processes if (Path("/proc") / str(p) / "cmdline").read_bytes().find(b"forkserver") >= 0
-                  and parent(p) == run.pid]
-    workers = [p for p in processes if parent(p) in forkserver]
-    assert len(forkserver) == 1 and len(workers) == 2, (forkserver, workers)
-    for pid in workers:
-        os.kill(pid, signal.SIGKILL)
-    run.stdin.close()  # the run goes on, without workers: the diff stage's tasks can never be done
-    try:
-        code = run.wait(timeout=600)  # not a timing assertion: without the fix the run never ends
-    except subprocess.TimeoutExpired:
-        run.kill()
-        raise
+    kill_the_workers(run, processes)  # the run goes on, without workers: the diff stage's tasks can never be done
+    code = wait_or_kill(run)  # without the fix the run never ends
     assert (code, run.stderr.read(), run.stdout.read()) == (
         2,
         "dedup: a worker process ended before the run did (killed by SIGKILL (out of memory?)); "
@@ -408,18 +398,8 @@ def test_a_worker_killed_after_the_last_result_leaves_the_report_whole(tmp_path)
     output = tmp_path / "out" / "report.json"
     output.parent.mkdir()
     run, temp, processes = report_paused_at("diff done", tmp_path, "-f", "json", "-o", str(output))
-    forkserver = [p for p in processes if (Path("/proc") / str(p) / "cmdline").read_bytes().find(b"forkserver") >= 0
-                  and parent(p) == run.pid]
-    workers = [p for p in processes if parent(p) in forkserver]
-    assert len(workers) == 2, workers
-    for pid in workers:
-        os.kill(pid, signal.SIGKILL)
-    run.stdin.close()
-    try:
-        code = run.wait(timeout=600)  # not a timing assertion: a hang would never end
-    except subprocess.TimeoutExpired:
-        run.kill()
-        raise
+    kill_the_workers(run, processes)
+    code = wait_or_kill(run)  # a hang would never end
     assert (code, run.stderr.read(), run.stdout.read()) == (0, "", "")
     alone = dedup("report", str(tmp_path / "corpus"), "--workers", "2", "-f", "json", cwd=tmp_path,
                   env=environment(tmp_path))
@@ -451,6 +431,27 @@ def test_the_resource_trackers_warnings_do_not_reach_the_user(tmp_path):
                          cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert (run.returncode, run.stderr) == (0, "")
     assert json.loads(run.stdout)["documents"]  # the run itself went as usual
+
+
+def kill_the_workers(run: subprocess.Popen, processes: set[int]) -> None:
+    """``kill -9`` both workers of a paused run (the forkserver's children), then let it go on."""
+    forkserver = [p for p in processes if (Path("/proc") / str(p) / "cmdline").read_bytes().find(b"forkserver") >= 0
+                  and parent(p) == run.pid]
+    workers = [p for p in processes if parent(p) in forkserver]
+    assert len(forkserver) == 1 and len(workers) == 2, (forkserver, workers)
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    run.stdin.close()
+
+
+def wait_or_kill(run: subprocess.Popen) -> int:
+    """The exit code of ``run``; it is killed (and the test fails) if it has not ended in 10 minutes.
+    Not a timing assertion: a run that hangs never ends."""
+    try:
+        return run.wait(timeout=600)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        raise
 
 
 def parent(pid: int) -> int | None:
