@@ -587,7 +587,7 @@ def _start_resource_tracker() -> None:
 
     The tracker unlinks the semaphores a process leaves behind when it ends, and warns on its
     stderr of each one ("There appear to be 1 leaked semaphore objects", "No such file or
-    directory"): one run in a few hundred that a signal stops leaves one, and the warnings,
+    directory"): about one run in 150 that a signal stopped in the tests left one, and the warnings,
     meant for a developer, would reach the user's terminal after "dedup: interrupted". The
     tracker inherits this process's descriptor 2, so that is /dev/null while it starts.
     """
@@ -688,10 +688,10 @@ class _Executor:
         whole process group, or to a systemd unit's every process; ``kill -9``) holding one of
         the pool's queue locks, or halfway through sending a result, and only then ends the
         others. So the workers still running are sent SIGTERM here first, this waits until
-        every worker has exited and frees the locks a dead one held, and the rest of the
-        terminate runs on a thread of its own: a worker killed halfway through sending a result
-        leaves half a message that the pool's result thread waits on for good. The thread is a
-        daemon, so an exit does not wait for it.
+        every worker has exited and frees the task queue's read lock if a dead one held it,
+        and the rest of the terminate runs on a thread of its own: a worker killed halfway
+        through sending a result leaves half a message that the pool's result thread waits on
+        for good. The thread is a daemon, so an exit does not wait for it.
         """
         for process in self._processes:
             if process.exitcode is None:
