@@ -215,18 +215,20 @@ def hides(rules: Iterable[Rule], style: str | None) -> bool:
     """Whether an element that ``rules`` match, with the inline ``style`` attribute ``style``,
     is hidden: its ``display`` is ``none`` or its ``visibility`` ``hidden`` or ``collapse``."""
     best: dict[str, tuple[tuple[bool, bool, tuple[int, int, int], int], str]] = {}
-    for rule in rules:
-        for name, important, value in rule.declared:
-            rank = (important, False, rule.specificity, rule.order)
-            if name not in best or rank > best[name][0]:
-                best[name] = (rank, value)
-    for index, text in enumerate((style or "").split(";")):  # split, not a regex: linear
-        found = _declaration(text)
-        if found and found[0] in _PROPERTIES and _valid(found[0], found[2]):
-            name, important, value = found
-            rank = (important, True, (0, 0, 0), index)
-            if name not in best or rank > best[name][0]:
-                best[name] = (rank, value)
+    # The inline style's own winners (as a rule's: split, not a regex: linear), ranked above every
+    # rule's declaration of the same importance.
+    inline = (
+        ((important, True, (0, 0, 0), 0), name, value)
+        for name, important, value in _winners((style or "").split(";"))
+    )
+    ruled = (
+        ((important, False, rule.specificity, rule.order), name, value)
+        for rule in rules
+        for name, important, value in rule.declared
+    )
+    for rank, name, value in (*ruled, *inline):
+        if name not in best or rank > best[name][0]:
+            best[name] = (rank, value)
     display = best.get("display", ((), ""))[1]
     return display == "none" or best.get("visibility", ((), ""))[1] in ("hidden", "collapse")
 
