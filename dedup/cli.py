@@ -97,6 +97,12 @@ def _path(value: str) -> Path:
     return StandardInput(value) if value == STDIN else Path(value)
 
 
+def _output(value: str) -> Path | None:
+    """An ``--output`` path; ``-`` is standard output, as for ``sort -o -`` and most tools that read ``-``
+    as standard input (a file named ``-`` is ``./-``)."""
+    return None if value == STDIN else _path(value)
+
+
 def _reference(value: str) -> str | Path:
     """A path argument that may name a record (``crawl.jsonl#ID``), kept as given: ``Path`` folds
     the ``//`` of ``crawl.jsonl#https://example.com/a`` into one slash, an id no record has.
@@ -151,12 +157,18 @@ PairFormatOpt = Annotated[
     ),
 ]
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False)
+    Path | None,
+    typer.Option("--output", "-o", help="Write the report to this file instead of stdout (-: stdout).", parser=_output,
+                 metavar="<file>"),
 ]
 ReportOutputOpt = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write the report to this file (--format parquet: this new folder) instead of stdout."
+        "--output",
+        "-o",
+        help="Write the report to this file (--format parquet: this new folder) instead of stdout (-: stdout).",
+        parser=_output,
+        metavar="<path>",
     ),
 ]
 EngineOpt = Annotated[
@@ -567,9 +579,12 @@ def _refuse_overwriting_documents(output: Path | None, paths: list[str], *, stdi
 
 def _refuse_a_missing_folder(output: Path | None) -> None:
     """Stop before a run whose report file could not be written at all, into a folder that does not
-    exist (it failed once the whole run was done). Not for ``-f parquet``: its folder is made, parents too."""
+    exist (it failed once the whole run was done), or over a folder. Not for ``-f parquet``: its folder
+    is made, parents too."""
     if output is None:
         return
+    if output.is_dir():
+        raise DedupError(f"cannot write {output}: it is a folder (give a file name)")
     folder = output.parent
     if not folder.is_dir():
         raise DedupError(f"cannot write {output}: {folder} is not a folder" if folder.exists()
@@ -584,10 +599,11 @@ def _refuse_overwriting_pairs(output: Path | None, pairs: Path, given: list[str]
     if output is None:
         return
     with contextlib.suppress(OSError):
-        if os.path.samefile(output, pairs):
+        if not isinstance(pairs, StandardInput) and os.path.samefile(output, pairs):
             raise DedupError(f"--output {output} is the --pairs file; write the pairs elsewhere")
     _refuse_a_missing_folder(output)
-    _refuse_overwriting_documents(output, sorted({record_reference(x)[0] for x in given}) or [str(pairs)])
+    named = sorted({record_reference(x)[0] for x in given})
+    _refuse_overwriting_documents(output, named or ([] if isinstance(pairs, StandardInput) else [str(pairs)]))
 
 
 # --------------------------------------------------------------------------- standard input
@@ -608,10 +624,10 @@ def _read_chunk(stream: io.BufferedIOBase, size: int = 1 << 16) -> bytes:
         raise DedupError(f"{STDIN}: cannot read standard input: {(err.strerror or str(err)).lower()}") from err
 
 
-def _read_standard_input(limit: int) -> bytes:
-    """A document from standard input: at most ``limit`` bytes (``--max-bytes`` + 1, so that one
-    larger is told by its length; the rest is left unread)."""
-    stream = _standard_input("a document")
+def _read_standard_input(limit: int, what: str = "a document") -> bytes:
+    """``what`` from standard input: at most ``limit`` bytes (for a document ``--max-bytes`` + 1, so
+    that one larger is told by its length; the rest is left unread)."""
+    stream = _standard_input(what)
     chunks, total = [], 0
     while total < limit and (chunk := _read_chunk(stream, min(limit - total, 1 << 20))):
         chunks.append(chunk)
@@ -798,7 +814,8 @@ def _read_tsv_pairs(path: Path) -> list[tuple[int, str, str] | tuple[int, str]]:
     from dedup.pipeline import record_reference
 
     try:
-        lines = path.read_bytes().decode("utf-8", "surrogateescape").splitlines()
+        data = _read_standard_input(sys.maxsize, "the pairs") if isinstance(path, StandardInput) else path.read_bytes()
+        lines = data.decode("utf-8", "surrogateescape").splitlines()
     except OSError as err:
         raise DedupError(f"cannot read {path}: {err.strerror or err}") from err
     rows: list[tuple[int, str, str] | tuple[int, str]] = []
@@ -824,8 +841,10 @@ def diff(
         Path | None,
         typer.Option(
             "--pairs",
-            help="A file of tab-separated path pairs (from another tool): writes one JSON pair object per line.",
-            dir_okay=False,
+            help="A file of tab-separated path pairs (from another tool; -: standard input): writes one JSON "
+            "pair object per line.",
+            parser=_path,
+            metavar="<file>",
             show_default=False,
         ),
     ] = None,

@@ -1007,3 +1007,62 @@ def test_the_copy_of_standard_input_is_removed_after_a_failed_run(tmp_path):
     done = _dedup("report", "-", "-f", "json", "-o", "/dev/full", input=shard, env={"TMPDIR": str(temp)})
     assert (done.returncode, done.stderr) == (2, b"dedup: cannot write /dev/full: No space left on device\n")
     assert list(temp.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("report", SEED_A, SEED_B, "-f", "json"), ("report", SEED_A, SEED_B), ("diff", SEED_A, SEED_B, "-f", "json"),
+     ("diff", SEED_A, SEED_B, "-f", "md")],
+)
+def test_output_dash_is_standard_output(tmp_path, args):
+    """`-o -` writes to stdout, as `-` reads stdin; it used to write a file named -. A file named - is ./-."""
+    plain = _dedup(*args, cwd=tmp_path)
+    dash = _dedup(*args, "-o", "-", cwd=tmp_path)
+    assert (dash.returncode, dash.stderr) == (0, plain.stderr)
+    assert dash.stdout == plain.stdout and dash.stdout
+    assert list(tmp_path.iterdir()) == []
+    named = _dedup(*args, "-o", "./-", cwd=tmp_path)
+    assert (named.returncode, named.stdout) == (0, b"")
+    assert [p.name for p in tmp_path.iterdir()] == ["-"]
+    assert (tmp_path / "-").read_bytes().rstrip(b"\n") == plain.stdout.rstrip(b"\n")
+
+
+def test_parquet_to_dash_is_refused():
+    done = _dedup("report", SEED_A, "-f", "parquet", "-o", "-")
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert "parquet is written by --engine ray into an --output folder" in done.stderr.decode()
+
+
+@pytest.mark.parametrize("args", [("report", SEED_A, SEED_B), ("diff", SEED_A, SEED_B)])
+def test_an_output_that_is_a_folder_is_refused_before_the_run(tmp_path, args):
+    done = _dedup(*args, "-f", "json", "-o", tmp_path)
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr.decode() == f"dedup: cannot write {tmp_path}: it is a folder (give a file name)\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_diff_pairs_from_standard_input(tmp_path):
+    """`other-tool | dedup diff --pairs -`: the pairs are read from stdin, the skip lines name it as -."""
+    tsv = f"{SEED_A}\t{SEED_B}\nno tab here\n{SEED_B}\t{SEED_B}\n".encode()
+    (tmp_path / "pairs.tsv").write_bytes(tsv)
+    from_file = _dedup("diff", "--pairs", tmp_path / "pairs.tsv")
+    piped = _dedup("diff", "--pairs", "-", input=tsv)
+    assert (piped.returncode, piped.stdout) == (0, from_file.stdout)
+    assert len(piped.stdout.splitlines()) == 2
+    assert piped.stderr.decode() == "dedup: skipped -:2: expected two tab-separated paths, got 'no tab here'\n"
+    out = tmp_path / "pairs.jsonl"
+    written = _dedup("diff", "--pairs", "-", "-o", out, input=tsv)
+    assert written.returncode == 0 and out.read_bytes() == from_file.stdout
+
+
+def test_diff_pairs_from_a_terminal_is_refused_at_once():
+    import pty
+
+    main, child = pty.openpty()
+    try:
+        done = _dedup("diff", "--pairs", "-", stdin=child)
+    finally:
+        os.close(child)
+        os.close(main)
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr.decode() == "dedup: -: standard input is a terminal; pipe the pairs into it\n"
