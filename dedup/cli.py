@@ -971,7 +971,36 @@ def _usage_error(err) -> None:
     typer.echo(f"Try '{ctx.command_path if ctx else 'dedup'} -h' for help.", err=True)
 
 
-@app.command()
+class _FilesCommand(typer.core.TyperCommand):
+    """A command whose arguments are files that may be named like options: pre-commit passes a staged
+    ``-notes.md`` at the root of the repository as it is, which would be an unknown option (``-n``),
+    or ``-j.txt`` the option ``-j`` with the value ``.txt``, and the commit would fail. An argument
+    that starts with ``-``, is not an option's name or value, and names a file that exists is that
+    file (as ``./-notes.md``); anything else is parsed as before."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        names, takes_value = set(), set()
+        for param in self.get_params(ctx):
+            if param.param_type_name == "option":
+                names.update(param.opts, param.secondary_opts)
+                if not param.is_flag and not param.count:
+                    takes_value.update(param.opts)
+        given, value_next = [], False
+        for k, arg in enumerate(args):
+            if arg == "--":
+                given.extend(args[k:])
+                break
+            if value_next:
+                value_next = False
+            elif arg in names:
+                value_next = arg in takes_value
+            elif arg.startswith("-") and arg != "-" and os.path.lexists(arg):
+                arg = os.path.join(".", arg)
+            given.append(arg)
+        return super().parse_args(ctx, given)
+
+
+@app.command(cls=_FilesCommand)
 def check(
     files: Annotated[
         list[Path] | None,

@@ -647,3 +647,27 @@ def test_the_hook_manifest_is_what_the_readme_and_the_issue_say():
     assert local["repo"] == "local" and local["hooks"][0]["id"] == "dedup"
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert pyproject["tool"]["dedup"]["accepted"] == [[f"seeds/{A}", f"seeds/{B}"]]
+
+
+_FOUND = f"-notes.md: near-duplicate of {A} (jaccard 0.86, containment 0.93)\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "out"),
+    [
+        (["-notes.md"], 1, _FOUND),
+        (["--threshold", "0.5", "-notes.md", "-j1"], 1, _FOUND),
+        (["--", "-notes.md"], 1, _FOUND),
+        (["--exclude", "-notes.md", "-notes.md"], 0, ""),  # an option's value is left alone, even one that names a file
+        (["-j.md"], 1, _FOUND.replace("-notes.md", "-j.md")),  # not the option -j with the value .md
+        (["-nope.md"], 2, ""),  # no such file: still an unknown option
+    ],
+)
+def test_check_takes_a_file_named_like_an_option(tmp_path, monkeypatch, args, code, out):
+    """pre-commit passes a staged ``-notes.md`` at the root as it is: it was "No such option: -n"."""
+    repo = make_repo(tmp_path / "repo", {A: TEXT_A})
+    write(repo, {"-notes.md": TEXT_B, "-j.md": TEXT_B})
+    result = invoke(repo, monkeypatch, *args)
+    assert (result.exit_code, result.stdout) == (code, out), result.stderr
+    if code == 2:
+        assert "No such option: -n" in result.stderr

@@ -116,6 +116,22 @@ def test_a_commit_adding_a_version_is_refused(hooked, env, tmp_path):
     assert (repo / B).read_text(encoding="utf-8") == TEXT_B
 
 
+@pytest.mark.parametrize("name", ["-notes.md", "--draft.txt", "-j.txt"])
+def test_a_file_named_like_an_option_is_checked_as_a_file(hooked, env, tmp_path, name):
+    """pre-commit passes a staged file at the root as it is named: it was an unknown option (exit 2,
+    "No such option: -n"), or -j.txt the workers option, and the commit failed for no reason."""
+    repo = hooked(tmp_path / "repo", {A: TEXT_A})
+    write(repo, {name: TEXT_B, "unrelated.txt": prose(2)})
+    sh(repo, env, "git", "add", "--", name, "unrelated.txt")
+    done = sh(repo, env, "git", "commit", "-m", "add", check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{name}: near-duplicate of {A} (jaccard 0.86, containment 0.93)" in done.stderr.splitlines()
+    (repo / name).write_text(prose(3))  # another text under the same name: a file, not an option, passes
+    sh(repo, env, "git", "add", "--", name)
+    done = sh(repo, env, "git", "commit", "-m", "add", check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_an_unrelated_document_commits(hooked, env, tmp_path):
     repo = hooked(tmp_path / "repo", {A: TEXT_A})
     done = commit(repo, env, {"unrelated.txt": prose(2), "page.html": f"<p>{prose(3)}</p>"})
