@@ -187,7 +187,7 @@ def _toml_string(value: str) -> str | None:
 
 def _unescape(body: str) -> str | None:
     """A double-quoted string's text, its escapes replaced; None for an escape YAML does not know."""
-    out = []
+    out: list[str] = []
     pos = 0
     for m in _ESCAPE.finditer(body):
         if m[4] is not None:
