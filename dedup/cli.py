@@ -858,9 +858,10 @@ def diff(
         StdinFormat | None,
         typer.Option(
             "--stdin-format",
-            help="How to read the document on standard input (A or B given as -): text, html or md (Markdown, "
-            "which cannot be told from text). Default: HTML when it starts like a page (a doctype, <html>, "
-            "or a tag such as <p> with more tags after it), else text.",
+            help="How to read the document on standard input (A or B given as -): text, html or md (Markdown). "
+            "Default: HTML when it starts like a page (a doctype, <html>, or a tag such as <p> with more tags "
+            "after it), Markdown when such HTML opens Markdown (a GitHub README: # headings, lists, fences or "
+            "\\[links](...) after it), else text (other Markdown cannot be told from text).",
             show_default=False,
         ),
     ] = None,

@@ -332,9 +332,39 @@ _FRAGMENT_START = re.compile(r"<" + _ELEMENT + r"(?:\s[^<>]*)?/?>", re.I)
 # Markup further on: a <p> or <div> start tag, or an end tag of one of them.
 _MORE_MARKUP = re.compile(r"<(?:p|div)[\s/>]|</" + _ELEMENT + r"\s*>", re.I)
 
+#: Bytes looked at for Markdown after an opening HTML block (:func:`sniff_format`): a README's
+#: logo and badges may fill the first 4 KB.
+SNIFF_MARKDOWN_BYTES = 16384
+# What Markdown may open with: a whole start tag of an HTML element or of one of CommonMark's HTML
+# blocks (its "type 6" names, e.g. <details>, that HTML_ELEMENTS leaves out).
+_COMMONMARK_BLOCKS = (
+    "base", "basefont", "caption", "col", "colgroup", "details", "dialog", "dir", "fieldset", "frame",
+    "frameset", "legend", "link", "menu", "menuitem", "noframes", "optgroup", "option", "param", "search",
+    "summary", "tfoot", "track",
+)
+_BLOCK_START = re.compile(r"<(?:" + "|".join(HTML_ELEMENTS + _COMMONMARK_BLOCKS) + r")(?:\s[^<>]*)?/?>", re.I)
+# What only a whole page has (anywhere but in Markdown's code): a doctype, an <html>, <head> or <body> tag.
+_DOCUMENT_TAG = re.compile(r"<(?:!doctype|html|head|body)[\s/>]", re.I)
+# Markdown's code, where a README shows HTML: fenced blocks and code spans.
+_MARKDOWN_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[ \t]*$|\Z)|`[^`\n]+`", re.M | re.S)
+# What says nothing of the blocks around it: comments, and elements whose content is not markup.
+_OPAQUE = re.compile(r"<!--.*?(?:-->|\Z)|<(pre|script|style|textarea|code|template|xmp)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
+# A start or end tag (perhaps over several lines).
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?(/?)>")
+# Elements that never hold others (void) or whose end tag may be left out: not counted as open.
+_UNCOUNTED = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dt dd option optgroup tr td th thead tbody tfoot colgroup caption rb rt rtc rp".split()
+)
+# CommonMark blocks no prose starts a line with: an ATX heading, a code fence, a list item; and a link
+# or image anywhere in a line ("[text](", "![alt](").
+_MARKDOWN_BLOCK = re.compile(r" {0,3}(?:#{1,6}[ \t]+\S|`{3,}|~{3,}|(?:[-*+]|\d{1,9}[.)])[ \t]+\S)")
+_MARKDOWN_LINK = re.compile(r"\[[^\[\]\n]+\]\(\S")
+
 
 def sniff_format(data: bytes) -> str:
-    """``"html"`` when bytes that come without a file name (standard input) start like a page, else ``"text"``.
+    """``"html"`` when bytes that come without a file name (standard input) start like a page,
+    ``"markdown"`` when they start with HTML that Markdown follows, else ``"text"``.
 
     After a byte order mark, white space, comments and an XML declaration, a page starts with a
     doctype or an ``<html>``, ``<head>`` or ``<body>`` tag; a fragment of one (what a scraper
@@ -343,21 +373,70 @@ def sniff_format(data: bytes) -> str:
     bytes, a ``<p>`` or ``<div>`` tag or an end tag of such an element (``</p>``). Prose that starts
     with ``<`` is text: ``<3``, ``<-``, ``<grin>``, ``<jane@example.com>``, ``<https://example.com>``
     name no element, and one that does by chance (``<a nice day> ...``) is not followed by an end tag
-    such as ``</a>``: two tags of HTML elements are markup, not prose. Markdown cannot be told from
-    text this way (nor from HTML, when it starts with a ``<div>``): the caller says so itself.
+    such as ``</a>``: two tags of HTML elements are markup, not prose.
+
+    A GitHub README often starts with an HTML block (``<div align="center">``, a logo, badges) and
+    goes on in Markdown: what starts with such a tag (or one of CommonMark's HTML blocks, such
+    as ``<details>``) is Markdown when, in its first
+    :data:`SNIFF_MARKDOWN_BYTES` bytes, it has no doctype, ``<html>``, ``<head>`` or ``<body>`` tag
+    and has a Markdown block (:func:`_markdown_after_html`). Markdown that does not start with HTML
+    cannot be told from text this way: the caller says so itself.
     """
-    head = data[:SNIFF_HTML_BYTES]
+    text = _head(data, SNIFF_MARKDOWN_BYTES)
+    html = text if len(data) <= SNIFF_HTML_BYTES else _head(data, SNIFF_HTML_BYTES)
+    at = _PROLOGUE.match(html).end()
+    if _PAGE_START.match(html, at):
+        return "html"
+    if _BLOCK_START.match(html, at) and _markdown_after_html(text):
+        return "markdown"
+    tag = _FRAGMENT_START.match(html, at)
+    if tag and _MORE_MARKUP.search(html, tag.end()):
+        return "html"
+    return "text"
+
+
+def _head(data: bytes, size: int) -> str:
+    """The first ``size`` bytes of ``data`` as text enough to sniff, without a byte order mark."""
+    head = data[:size]
     for bom, codec in _BOMS:
         if head.startswith(bom):
             text = head.decode(codec, "ignore")
             break
     else:  # every encoding the reader guesses writes markup as ASCII: Latin-1 reads those bytes as they are
         text = head.decode("latin-1")
-    text = text.lstrip("\ufeff")
-    at = _PROLOGUE.match(text).end()
-    if _PAGE_START.match(text, at):
-        return "html"
-    tag = _FRAGMENT_START.match(text, at)
-    if tag and _MORE_MARKUP.search(text, tag.end()):
-        return "html"
-    return "text"
+    return text.lstrip("\ufeff")
+
+
+def _markdown_after_html(text: str) -> bool:
+    """Whether ``text`` (which starts with an HTML tag) has a Markdown block after its HTML, as
+    CommonMark reads it: after a blank line (which ends an HTML block), a line that does not start
+    with a tag, outside every element (comments, ``<pre>``, ``<code>`` and the like dropped, and
+    what is in Markdown's code fences and spans; elements whose end tag may be left out, such as
+    ``<p>``, are not counted), that opens an ATX
+    heading (``# Title``), a code fence or a list item, or has a link (``[text](url)``). Never for
+    a page: a doctype, ``<html>``, ``<head>`` or ``<body>`` tag anywhere (but in that code: a
+    README's example) gives False.
+    """
+    text = _MARKDOWN_CODE.sub(lambda m: m[1] or "``", _OPAQUE.sub("", text))  # a fence stays a fence, empty
+    if _DOCUMENT_TAG.search(text):
+        return False
+    tags = _TAG.finditer(text)
+    tag = next(tags, None)
+    depth = 0  # elements open at the start of the line
+    tag_end = 0  # where the last tag before the line ends (past the line's start: a tag over several lines)
+    blank = False  # the line before was blank
+    start = 0
+    for body in text.split("\n"):
+        while tag is not None and tag.start() < start:
+            tag_end = tag.end()
+            if not tag[3] and tag[2].lower() not in _UNCOUNTED:
+                depth = max(0, depth + (-1 if tag[1] else 1))
+            tag = next(tags, None)
+        if (
+            blank and depth == 0 and tag_end <= start and not body.lstrip().startswith("<")
+            and (_MARKDOWN_BLOCK.match(body) or _MARKDOWN_LINK.search(body))
+        ):
+            return True
+        start += len(body) + 1
+        blank = not body.strip()
+    return False

@@ -79,7 +79,8 @@ MAX_BYTES = 32 * 1024 * 1024
 #: ``content.body`` key is read from ``content`` -> ``body``), and such a skip names the record's fields.
 #: 4: HTML drops what the page's own ``<style>`` rules hide and the visually-hidden classes
 #: (``sr-only``, ``screen-reader-text`` ...); inline styles drop values no browser accepts.
-READER_VERSION = 4
+#: 5: Markdown's front matter title is its first paragraph (unless the body starts with it).
+READER_VERSION = 5
 
 #: The file types read when a folder is walked. Files named explicitly are read
 #: whatever their suffix: unknown suffixes are treated as plain text.
@@ -754,8 +755,8 @@ def parse_html(text: str, *, id: str, path: str = "", encoding: str = "utf-8") -
 
 def parse_markdown(text: str, *, id: str, path: str = "", encoding: str = "utf-8", paragraphs: bool = True) -> Document:
     """A Document of a Markdown document's visible text (:func:`dedup.markdown_text.visible_text`:
-    front matter dropped, rendered as CommonMark with tables), one paragraph per block; offsets
-    point into the extracted text. ``paragraphs=False``: see :func:`parse_text`."""
+    front matter dropped but for its title, the first paragraph; rendered as CommonMark with
+    tables), one paragraph per block; offsets point into the extracted text. ``paragraphs=False``: see :func:`parse_text`."""
     if not has_paragraphs(text):  # empty, or only white space: said as for a text file
         return parse_text(text, id=id, path=path, format="markdown", encoding=encoding, paragraphs=paragraphs)
     extracted = markdown_visible_text(text, id=id)

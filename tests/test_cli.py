@@ -862,6 +862,20 @@ def test_diff_of_standard_input_as_markdown(tmp_path):
     )
 
 
+def test_diff_of_a_github_readme_on_standard_input(tmp_path):
+    """cat README.md | dedup diff - saved.md: a README that opens with an HTML block (a centred
+    logo) is Markdown, not HTML whose "#", "**" and "[...](...)" would be words of its text."""
+    paragraphs = prose(5, paragraphs=4).split("\n\n")
+    readme = ('<div align="center">\n  <img src="docs/logo.svg" width="160" alt="">\n</div>\n\n# The Widget\n\n'
+              + "\n\n".join(f"**{p}** See [the docs](https://example.com/docs)." for p in paragraphs) + "\n")
+    (tmp_path / "saved.md").write_text(readme, encoding="utf-8")
+    sniffed = json.loads(_dedup("diff", "-", tmp_path / "saved.md", "-f", "json", input=readme.encode()).stdout)
+    assert sniffed["jaccard"] == 1.0 and {r["op"] for r in sniffed["diff"]} == {"equal"}
+    assert sniffed["diff"][0]["a"] == {"index": 0, "start": 0, "end": len("The Widget")}
+    as_html = json.loads(_dedup("diff", "-", tmp_path / "saved.md", "-f", "json", "--stdin-format", "html",
+                                input=readme.encode()).stdout)
+    assert as_html["jaccard"] < 1.0
+
 def test_diff_refuses_standard_input_twice():
     done = _dedup("diff", "-", "-", input=SEED_A.read_bytes())
     assert (done.returncode, done.stdout) == (2, b"")

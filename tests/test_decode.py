@@ -389,6 +389,68 @@ def test_sniff_format_takes_a_page_or_a_fragment_for_html_and_prose_for_text(dat
     assert sniff_format(data) == kind
 
 
+# A GitHub README: an HTML block (logo, badges) first, then Markdown. Read as HTML, its "#", "**"
+# and "[...](...)" were words of the text.
+_BADGES = (
+    '<div align="center">\n  <img src="docs/logo.svg" width="160" alt="Logo">\n  <h1>Widget</h1>\n'
+    '  <p>\n    <a href="https://ci.example.com/widget"><img src="https://ci.example.com/widget.svg" alt="CI"></a>\n'
+    '    <a href="https://pypi.org/project/widget"><img src="https://img.shields.io/pypi/v/widget" alt="PyPI"></a>\n'
+    "  </p>\n</div>\n\n"
+)
+_README = "# Widget\n\n**Widget** makes [widgets](https://example.com/widgets) from text.\n\n## Install\n\n```bash\npip install widget\n```\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        # Markdown that opens with an HTML block, then has Markdown blocks after a blank line
+        (_BADGES + _README, "markdown"),
+        ('<p align="center"><img src="logo.png" width="200"></p>\n\n# Title\n\nSome **bold** text.\n', "markdown"),
+        ('<h1 align="center">\n  <img src="logo.svg"><br>\n  Widget\n</h1>\n\n<p align="center">\n'
+         '  <a href="https://x.org"><img src="badge.svg"></a>\n</p>\n\n## Install\n\n    pip install widget\n', "markdown"),
+        ('<!-- badges -->\n<p align="center">\n  <img src="logo.png">\n</p>\n\nSee [the docs](https://x.org/docs).\n', "markdown"),
+        ('<div align="center">\n<img src="logo.png">\n</div>\n\n- one\n- two\n', "markdown"),
+        ('<div align="center">\n<img src="logo.png">\n</div>\n\n1. first\n2. second\n', "markdown"),
+        ('<div align="center">\n<img src="logo.png">\n</div>\n\n~~~\ncode\n~~~\n', "markdown"),
+        ('<p align="center">\n<img src="logo.png">\n\n# Title\n', "markdown"),  # a <p> left open (its end is optional)
+        ('<img\n  src="logo.png"\n  width="100">\n\n# Title\n\nText.\n', "markdown"),  # one tag: text before, too
+        ('<details>\n<summary>Contents</summary>\n\n- [Install](#install)\n\n</details>\n\n# Install\n', "markdown"),
+        ('<p align="center"><img src="logo.png"></p>\n\nServe `<body>` pages:\n\n```html\n<!doctype html>\n'
+         '<html><body><p>Hi</p></body></html>\n```\n', "markdown"),  # a page only in a README's code
+        ('<p align="center"><img src="logo.png"></p>\n\nUsage:\n```html\n<div class="widget">\n```\n\n## API\n', "markdown"),
+        # HTML with "#", "- " or "](" in it stays HTML: inside elements, tags, <pre> or comments; not after a
+        # blank line; starting with a tag; or in a page (doctype, <html>, <head>, <body>)
+        (b"<!doctype html>\n<html><body>\n\n# We're #1\n\n<p>[a](b)</p>\n</body></html>", "html"),
+        ('<div class="story">\n<h1>Top 10</h1>\n<p>We are #1 in the league, see [1](notes).</p>\n</div>\n', "html"),
+        ('<div class="story">\n<p>Intro.</p>\n\n# Not a heading: inside the div\n\n- nor a list\n</div>\n', "html"),
+        ('<div>\n<p>Run this:</p>\n</div>\n<pre>\n\n# install it\npip install x\n\n- done\n</pre>\n<p>Done.</p>\n', "html"),
+        ('<div>\n<p>Intro.</p>\n</div>\n<!--\n\n# a comment\n\n-->\n<p>More.</p>\n', "html"),
+        ('<h2>Steps</h2>\n1. Do this<br>\n2. Do that<br>\n<p>Done.</p>\n', "html"),  # no blank line before them
+        ('<div data-x="a](b)">\n<p>x</p>\n</div>\n\n<p>Write <code>[text](url)</code> for a link.</p>\n', "html"),
+        ('<div>\n<p>Intro.</p>\n</div>\n\n# Title\n\n<body>\n<p>Page.</p>\n</body>\n', "html"),
+        ('<section>\n<p>One.</p>\n</section>\n\n<p># Hash at the start of a paragraph</p>\n', "html"),
+        # text stays text: no HTML block first, or no Markdown block after it
+        (b"# A Markdown title\n\n- a list\n\n[a link](https://x.org)", "text"),
+        ('<grin> I said so\n\nand it was so.\n', "text"),
+    ],
+)
+def test_sniff_format_takes_markdown_that_opens_with_html_for_markdown(data, kind):
+    from dedup.decode import sniff_format
+
+    assert sniff_format(data.encode() if isinstance(data, str) else data) == kind
+
+
+def test_sniff_format_finds_markdown_after_4_kb_of_badges():
+    from dedup.decode import SNIFF_HTML_BYTES, SNIFF_MARKDOWN_BYTES, sniff_format
+
+    badge = '  <a href="https://example.com/badge"><img src="https://img.shields.io/badge/x-y-green" alt="x"></a>\n'
+    block = '<p align="center">\n' + badge * (SNIFF_HTML_BYTES // len(badge) + 1) + "</p>\n\n"
+    assert len(block) > SNIFF_HTML_BYTES
+    assert sniff_format((block + "# Title\n\nText.").encode()) == "markdown"
+    far = '<p align="center">\n' + badge * (SNIFF_MARKDOWN_BYTES // len(badge) + 1) + "</p>\n\n# Title\n"
+    assert sniff_format(far.encode()) == "html"
+
+
 def test_sniff_format_looks_at_the_first_bytes_only():
     from dedup.decode import SNIFF_HTML_BYTES, sniff_format
 

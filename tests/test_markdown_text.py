@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from dedup.cli import app
 from dedup.document import Document, Skipped, Source, find_sources, load, load_bytes
 from dedup.errors import DocumentError
-from dedup.markdown_text import MAX_MARKDOWN_DEPTH, strip_front_matter, visible_text
+from dedup.markdown_text import MAX_MARKDOWN_DEPTH, front_matter_title, strip_front_matter, visible_text
 
 runner = CliRunner()
 
@@ -70,10 +70,13 @@ def test_markdown_is_read_as_it_renders(markdown, expected):
 @pytest.mark.parametrize(
     "markdown, expected",
     [
-        ("---\ntitle: A Title\ndate: 2024-03-05\ntags:\n  - city\n- list item\n# a comment\n\n---\nBody.", "Body."),
-        ("---\r\ntitle: Windows\r\n---\r\nBody.", "Body."),
-        ("---\ntitle: pandoc closes with dots\n...\nBody.", "Body."),
-        ("+++\ntitle = \"Hugo\"\n[params]\nanything at all\n+++\nBody.", "Body."),
+        ("---\nauthor: A Name\ndate: 2024-03-05\ntags:\n  - city\n- list item\n# a comment\n\n---\nBody.", "Body."),
+        ("---\r\nauthor: Windows\r\n---\r\nBody.", "Body."),
+        ("---\nauthor: pandoc closes with dots\n...\nBody.", "Body."),
+        ("+++\ndate = 2024-03-05\n[params]\nanything at all\n+++\nBody.", "Body."),
+        # ... but for its title, which is the first paragraph (test_the_front_matters_title_is_the_first_paragraph)
+        ("---\ntitle: A Title\ndate: 2024-03-05\ntags:\n  - city\n---\nBody.", "A Title\n\nBody."),
+        ("+++\ntitle = \"Hugo\"\n[params]\nanything at all\n+++\nBody.", "Hugo\n\nBody."),
         ("---\n---\nBody.", "Body."),
         # not front matter: prose between rules (the second underlines a heading), or never closed
         ("---\nA line of prose.\n---\nBody.", "A line of prose.\n\nBody."),
@@ -86,7 +89,111 @@ def test_front_matter_is_dropped(markdown, expected):
     assert text_of(markdown) == expected
 
 
+@pytest.mark.parametrize(
+    "front_matter, title",
+    [
+        # YAML: plain, double-quoted (with escapes) and single-quoted scalars, any case of the key
+        ("---\ntitle: A Plain Title\n---\n", "A Plain Title"),
+        ("---\ntitle: \"Learning to Love Kim's Bomb\"\ndate: 2017-08-10\n---\n", "Learning to Love Kim's Bomb"),
+        ("---\nTitle: 'It''s Here'\n---\n", "It's Here"),
+        ("---\nTITLE:   Shouted Key   \n---\n", "Shouted Key"),
+        ("---\n\"title\": Quoted Key\n---\n", "Quoted Key"),
+        ("---\ntitle: Plain # a comment\n---\n", "Plain"),
+        ("---\ntitle: Learn C# in a Day\n---\n", "Learn C# in a Day"),  # "#" after no space: not a comment
+        ("---\ntitle: Issue #42 explained\n---\n", "Issue"),  # as YAML reads it (quote such a title)
+        ("---\ntitle: \"Quoted\" # a comment\n---\n", "Quoted"),
+        ("---\ntitle: \"Caf\\u00e9 \\\"Bleu\\\" \\\\ \\x41\"\n---\n", 'Caf\u00e9 "Bleu" \\ A'),
+        ("---\nlayout: post\ntitle: After Other Keys\ntags:\n  - a\n---\n", "After Other Keys"),
+        ("---\r\ntitle: Windows Lines\r\n---\r\n", "Windows Lines"),
+        ("---\ntitle: Dots Close\n...\n", "Dots Close"),
+        # TOML: basic (with escapes) and literal strings, top-level keys only
+        ('+++\ntitle = "Hugo Title"\ndate = 2024-03-05\n+++\n', "Hugo Title"),
+        ('+++\ntitle="Tight \\"Quotes\\" \\u00e9" # comment\n+++\n', 'Tight "Quotes" \u00e9'),
+        ("+++\nTitle = 'C:\\raw\\n'\n+++\n", "C:\\raw\\n"),
+        ('+++\n"title" = "Quoted Key"\n+++\n', "Quoted Key"),
+        # no title: nested keys, other keys, odd values (block scalars, lists, maps, multi-line strings)
+        ("---\nparams:\n  title: Nested\n---\n", None),
+        ("---\nsubtitle: A Dek\ndescription: For search engines\n---\n", None),
+        ("---\ntitle: >-\n  A Folded\n  Title\n---\n", None),
+        ("---\ntitle: |\n  A Literal Title\n---\n", None),
+        ("---\ntitle:\n  - a\n  - b\n---\n", None),
+        ("---\ntitle: [a, b]\n---\n", None),
+        ("---\ntitle: {en: A, fr: B}\n---\n", None),
+        ("---\ntitle: &anchor Anchored\n---\n", None),
+        ("---\ntitle: !!str Tagged\n---\n", None),
+        ("---\ntitle: A plain title\n  continued on the next line\n---\n", None),
+        ("---\ntitle: \"A quoted title\n  continued\"\n---\n", None),
+        ("---\ntitle: 'unclosed\n---\n", None),
+        ("---\ntitle: \"bad escape \\q\"\n---\n", None),
+        ("---\ntitle: ~\n---\n", None),
+        ("---\ntitle: null\n---\n", None),
+        ("---\ntitle: \"\"\n---\n", None),
+        ("---\ntitle: \"   \"\n---\n", None),
+        # not YAML: a plain scalar with ": " in it, a key given twice (go-yaml, Hugo's, refuses both)
+        ("---\ntitle: Colons: not allowed\n---\n", None),
+        ("---\ntitle: First\ntitle: Second\n---\n", None),
+        ('+++\n[params]\ntitle = "In A Table"\n+++\n', None),
+        ('+++\ntitle = """A Multi-Line\nTitle"""\n+++\n', None),
+        ("+++\ntitle = '''Literal\nMulti'''\n+++\n", None),
+        ("+++\ntitle = Unquoted\n+++\n", None),
+        ('+++\ntitle = "One"\ntitle = "Two"\n+++\n', None),  # not TOML
+        ('+++\ntitle = "unclosed\n+++\n', None),
+        # no front matter: never closed, a rule around prose, not at the very start
+        ("---\ntitle: Never Closed\n\nBody.", None),
+        ("---\nA line of prose.\n---\n", None),
+        ("Intro.\n\n---\ntitle: x\n---\n", None),
+        ("# title: Not Front Matter\n", None),
+    ],
+)
+def test_front_matter_title(front_matter, title):
+    assert front_matter_title(front_matter) == title
+
+
+@pytest.mark.parametrize(
+    "markdown, expected",
+    [
+        # the title is the first paragraph, as a "# Title" heading would be
+        ("---\ntitle: \"Learning to Love Kim's Bomb\"\n---\n\nThe body.", "Learning to Love Kim's Bomb\n\nThe body."),
+        ('+++\ntitle = "Hugo Title"\n+++\n\nThe body.', "Hugo Title\n\nThe body."),
+        ("---\ntitle: The Title\n---\n## A Section\n\nThe body.", "The Title\n\nA Section\n\nThe body."),
+        # read as text, not as Markdown or HTML (a page's <h1>{{ .Title }}</h1> escapes it)
+        ("---\ntitle: \"*Stars* & <b>tags</b> [kept](x)\"\n---\nThe body.", "*Stars* & <b>tags</b> [kept](x)\n\nThe body."),
+        ("---\ntitle: \"Tabs\\tand\\nbreaks   spaced\"\n---\nThe body.", "Tabs and breaks spaced\n\nThe body."),
+        # not repeated when the body starts with it (white space and case aside), whatever its kind
+        ("---\ntitle: The Title\n---\n# The Title\n\nThe body.", "The Title\n\nThe body."),
+        ("---\ntitle: The  Title\n---\n\nTHE TITLE\n=========\n\nThe body.", "THE TITLE\n\nThe body."),
+        ("---\ntitle: The Title\n---\n<!-- c -->\n<h1>The Title</h1>\n\nThe body.", "The Title\n\nThe body."),
+        ("---\ntitle: The Title\n---\n**The Title**\n\nThe body.", "The Title\n\nThe body."),
+        # but repeated when the body has it further on
+        ("---\ntitle: The Title\n---\nA lede.\n\n# The Title", "The Title\n\nA lede.\n\nThe Title"),
+        # odd front matter: no title, the body as it was read before
+        ("---\ntitle: >-\n  Folded\n---\nThe body.", "The body."),
+        ("---\ntitle: [a, b]\n---\nThe body.", "The body."),
+        ("---\ntitle: Never closed\n\nThe body.", "title: Never closed\n\nThe body."),
+        ("---\nsubtitle: A dek\ndescription: A summary\n---\nThe body.", "The body."),
+    ],
+)
+def test_the_front_matters_title_is_the_first_paragraph(markdown, expected):
+    assert text_of(markdown) == expected
+
+
+def test_the_title_paragraph_points_at_the_title(tmp_path):
+    """Paragraph offsets point into the document's text (the extracted text of a Markdown file,
+    as ever): the title paragraph's span is the title."""
+    title = "Learning to Love Kim's Bomb"
+    (tmp_path / "a.md").write_text(f'---\ntitle: "{title}"\ndate: 2017-08-10\n---\n\nThe *body*.\n', encoding="utf-8")
+    ((source,), _) = find_sources([tmp_path / "a.md"])
+    (doc,) = load(source)
+    first = doc.paragraphs[0]
+    assert (first.text, doc.text[first.start : first.end]) == (title, title)
+    assert [p.text for p in doc.paragraphs] == [title, "The body."]
+    assert all(doc.text[p.start : p.end] == p.text for p in doc.paragraphs)
+    (bare,) = load_bytes((tmp_path / "a.md").read_bytes(), source, paragraphs=False)  # dedup check: the same text
+    assert bare.text == doc.text
+
+
 def test_front_matter_alone_is_no_text():
+    """Its title alone is not an article (a Hugo section's _index.md): still no visible text."""
     assert strip_front_matter("---\ntitle: x\n---\n") == ""
     with pytest.raises(DocumentError, match="no visible text in the Markdown"):
         text_of("---\ntitle: x\n---\n\n<!-- nothing -->\n\n![](photo.jpg)\n")
@@ -99,7 +206,7 @@ def test_front_matter_stays_in_a_text_file(tmp_path):
     (tmp_path / "a.md").write_text(text, encoding="utf-8")
     docs = {d.id: d for d in (item for s in find_sources([tmp_path])[0] for item in load(s))}
     assert docs["a.txt"].text == text and docs["a.txt"].format == "text"
-    assert docs["a.md"].text == "Heading\n\nSome text with a link." and docs["a.md"].format == "markdown"
+    assert docs["a.md"].text == "x\n\nHeading\n\nSome text with a link." and docs["a.md"].format == "markdown"
 
 
 def test_paragraphs_point_into_the_extracted_text(tmp_path):
@@ -261,3 +368,21 @@ def test_documents_read_from_markdown_are_documents():
     source = Source("x.md", "x.md", "markdown")
     (doc,) = load_bytes(b"# T\n\nBody text.", source)
     assert isinstance(doc, Document) and doc.format == "markdown" and doc.text == "T\n\nBody text."
+
+
+def test_a_hugo_source_pairs_with_its_published_page_title_and_all(tmp_path):
+    """A Hugo (Jekyll, Astro) article's headline is only in its front matter; the published page
+    has it as its <h1>. Dropped with the front matter, it was a row present in the page only."""
+    (tmp_path / "story.md").write_text(
+        f'+++\ntitle = "{TITLE}"\ndate = 2024-03-05\n+++\n\n' + "\n\n".join(BODY) + "\n", encoding="utf-8"
+    )
+    (tmp_path / "story.html").write_text(
+        f"<!doctype html><html><head><title>{TITLE} | The Daily</title></head><body><article>"
+        f"<h1>{TITLE}</h1>" + "".join(f"<p>{p}</p>" for p in BODY) + "</article></body></html>",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["diff", str(tmp_path / "story.html"), str(tmp_path / "story.md"), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    pair = json.loads(result.stdout)
+    assert [(row["op"], row["role"]) for row in pair["diff"]] == [("equal", "title")] + [("equal", "body")] * len(BODY)
+    assert pair["jaccard"] == 1.0
