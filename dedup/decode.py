@@ -348,7 +348,9 @@ _DOCUMENT_TAG = re.compile(r"<(?:!doctype|html|head|body)[\s/>]", re.I)
 # Markdown's code, where a README shows HTML: fenced blocks and code spans.
 _MARKDOWN_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[ \t]*$|\Z)|`[^`\n]+`", re.M | re.S)
 # What says nothing of the blocks around it: comments, and elements whose content is not markup.
-_OPAQUE = re.compile(r"<!--.*?(?:-->|\Z)|<(pre|script|style|textarea|code|template|xmp)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
+_OPAQUE = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(pre|script|style|textarea|code|template|xmp)\b.*?(?:</\1\s*>|\Z)", re.I | re.S
+)
 # A start or end tag (perhaps over several lines).
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?(/?)>")
 # Elements that never hold others (void) or whose end tag may be left out: not counted as open.

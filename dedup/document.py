@@ -756,7 +756,8 @@ def parse_html(text: str, *, id: str, path: str = "", encoding: str = "utf-8") -
 def parse_markdown(text: str, *, id: str, path: str = "", encoding: str = "utf-8", paragraphs: bool = True) -> Document:
     """A Document of a Markdown document's visible text (:func:`dedup.markdown_text.visible_text`:
     front matter dropped but for its title, the first paragraph; rendered as CommonMark with
-    tables), one paragraph per block; offsets point into the extracted text. ``paragraphs=False``: see :func:`parse_text`."""
+    tables), one paragraph per block; offsets point into the extracted text. ``paragraphs=False``:
+    see :func:`parse_text`."""
     if not has_paragraphs(text):  # empty, or only white space: said as for a text file
         return parse_text(text, id=id, path=path, format="markdown", encoding=encoding, paragraphs=paragraphs)
     extracted = markdown_visible_text(text, id=id)

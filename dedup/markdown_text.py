@@ -108,8 +108,10 @@ def front_matter_title(text: str) -> str | None:
 
     >>> front_matter_title('---\\ntitle: "Learning to Love Kim\\'s Bomb"\\ndate: 2017-08-10\\n---\\nBody')
     "Learning to Love Kim's Bomb"
-    >>> front_matter_title("+++\\ntitle = 'Hugo'\\n+++\\nBody"), front_matter_title("---\\ntitle: >-\\n  Folded\\n---\\n")
-    ('Hugo', None)
+    >>> front_matter_title("+++\\ntitle = 'Hugo'\\n+++\\nBody")
+    'Hugo'
+    >>> front_matter_title("---\\ntitle: >-\\n  Folded\\n---\\n") is None
+    True
     """
     found = _front_matter(text)
     return None if found is None else _title(text, *found[:3])

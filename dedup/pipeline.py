@@ -1109,9 +1109,10 @@ def read_bytes(data: bytes, name: str, config: Config | None = None, *, format: 
 
     ``name`` is its id and names it in every reason (``-``); ``format`` is ``"text"``,
     ``"html"`` or ``"markdown"``, or None for :func:`dedup.decode.sniff_format`'s guess (HTML
-    when it starts like a page, Markdown when HTML opens it and Markdown blocks follow, else text). The same reasons as for a file: empty, binary,
-    not decodable, and larger than ``config.max_bytes`` (give at most ``max_bytes + 1``
-    bytes: their size past that is not known). Raises ValueError for another ``format``.
+    when it starts like a page, Markdown when HTML opens it and Markdown blocks follow, else
+    text). The same reasons as for a file: empty, binary, not decodable, and larger than
+    ``config.max_bytes`` (give at most ``max_bytes + 1`` bytes: their size past that is not
+    known). Raises ValueError for another ``format``.
     """
     config = config or Config()
     if format is not None and format not in BYTES_FORMATS:
