@@ -23,10 +23,12 @@ Only what holds on any screen and needs no layout is followed:
   (or ``collapse``) hide, in any case and spacing; the cascade between rules and the inline
   ``style`` is CSS's: ``!important`` first, then the inline style, then specificity
   (ids, classes, tag), then the later rule; within one rule or style, the last declaration wins
-  unless an earlier one is ``!important``.
+  unless an earlier one is ``!important``. The ``hidden`` attribute and a closed ``<dialog>``
+  are the browser's own ``display: none``: any ``display`` the page gives them wins (but for
+  ``revert`` and ``revert-layer``, which fall back to it). ``visibility`` is inherited: :class:`Look` says what an
+  element sets itself, and a descendant that sets ``visible`` shows inside a hidden element.
 
-Not followed either: values computed from ``var()``, and a descendant that sets ``visibility:
-visible`` inside a hidden element (it would show again). Classes and ids are matched as written
+Not followed either: values computed from ``var()`` (they never hide). Classes and ids are matched as written
 (as in standards mode; a page in quirks mode matches them in any case).
 
 Reading is linear in the size of the stylesheet whatever it holds (unclosed braces, comments
@@ -41,7 +43,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["VISUALLY_HIDDEN", "Element", "Rule", "Rules", "hides", "parse_stylesheets", "visually_hidden"]
+__all__ = ["VISUALLY_HIDDEN", "Element", "Look", "Rule", "Rules", "hides", "look", "parse_stylesheets", "visually_hidden"]
 
 # The "-focusable" classes that hide by themselves (Bootstrap 5's visually-hidden-focusable,
 # GOV.UK's govuk-visually-hidden-focusable, on skip links) are in: they show only while the
@@ -86,6 +88,10 @@ _DISPLAY_WORDS = frozenset(
 )
 _VISIBILITY_WORDS = frozenset(("visible", "hidden", "collapse"))
 _GLOBAL_WORDS = frozenset(("inherit", "initial", "unset", "revert", "revert-layer"))
+# The display of the hidden attribute and a closed <dialog> (the browser's own display:none) stays
+# with these values: they fall back to the browser's stylesheet (Chromium shows an element of
+# hidden with display:revert; HTML's rendering rules, and this reader, do not).
+_BROWSERS_DISPLAY = frozenset(("", "none", "revert", "revert-layer"))
 
 # The characters that matter to the structure of a stylesheet; everything between two of them
 # is copied in one piece. ``url(`` is a token of its own: unquoted, it may hold ";" and braces.
@@ -137,6 +143,16 @@ class Rule:
             and (not self.ids or self.ids == {element.id})
             and self.classes <= element.classes
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """What CSS makes of one element: whether it is displayed (``display: none`` hides it and all it
+    holds, whatever they say) and the visibility it sets itself, ``"hidden"`` or ``"visible"``, or
+    None when it inherits its parent's (visibility is inherited: a descendant may be visible again)."""
+
+    displayed: bool
+    visibility: str | None
 
 
 def _declaration(text: str) -> tuple[str, bool, str] | None:
@@ -214,6 +230,15 @@ class Rules:
 def hides(rules: Iterable[Rule], style: str | None) -> bool:
     """Whether an element that ``rules`` match, with the inline ``style`` attribute ``style``,
     is hidden: its ``display`` is ``none`` or its ``visibility`` ``hidden`` or ``collapse``."""
+    seen = look(rules, style)
+    return not seen.displayed or seen.visibility == "hidden"
+
+
+def look(rules: Iterable[Rule], style: str | None, *, hidden: bool = False) -> Look:
+    """What CSS's cascade makes of an element that ``rules`` match, with the inline ``style``
+    attribute ``style``. ``hidden``: the browser's own stylesheet hides it (the ``hidden``
+    attribute, a closed ``<dialog>``); a ``display`` the page gives it overrides that, but for
+    ``none`` and the values that fall back to the browser's (``revert``, ``revert-layer``)."""
     best: dict[str, tuple[tuple[bool, bool, tuple[int, int, int], int], str]] = {}
     # The inline style's own winners (as a rule's: split, not a regex: linear), ranked above every
     # rule's declaration of the same importance.
@@ -230,7 +255,13 @@ def hides(rules: Iterable[Rule], style: str | None) -> bool:
         if name not in best or rank > best[name][0]:
             best[name] = (rank, value)
     display = best.get("display", ((), ""))[1]
-    return display == "none" or best.get("visibility", ((), ""))[1] in ("hidden", "collapse")
+    visibility = best.get("visibility", ((), ""))[1]
+    return Look(
+        displayed=display != "none" and not (hidden and display in _BROWSERS_DISPLAY),
+        visibility=(
+            "hidden" if visibility in ("hidden", "collapse") else "visible" if visibility in ("visible", "initial") else None
+        ),
+    )
 
 
 def visually_hidden(classes: frozenset[str]) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from dedup.errors import DocumentError
-from dedup.html_style import VISUALLY_HIDDEN, Element, Rule, Rules, hides, parse_stylesheets, visually_hidden
+from dedup.html_style import VISUALLY_HIDDEN, Element, Look, Rule, Rules, look, parse_stylesheets, visually_hidden
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -54,14 +54,17 @@ _BLANK_LINE = re.compile(r"\ue001(?:[^\S\ue001]*\ue001)+")
 # - the ``hidden`` attribute, but for ``hidden="until-found"``: that content is part of the
 #   article, shown when the reader searches the page or follows a link to it, as a closed
 #   ``<details>`` is shown when opened: both are read (the summary and the content);
-# - a closed ``<dialog>`` (no ``open``): a modal that only a script opens (sign-up, consent);
+# - a closed ``<dialog>`` (no ``open``): a modal that only a script opens (sign-up, consent).
+#   These two are the browser's own ``display: none``: a display the page gives the element
+#   (``<p hidden style="display:block">``, a rule of its class) shows it again;
 # - CSS that says ``display: none`` or ``visibility: hidden`` (or ``collapse``), in any case and
 #   spacing: an inline ``style``, and the simple top-level rules of the page's own ``<style>``
 #   elements (``.js-only{display:none}``), with CSS's cascade between them; and the
 #   visually-hidden classes of the common frameworks (``sr-only``, ``screen-reader-text``:
 #   text for screen readers only), whatever stylesheet defines them. What is followed of CSS,
-#   and why, is in :mod:`dedup.html_style`. (A descendant that sets ``visibility: visible``
-#   would show again: not handled.)
+#   and why, is in :mod:`dedup.html_style`.
+# ``display: none`` hides an element and everything in it; ``visibility`` is inherited, and a
+# descendant that says ``visibility: visible`` is seen inside a hidden element.
 # ``aria-hidden="true"`` is not among them: it hides an element from screen readers, not from
 # the eye (MDN: "doesn't visually hide anything"), and sites put visible text there: decorative
 # pull quotes, star ratings, the section numbers of a table of contents. Icon glyphs there are
@@ -69,8 +72,8 @@ _BLANK_LINE = re.compile(r"\ue001(?:[^\S\ue001]*\ue001)+")
 # one glyph are dropped below whatever their aria-hidden.
 # ``<html>`` and ``<body>`` are never hidden: a page whose whole body is hidden inline
 # (``<body style="display:none">`` against a flash of unstyled content) is one a script reveals.
-# ``<main>`` and ``<article>`` are hidden by their own ``hidden`` or inline style only, never by
-# the stylesheet or a class: one odd rule cannot blank a page. Nor can a whole stylesheet: when
+# ``<main>`` and ``<article>`` are hidden (or shown again) by their own ``hidden`` or inline style
+# only, never by the stylesheet or a class: one odd rule cannot blank a page. Nor can a whole stylesheet: when
 # the page's styles leave no text at all (``.page{visibility:hidden}`` until a script runs,
 # ``.wrapper{display:none}``), the page is read as if it had none.
 _NEVER_HIDDEN = ("html", "body")
@@ -78,6 +81,8 @@ _UNSTYLED = ("main", "article")
 # The elements that may be hidden when the page's stylesheets hide nothing: lexbor finds them.
 _HIDDEN = "[hidden], dialog, [style]"
 _STYLED = ", ".join((_HIDDEN, *(f".{name}" for name in VISUALLY_HIDDEN)))
+_SHOWN = Look(displayed=True, visibility=None)
+_GONE = Look(displayed=False, visibility=None)
 # Matching a stylesheet's rules to a page costs at most this much work (one rule tried on one
 # element) plus one per character of the page; a stylesheet made to cost more is ignored.
 _MATCH_BUDGET = 1_000_000
@@ -119,11 +124,11 @@ def _stylesheets(tree: LexborHTMLParser) -> list[str]:
 
 def _hidden_elements(
     tree: LexborHTMLParser, rules: Rules | None, *, styles: bool, budget: int
-) -> tuple[list[LexborNode], bool]:
-    """The elements a browser hides (see above), in document order, and whether the page's
-    styles changed that list: its ``rules`` and the visually-hidden classes, which count only
-    when ``styles``. When matching the rules would take more than ``budget`` tries (a page and
-    a stylesheet made for each other), the rules are ignored."""
+) -> tuple[list[tuple[LexborNode, Look]], bool]:
+    """The elements a browser hides (see above) or that set their own visibility, in document
+    order, each with what CSS makes of it; and whether the page's styles changed that: its
+    ``rules`` and the visually-hidden classes, which count only when ``styles``. When matching the rules would take more than ``budget`` tries (a page and a
+    stylesheet made for each other), the rules are ignored."""
     if rules:  # any element may be hidden: each is looked at
         nodes: Iterable[LexborNode] = tree.root.traverse() if tree.root is not None else ()
         tags = rules.tags  # the elements without attributes that a rule may match
@@ -131,35 +136,51 @@ def _hidden_elements(
         rules, tags = None, frozenset()
         found = tree.css(_STYLED if styles else _HIDDEN)
         nodes = [node for k, node in enumerate(found) if not k or node.mem_id != found[k - 1].mem_id]
-    hidden, styled, work = [], False, 0
+    looked: list[tuple[LexborNode, Look]] = []
+    styled, work = False, 0
     for node in nodes:
         tag = node.tag or ""
         if not node.is_element_node or tag in _NEVER_HIDDEN:
             continue
         attributes = node.attributes
-        if "hidden" in attributes and (attributes["hidden"] or "").lower() != "until-found":
-            hidden.append(node)
+        if not attributes and tag not in tags and tag != "dialog":
             continue
-        if tag == "dialog" and "open" not in attributes:
-            hidden.append(node)
-            continue
-        if not attributes and tag not in tags:
-            continue
+        # the browser's own display:none, which a display the page gives the element overrides
+        closed = ("hidden" in attributes and (attributes["hidden"] or "").lower() != "until-found") or (
+            tag == "dialog" and "open" not in attributes
+        )
         style = attributes.get("style")
-        hide = plain = style is not None and hides((), style)
+        seen = plain = look((), style, hidden=closed) if style is not None or closed else _SHOWN
         if styles and tag not in _UNSTYLED:
             classes = frozenset(_CLASS_SEPARATOR.split(attributes.get("class") or "")) - {""}
             matched: list[Rule] = []
             if rules is not None:
-                matched, tried = rules.matching(Element(tag, attributes.get("id") or None, classes))
+                by_rules, tried = rules.matching(Element(tag, attributes.get("id") or None, classes))
+                matched += by_rules
                 work += tried
                 if work > budget:
                     return _hidden_elements(tree, None, styles=styles, budget=budget)
-            hide = visually_hidden(classes) or (hides(matched, style) if matched else plain)
-            styled = styled or hide != plain
-        if hide:
-            hidden.append(node)
-    return hidden, styled
+            seen = _GONE if visually_hidden(classes) else look(matched, style, hidden=closed) if matched else plain
+            styled = styled or seen != plain
+        if seen != _SHOWN:
+            looked.append((node, seen))
+    return looked, styled
+
+
+def _invisible_text(tree: LexborHTMLParser, visibility: dict[int, str]) -> list[LexborNode]:
+    """The text nodes whose visibility is hidden: each element's is the one it sets itself
+    (``visibility``, by ``mem_id``), else its parent's. One pass over the page."""
+    inherited: dict[int, bool] = {}  # whether each element is invisible (those of the page's elements met)
+    found = []
+    for node in tree.root.traverse(include_text=True) if tree.root is not None else ():
+        parent = node.parent
+        invisible = inherited.get(parent.mem_id, False) if parent is not None else False
+        if node.is_element_node:
+            own = visibility.get(node.mem_id)
+            inherited[node.mem_id] = invisible if own is None else own == "hidden"
+        elif invisible and node.is_text_node:
+            found.append(node)
+    return found
 
 
 def visible_text(text: str, *, id: str) -> str:
@@ -210,9 +231,17 @@ def _extract(tree: LexborHTMLParser, *, styles: bool, budget: int) -> tuple[str,
     anything."""
     rules = Rules(parse_stylesheets(_stylesheets(tree))) if styles else None
     tree.strip_tags(list(_INVISIBLE))
-    hidden, styled = _hidden_elements(tree, rules, styles=styles, budget=budget)
+    looked, styled = _hidden_elements(tree, rules, styles=styles, budget=budget)
+    # An invisible element goes whole with what it holds, unless something on the page is visible
+    # again: then the text that inherits a hidden visibility goes, and the visible stays.
+    again = any(seen.visibility == "visible" for _, seen in looked)
+    visibility = {node.mem_id: seen.visibility for node, seen in looked if again and seen.displayed and seen.visibility}
+    hidden = [node for node, seen in looked if not seen.displayed or (not again and seen.visibility == "hidden")]
     for node in reversed(hidden):  # a hidden element before its hidden ancestor: no node is used once freed
         node.decompose()
+    if again:
+        for node in _invisible_text(tree, visibility):
+            node.decompose()
     for node in tree.css("[class*=material-]"):
         if any(_LIGATURE_ICON.fullmatch(name) for name in (node.attributes.get("class") or "").split()):
             node.decompose()

@@ -329,6 +329,30 @@ BROWSER_VIEWS = {
         '<p class="sr-only-focusable">Focusable alone is shown.</p><p class="sr-only not-sr-only">Undone.</p>',
         "March 3, 2024 by Jane Doe\n\nRead the report first.\n\nFocusable alone is shown.\n\nUndone.",
     ),
+    # the hidden attribute and a closed <dialog> are the browser's own display:none: a display the page
+    # gives the element (inline, by a rule) shows it
+    "hidden-overridden": (
+        '<style>.shown{display:flex} .modal{display:block}</style><p hidden style="display:block">By style.</p>'
+        '<div hidden class="shown">By rule.</div><p hidden style="display:contents">Contents.</p>'
+        '<p hidden style="display:inherit">Inherit.</p><p hidden style="display: var(--d)">Var.</p>'
+        '<p hidden style="display:none">None.</p><p hidden style="display:bogus">Bogus.</p>'
+        '<p hidden style="visibility:visible">Visible.</p><p hidden class="shown" style="display:none">Inline wins.</p>'
+        '<dialog style="display:block"><p>Dialog shown.</p></dialog><dialog class="modal"><p>Modal shown.</p></dialog>'
+        "<dialog><p>Closed.</p></dialog>",
+        "By style.\n\nBy rule.\n\nContents.\n\nInherit.\n\nVar.\n\nDialog shown.\n\nModal shown.",
+    ),
+    # visibility is inherited: what says visibility:visible inside a hidden element is seen (display:none
+    # hides everything inside it whatever it says)
+    "visibility-visible": (
+        '<div style="visibility:hidden"><p>Hidden.</p><p style="visibility:visible">Shown inside.</p>tail</div>'
+        '<div style="display:none"><p style="visibility:visible">Never.</p></div>'
+        "<style>.ghost{visibility:hidden} .back{visibility:visible}</style>"
+        '<div class="ghost">Label <span class="back">Shown span.</span> end <span>gone</span></div>'
+        '<div style="visibility:collapse"><p style="visibility:visible">Out <b style="visibility:hidden">in</b> again.</p>'
+        '</div><div style="visibility:hidden"><p style="visibility:initial">Initial.</p>'
+        '<p style="visibility:inherit">Inherit.</p><p style="visibility:unset">Unset.</p></div>',
+        "Shown inside.\n\nShown span.\n\nOut again.\n\nInitial.",
+    ),
 }
 
 # (page body, the text read of it): what of a stylesheet is not followed, on purpose, and what it
@@ -457,6 +481,14 @@ def test_html_is_read_as_a_browser_shows_it(tmp_path, name):
     assert (result.exit_code, result.stderr) == (0, "")
     rows = json.loads(result.stdout)["diff"]
     assert [(row["op"], row["score"]) for row in rows] == [("equal", 100.0)] * len(shown.split("\n\n"))
+
+
+def test_visible_again_deep_inside_invisible_elements():
+    """Each text's visibility is its nearest element's that sets one: found in one pass over the
+    page, however deep (an element that sets none inherits its parent's)."""
+    html = '<div style="visibility:hidden">hidden <div style="visibility:visible">shown <b>' * 2500
+    doc = parse_html(html + "</b></div></div>" * 2500, id="deep.html")
+    assert [p.text for p in doc.paragraphs] == ["shown"] * 2500
 
 
 def test_html_without_visible_text_is_an_error():

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import html_style
-from dedup.html_style import VISUALLY_HIDDEN, Element, Rule, Rules, hides, parse_stylesheets, visually_hidden
+from dedup.html_style import VISUALLY_HIDDEN, Element, Look, Rule, Rules, hides, look, parse_stylesheets, visually_hidden
 
 
 def rules_of(*sheets: str) -> list[str]:
@@ -111,6 +111,51 @@ def test_the_cascade_between_rules_and_the_inline_style(tag, id, classes, style,
     element = Element(tag, id, frozenset(classes.split()))
     matched, _ = Rules(RULES).matching(element)
     assert hides(matched, style) is hidden
+
+
+@pytest.mark.parametrize(
+    ("style", "classes", "shown"),
+    [
+        # the hidden attribute (and a closed <dialog>) is the browser's own display:none: a display
+        # the page gives the element overrides it, inline or by a rule, as in Chromium
+        (None, "", False),
+        ("display:block", "", True),
+        ("DISPLAY : CONTENTS", "", True),
+        ("display: var(--shown)", "", True),  # a var() never hides: an undefined one is unset (inline)
+        ("display:inherit", "", True),
+        ("display:none", "", False),
+        ("display:bogus", "", False),
+        ("display:revert", "", False),  # back to the browser's own stylesheet: hidden (Chromium shows it)
+        ("display:revert-layer", "", False),
+        ("visibility:visible", "", False),
+        (None, "shown", True),
+        ("display:none", "shown", False),
+    ],
+)
+def test_a_display_the_page_gives_overrides_the_hidden_attribute(style, classes, shown):
+    element = Element("p", None, frozenset(classes.split()))
+    matched, _ = Rules(parse_stylesheets([".shown{display:flex} .hidden{display:none}"])).matching(element)
+    assert look(matched, style, hidden=True).displayed is shown
+
+
+@pytest.mark.parametrize(
+    ("style", "visibility"),
+    [
+        # what an element says of its visibility: hidden, visible, or nothing (it inherits its parent's)
+        (None, None),
+        ("visibility:hidden", "hidden"),
+        ("visibility:collapse", "hidden"),
+        ("visibility:visible", "visible"),
+        ("visibility:initial", "visible"),
+        ("visibility:inherit", None),
+        ("visibility:unset", None),
+        ("visibility:revert", None),
+        ("visibility: var(--v)", None),
+        ("visibility:bogus", None),
+    ],
+)
+def test_the_visibility_an_element_sets(style, visibility):
+    assert look((), style) == Look(displayed=True, visibility=visibility)
 
 
 def test_rules_are_tried_on_the_elements_that_have_their_id_class_or_tag_only():
