@@ -12,7 +12,18 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from dedup.errors import DocumentError
-from dedup.html_style import VISUALLY_HIDDEN, Element, Look, Rule, Rules, look, parse_stylesheets, visually_hidden
+from dedup.html_style import (
+    VISUALLY_HIDDEN,
+    Element,
+    Look,
+    Rule,
+    Rules,
+    Screens,
+    look,
+    parse_stylesheets,
+    screens,
+    visually_hidden,
+)
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -50,7 +61,8 @@ _WS = re.compile(r"[^\S\ue001]+")
 # line a browser shows there separates paragraphs, as a blank line does in a text file.
 _BLANK_LINE = re.compile(r"\ue001(?:[^\S\ue001]*\ue001)+")
 
-# What a browser hides (the extracted text is what a reader sees in one):
+# What a browser hides (the extracted text is what a reader sees in one, on a screen of any size:
+# what a page hides on phones only and shows on a desktop is read):
 # - the ``hidden`` attribute, but for ``hidden="until-found"``: that content is part of the
 #   article, shown when the reader searches the page or follows a link to it, as a closed
 #   ``<details>`` is shown when opened: both are read (the summary and the content);
@@ -61,8 +73,10 @@ _BLANK_LINE = re.compile(r"\ue001(?:[^\S\ue001]*\ue001)+")
 #   spacing: an inline ``style``, and the simple top-level rules of the page's own ``<style>``
 #   elements (``.js-only{display:none}``), with CSS's cascade between them; and the
 #   visually-hidden classes of the common frameworks (``sr-only``, ``screen-reader-text``:
-#   text for screen readers only), whatever stylesheet defines them. What is followed of CSS,
-#   and why, is in :mod:`dedup.html_style`.
+#   text for screen readers only), whatever stylesheet defines them. A rule of an ``@media``
+#   block for screens of some sizes that shows the element again (``display: block``,
+#   ``visibility: visible``) counts in the cascade: it is seen on some screen. What is
+#   followed of CSS, and why, is in :mod:`dedup.html_style`.
 # ``display: none`` hides an element and everything in it; ``visibility`` is inherited, and a
 # descendant that says ``visibility: visible`` is seen inside a hidden element.
 # ``aria-hidden="true"`` is not among them: it hides an element from screen readers, not from
@@ -105,20 +119,19 @@ def _nesting(html: str) -> int:
     return deepest
 
 
-def _stylesheets(tree: LexborHTMLParser) -> list[str]:
-    """The text of the page's ``<style>`` elements that apply on a screen, in document order:
-    not those of a ``<noscript>`` (a browser with scripts ignores them, as the reader does their
-    content), a ``<template>`` (inert), another ``type`` than CSS, or a ``media`` other than
-    ``all`` or ``screen`` (``print``, or a query that depends on the screen)."""
+def _stylesheets(tree: LexborHTMLParser) -> list[tuple[str, str]]:
+    """The text and ``media`` of the page's ``<style>`` elements that apply on a screen, in
+    document order: not those of a ``<noscript>`` (a browser with scripts ignores them, as the
+    reader does their content), a ``<template>`` (inert), another ``type`` than CSS, or a
+    ``media`` for no screen (``print``; one for screens of some sizes shows only: see
+    :func:`~dedup.html_style.parse_stylesheets`)."""
     sheets = []
     for node in tree.css("style:not(noscript style)"):
         attributes = node.attributes
         kind = (attributes.get("type") or "").lower()  # not stripped: " text/css" is no CSS to a browser
-        media = (attributes.get("media") or "").strip().lower()
-        if kind in ("", "text/css") and (
-            not media or any(query.strip() in ("all", "screen", "only screen") for query in media.split(","))
-        ):
-            sheets.append(node.text(deep=True))
+        media = attributes.get("media") or ""
+        if kind in ("", "text/css") and screens(media) is not Screens.NONE:
+            sheets.append((node.text(deep=True), media))
     return sheets
 
 

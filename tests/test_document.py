@@ -329,6 +329,23 @@ BROWSER_VIEWS = {
         '<p class="sr-only-focusable">Focusable alone is shown.</p><p class="sr-only not-sr-only">Undone.</p>',
         "March 3, 2024 by Jane Doe\n\nRead the report first.\n\nFocusable alone is shown.\n\nUndone.",
     ),
+    # an @media rule for screens of some sizes that shows (display, visibility) what a top-level rule
+    # hides: on a desktop it is seen; one for print or a preference is not, nor one that loses the cascade
+    "style-media-shown": (
+        "<style>.note{display:none} @media (min-width: 768px){.note{display:block}}"
+        " .wide{display:none} @media only screen and (min-width:1000px) and (max-width: 2000px){.wide{display:flex}}"
+        " .all{display:none} @media all{.all{display:block}} .scr{display:none} @media screen{.scr{display:block}}"
+        " .print{display:none} @media print{.print{display:block}}"
+        " .motion{display:none} @media (prefers-reduced-motion: reduce){.motion{display:block}}"
+        " .ghost{visibility:hidden} @media (min-width:768px){.ghost{visibility:visible}}"
+        " .firm{display:none !important} @media (min-width:768px){.firm{display:block}}"
+        " #byid{display:none} @media (min-width:768px){.cls{display:block}}"
+        " @media (width >= 700px){.later{display:block}} .later{display:none}</style>"
+        '<p class="note">Note.</p><p class="wide">Wide.</p><p class="all">All.</p><p class="scr">Screen.</p>'
+        '<p class="print">Print.</p><p class="motion">Motion.</p><p class="ghost">Ghost.</p><p class="firm">Firm.</p>'
+        '<p id="byid" class="cls">By id.</p><p class="later">Later rule.</p>',
+        "Note.\n\nWide.\n\nAll.\n\nScreen.\n\nGhost.",
+    ),
     # the hidden attribute and a closed <dialog> are the browser's own display:none: a display the page
     # gives the element (inline, by a rule) shows it
     "hidden-overridden": (
@@ -355,17 +372,48 @@ BROWSER_VIEWS = {
     ),
 }
 
+# (page body, the text read of it): what some screen shows, though not a 1280-pixel-wide one (and so
+# not checked in Chromium): a reader of the page may see it.
+SHOWN_ON_SOME_SCREEN = {
+    # @media rules that show on wide screens (2xl), narrow ones, in portrait; a <style> for some screens
+    "media": (
+        "<style>.wider{display:none} .narrow{display:none} .portrait{visibility:hidden} .x{display:none}"
+        " @media (min-width: 1536px){.wider{display:block}} @media screen and (max-width: 600px){.narrow{display:block}}"
+        ' @media (orientation: portrait){.portrait{visibility:visible}}</style><style media="(max-width: 600px)">'
+        " .x{display:block} .y{display:none}</style>"
+        '<p class="wider">Wider.</p><p class="narrow">Narrow.</p><p class="portrait">Portrait.</p>'
+        '<p class="x">Small screens.</p><p class="y">Hidden on small screens only.</p>',
+        "Wider.\n\nNarrow.\n\nPortrait.\n\nSmall screens.\n\nHidden on small screens only.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SHOWN_ON_SOME_SCREEN)
+def test_html_shown_on_some_screen_is_read(name):
+    page, read = SHOWN_ON_SOME_SCREEN[name]
+    doc = parse_html(f"<!doctype html><html><body>{page}</body></html>", id="page.html")
+    assert doc.text == read
+
+
 # (page body, the text read of it): what of a stylesheet is not followed, on purpose, and what it
 # cannot hide. Each row also has a rule that is followed, so that each says both.
 STYLES_NOT_FOLLOWED = {
-    # @media, @supports, @container, @layer: their rules depend on the screen (or on layer order);
-    # only the top-level rules count
+    # @supports, @container, @layer: their rules depend on the browser, the layout or layer order; an
+    # @media rule that hides depends on the screen (only those that show again count: see above)
     "at-rules": (
         "<style>@media screen{.a{display:none}} @supports (display:grid){.b{display:none}}"
         " @container (width > 1px){.c{display:none}} @layer base{.d{display:none}} .e{display:none}</style>"
         '<p class="a">Media.</p><p class="b">Supports.</p><p class="c">Container.</p><p class="d">Layer.</p>'
         '<p class="e">e</p>',
         "Media.\n\nSupports.\n\nContainer.\n\nLayer.",
+    ),
+    # an @media rule that hides, on some screens only (the mobile-only menu, md:hidden), is not followed
+    "media-hides": (
+        "<style>@media (min-width: 768px){.md\\:hidden{display:none} .wide-hide{visibility:hidden}}"
+        " @media screen{.s{display:none}} .e{display:none}</style>"
+        '<p class="md:hidden">Mobile menu.</p><p class="wide-hide">Narrow only.</p><p class="s">Screen.</p>'
+        '<p class="e">e</p>',
+        "Mobile menu.\n\nNarrow only.\n\nScreen.",
     ),
     # combinators, attribute selectors and pseudo-classes are not followed (a browser would hide these)
     "selectors": (

@@ -14,10 +14,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import html_style
-from dedup.html_style import VISUALLY_HIDDEN, Element, Look, Rule, Rules, hides, look, parse_stylesheets, visually_hidden
+from dedup.html_style import (
+    VISUALLY_HIDDEN,
+    Element,
+    Look,
+    Rule,
+    Rules,
+    Screens,
+    hides,
+    look,
+    parse_stylesheets,
+    screens,
+    visually_hidden,
+)
 
 
-def rules_of(*sheets: str) -> list[str]:
+def rules_of(*sheets: str | tuple[str, str]) -> list[str]:
     """Each rule as its selector and what it declares: ``"p#y.x display:none!"``."""
     out = []
     for rule in parse_stylesheets(sheets):
@@ -63,6 +75,20 @@ def rules_of(*sheets: str) -> list[str]:
         (".a{display:none", [".a display:none"]),
         # escapes in class names: Tailwind's md\:hidden, a leading digit, an escaped brace
         (r".md\:hidden{display:none} .\31 0{display:none} .a\{{display:none}", [".md:hidden", ".10", ".a{"]),
+        # in an @media block for screens of some sizes, the rules that show (a display that is not none,
+        # visibility: visible) are read, with only what shows; those that hide are about some screens only
+        ("@media (min-width: 768px){.a{display:block} .b{display:none} .c{visibility:visible;display:none}"
+         " .d{display:none;display:flex}} .e{display:none}",
+         [".a display:block", ".c visibility:visible", ".d display:flex", ".e display:none"]),
+        # ... not in @media for no screen (print, a preference, a device feature), nor in @supports
+        ("@media print{.a{display:block}} @media (prefers-reduced-motion: reduce){.b{display:block}}"
+         " @media (hover: hover){.c{display:block}} @supports (display:grid){.d{display:grid}}", []),
+        # @media in @media; in a block, a stray ";" spoils the next rule only, and a statement at-rule ends at ";"
+        ("@media screen{@media (max-width:600px){.a{display:block}}} @media (orientation: landscape){x; .b{display:block}"
+         " @import 'x.css'; .c{display:block} .d{ .e{display:block} display:inline } @font-face{display:block}} .f{display:none}",
+         [".a display:block", ".c display:block", ".d display:inline", ".f display:none"]),
+        # an @media block left open closes at the end of its stylesheet, and so does a rule in it
+        (".a{display:none} @media (min-width:1px){.b{display:block} .c{display:block", [".a", ".b", ".c"]),
         # escapes that once took exponential time to find no selector (6^n ways to split them)
         ("." + "\\aaaaaa" * 40 + "!{display:none} .b{display:none}", [".b display:none"]),
     ],
@@ -72,6 +98,46 @@ def test_stylesheets_are_read_as_a_browser_reads_them(css, read):
     found = rules_of(css)
     assert len(found) == len(read)
     assert [rule if " " in expected else rule.split()[0] for rule, expected in zip(found, read)] == read
+
+
+@pytest.mark.parametrize(
+    ("media", "read"),
+    [
+        ("", [".a display:none", ".b display:block"]),
+        ("screen", [".a display:none", ".b display:block"]),
+        ("(min-width: 768px)", [".b display:block"]),  # some screens: what shows only
+        ("print", []),
+    ],
+)
+def test_a_stylesheets_media_attribute(media, read):
+    assert rules_of((".a{display:none} .b{display:block}", media)) == read
+
+
+@pytest.mark.parametrize(
+    ("media", "holds"),
+    [
+        # every screen: no media query, all or screen (a list holds where one of its queries does)
+        ("", Screens.ALL), ("all", Screens.ALL), ("Screen", Screens.ALL), ("only screen", Screens.ALL),
+        ("print, screen", Screens.ALL), ("(min-width: 768px), all", Screens.ALL),
+        # screens of some widths, heights or orientation (Tailwind's, Bootstrap's breakpoints; level 4 ranges)
+        ("(min-width: 768px)", Screens.SOME), ("( MAX-WIDTH : 600PX )", Screens.SOME),
+        ("screen and (min-width: 768px)", Screens.SOME),
+        ("only screen and (min-width: 48em) and (max-width: 64em)", Screens.SOME),
+        ("(min-device-width: 1024px)", Screens.SOME), ("(width >= 40rem)", Screens.SOME),
+        ("(400px <= width < 700px)", Screens.SOME), ("(orientation: landscape)", Screens.SOME),
+        ("(min-aspect-ratio: 16/9)", Screens.SOME), ("(min-height: 600px) or (min-width: 900px)", Screens.SOME),
+        ("print, (min-width: 1px)", Screens.SOME),
+        # no screen a reader is known to use: print, speech, a preference or a device feature, "not"
+        ("print", Screens.NONE), ("speech", Screens.NONE), ("tv", Screens.NONE), ("not screen", Screens.NONE),
+        ("(prefers-reduced-motion: reduce)", Screens.NONE), ("screen and (hover: hover)", Screens.NONE),
+        ("(min-width: 768px) and (prefers-color-scheme: dark)", Screens.NONE),
+        ("(-webkit-min-device-pixel-ratio: 2)", Screens.NONE), ("(min-resolution: 2dppx)", Screens.NONE),
+        ("(orientation: sideways)", Screens.NONE), ("(min-width: calc(1px + 1em))", Screens.NONE),
+        ("screen and", Screens.NONE), ("(width >= 1px) and print", Screens.NONE), ("(color)", Screens.NONE),
+    ],
+)
+def test_which_screens_a_media_query_holds_on(media, holds):
+    assert screens(media) is holds
 
 
 def test_rules_keep_the_order_of_the_stylesheets():
@@ -193,7 +259,7 @@ def test_the_scan_reads_each_character_once(monkeypatch):
 
     real = html_style._TOKEN
     monkeypatch.setattr(html_style, "_TOKEN", Recorder())
-    garbage = '.a{display:none} } ; <!-- --> \\{ url(x;{) "{" (]) .b{ .c{x:y} } '
+    garbage = '.a{display:none} } ; <!-- --> \\{ url(x;{) "{" (]) .b{ .c{x:y} } @media (min-width:1px){.m{display:block} x; } '
     css = garbage * 1000
     parse_stylesheets([css])
     assert sum(searched) <= len(css)
@@ -205,7 +271,8 @@ def test_the_scan_reads_each_character_once(monkeypatch):
 
 
 CSS_SOUP = st.lists(
-    st.sampled_from([*"{}()[];:,.#*>!@<-/\\\"' \nabdpx", "/*", "*/", "<!--", "-->", "url(", "display:none"])
+    st.sampled_from([*"{}()[];:,.#*>!@<-/\\\"' \nabdpx", "/*", "*/", "<!--", "-->", "url(", "display:none",
+                     "display:block", "@media ", "(min-width:1px)"])
 ).map("".join)
 
 
