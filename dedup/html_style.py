@@ -5,6 +5,8 @@
 (``.js-only{display:none}``) and with the visually-hidden classes of its framework
 (``sr-only``, ``screen-reader-text``: "Opens in a new window", "Skip to content", "Posted on"),
 text that sighted readers never see and that a plain-text copy of the article leaves out.
+What a page hides on some screens only (on a phone) and shows on others (a desktop) is seen
+by its readers: it stays.
 
 Only what needs no layout is followed:
 
@@ -19,6 +21,11 @@ Only what needs no layout is followed:
   queries on a preference or device (``prefers-reduced-motion``, ``hover``, resolution) hold on
   no screen a reader is known to use: skipped. So are the rules inside ``@supports``,
   ``@container``, ``@layer`` and the like, and nested rules (CSS nesting);
+- the responsive utilities of Tailwind (``md:block``, ``lg:flex``, ``max-md:grid``,
+  ``md:visible``, ``md:not-sr-only``) and Bootstrap (``d-md-block``), wherever their
+  stylesheet is (usually linked): :func:`responsive_rules` turns them into the class rules
+  they stand for, so that ``hidden md:block`` is read. Those that hide (``md:hidden``) and the
+  variants of a state (``hover:block``, ``focus:not-sr-only``, ``print:block``) are not;
 - selectors that are one compound of a tag, classes and ids (``p``, ``.a``, ``#b``, ``p.a``,
   ``.a.b``, ``div#b.a``; ``*.a`` is ``.a``, a lone ``*`` is not followed). A selector with a
   combinator (``.a .b``, ``.a > .b``), an attribute (``[x]``) or a pseudo-class (``:hover``,
@@ -33,11 +40,12 @@ Only what needs no layout is followed:
   (ids, classes, tag), then the later rule; within one rule or style, the last declaration wins
   unless an earlier one is ``!important``. The ``hidden`` attribute and a closed ``<dialog>``
   are the browser's own ``display: none``: any ``display`` the page gives them wins (but for
-  ``revert`` and ``revert-layer``, which fall back to it). ``visibility`` is inherited: :class:`Look` says what an
-  element sets itself, and a descendant that sets ``visible`` shows inside a hidden element.
+  ``revert`` and ``revert-layer``, which fall back to it). ``visibility`` is inherited:
+  :class:`Look` says what an element sets itself, and a descendant that sets ``visible`` shows
+  inside a hidden element.
 
-Not followed either: values computed from ``var()`` (they never hide). Classes and ids are matched as written
-(as in standards mode; a page in quirks mode matches them in any case).
+Not followed either: values computed from ``var()`` (they never hide). Classes and ids are
+matched as written (as in standards mode; a page in quirks mode matches them in any case).
 
 Reading is linear in the size of the stylesheet whatever it holds (unclosed braces, comments
 and strings holding braces, ``<!-- -->`` wrappers, ``url(...)`` data with semicolons): one scan
@@ -48,6 +56,7 @@ stylesheet close there, as in a browser.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -62,6 +71,7 @@ __all__ = [
     "hides",
     "look",
     "parse_stylesheets",
+    "responsive_rules",
     "screens",
     "visually_hidden",
 ]
@@ -91,9 +101,28 @@ VISUALLY_HIDDEN = (
     "u-visually-hidden",  # sites' own helper in the "u-" utility naming (ITCSS, BEM)
 )
 _VISUALLY_HIDDEN = frozenset(VISUALLY_HIDDEN)
-# Tailwind's class that undoes sr-only on the same element (its prefixed forms, md:not-sr-only
-# or focus:not-sr-only, undo it on some screens or on focus only: not followed).
-_SHOWN_AGAIN = "not-sr-only"
+
+# Responsive utilities: a class that shows an element on the screens from (or up to) a width, named
+# after the breakpoint. Tailwind's "<screen>:<utility>" (its default breakpoints sm md lg xl 2xl, v4's
+# max-* forms and arbitrary min-[...]/max-[...]; "!" before or after the utility makes it !important)
+# and Bootstrap's "d-<breakpoint>-<display>" (always !important). The utilities that hide on some
+# screens (md:hidden, d-md-none) and the variants of a state (hover:, focus:, dark:, print:) are not.
+_SCREEN = r"(?:(?:max-)?(?:sm|md|lg|xl|2xl)|(?:min|max)-\[[^\]\s]+\])"
+_TAILWIND_DISPLAY = (  # Tailwind's display utilities (and "visible"), class name -> the CSS they set
+    "block inline-block inline flex inline-flex table inline-table table-caption table-cell table-column "
+    "table-column-group table-footer-group table-header-group table-row-group table-row flow-root grid "
+    "inline-grid contents list-item"
+).split()
+_BOOTSTRAP_DISPLAY = "inline inline-block block grid inline-grid table table-row table-cell flex inline-flex".split()
+_RESPONSIVE = re.compile(
+    rf"{_SCREEN}:(!?)({'|'.join(_TAILWIND_DISPLAY)}|visible)(!?)"
+    rf"|d-(?:sm|md|lg|xl|xxl)-({'|'.join(_BOOTSTRAP_DISPLAY)})"
+)
+# Tailwind's class that undoes sr-only on the same element, on every screen or from (up to) a width
+# (the form prefixed by a state, focus:not-sr-only, undoes it on focus only: not followed).
+_SHOWN_AGAIN = re.compile(rf"(?:{_SCREEN}:)?!?not-sr-only!?")
+# Where the utilities stand among the page's rules: after all of them, as in the frameworks' stylesheets.
+_UTILITY_ORDER = sys.maxsize
 
 _PROPERTIES = ("display", "visibility")
 # The values a browser accepts for them (CSS Display 3, CSS 2's visibility; Chrome's -webkit-
@@ -259,7 +288,8 @@ def _size_condition(condition: str) -> bool:
     name, colon, value = condition.partition(":")
     name, value = name.strip(_CSS_SPACE), value.strip(_CSS_SPACE)
     if colon:
-        return bool(value) and (name in _SIZE_FEATURES or (name == "orientation" and value in ("portrait", "landscape")))
+        orientation = name == "orientation" and value in ("portrait", "landscape")
+        return bool(value) and (name in _SIZE_FEATURES or orientation)
     parts = re.split(r"([<>]=?|=)", _SIZE_RANGE.sub(" ", condition))
     words = [part.strip(_CSS_SPACE) for part in parts[::2]]
     return (
@@ -354,18 +384,35 @@ def look(rules: Iterable[Rule], style: str | None, *, hidden: bool = False) -> L
             best[name] = (rank, value)
     display = best.get("display", ((), ""))[1]
     visibility = best.get("visibility", ((), ""))[1]
-    return Look(
-        displayed=display != "none" and not (hidden and display in _BROWSERS_DISPLAY),
-        visibility=(
-            "hidden" if visibility in ("hidden", "collapse") else "visible" if visibility in ("visible", "initial") else None
-        ),
-    )
+    own = {"hidden": "hidden", "collapse": "hidden", "visible": "visible", "initial": "visible"}.get(visibility)
+    return Look(displayed=display != "none" and not (hidden and display in _BROWSERS_DISPLAY), visibility=own)
+
+
+def responsive_rules(classes: Iterable[str]) -> tuple[Rule, ...]:
+    """The rules that the responsive utilities among ``classes`` stand for, wherever their stylesheet
+    is: each shows the element on some screens (``md:block``: display:block from 768 pixels on;
+    ``md:visible``; Bootstrap's ``d-md-block``, !important), as a rule of one class after all the
+    page's rules. ``hidden md:block`` is hidden on phones only: a reader of the page sees it."""
+    rules = []
+    for name in classes:
+        m = _RESPONSIVE.fullmatch(name)
+        if m is not None:
+            before, tailwind, after, bootstrap = m.groups()
+            if bootstrap is not None:
+                declared = ("display", True, bootstrap)
+            elif tailwind == "visible":
+                declared = ("visibility", bool(before or after), "visible")
+            else:
+                declared = ("display", bool(before or after), tailwind)
+            rules.append(Rule(None, frozenset(), frozenset((name,)), (0, 1, 0), _UTILITY_ORDER, (declared,)))
+    return tuple(rules)
 
 
 def visually_hidden(classes: frozenset[str]) -> bool:
     """Whether an element of these classes has one of the :data:`VISUALLY_HIDDEN` ones (and not
-    Tailwind's ``not-sr-only``, which undoes them)."""
-    return not classes.isdisjoint(_VISUALLY_HIDDEN) and _SHOWN_AGAIN not in classes
+    Tailwind's ``not-sr-only``, which undoes them, on all screens or from a screen width on:
+    ``md:not-sr-only``)."""
+    return not classes.isdisjoint(_VISUALLY_HIDDEN) and not any(_SHOWN_AGAIN.fullmatch(name) for name in classes)
 
 
 def _shows(name: str, important: bool, value: str) -> bool:

@@ -16,11 +16,11 @@ from dedup.html_style import (
     VISUALLY_HIDDEN,
     Element,
     Look,
-    Rule,
     Rules,
     Screens,
     look,
     parse_stylesheets,
+    responsive_rules,
     screens,
     visually_hidden,
 )
@@ -75,7 +75,8 @@ _BLANK_LINE = re.compile(r"\ue001(?:[^\S\ue001]*\ue001)+")
 #   visually-hidden classes of the common frameworks (``sr-only``, ``screen-reader-text``:
 #   text for screen readers only), whatever stylesheet defines them. A rule of an ``@media``
 #   block for screens of some sizes that shows the element again (``display: block``,
-#   ``visibility: visible``) counts in the cascade: it is seen on some screen. What is
+#   ``visibility: visible``) and a responsive utility class (Tailwind's ``hidden md:block``,
+#   ``sr-only md:not-sr-only``) count in the cascade: it is seen on some screen. What is
 #   followed of CSS, and why, is in :mod:`dedup.html_style`.
 # ``display: none`` hides an element and everything in it; ``visibility`` is inherited, and a
 # descendant that says ``visibility: visible`` is seen inside a hidden element.
@@ -92,9 +93,11 @@ _BLANK_LINE = re.compile(r"\ue001(?:[^\S\ue001]*\ue001)+")
 # ``.wrapper{display:none}``), the page is read as if it had none.
 _NEVER_HIDDEN = ("html", "body")
 _UNSTYLED = ("main", "article")
-# The elements that may be hidden when the page's stylesheets hide nothing: lexbor finds them.
+# The elements that may be hidden, or set their visibility, when the page's stylesheets say nothing
+# of them: lexbor finds them. (A responsive utility that sets a display matters only on an element
+# hidden by these; one that sets visibility, md:visible, on any element inside them.)
 _HIDDEN = "[hidden], dialog, [style]"
-_STYLED = ", ".join((_HIDDEN, *(f".{name}" for name in VISUALLY_HIDDEN)))
+_STYLED = ", ".join((_HIDDEN, *(f".{name}" for name in VISUALLY_HIDDEN), '[class*=":visible"], [class*=":!visible"]'))
 _SHOWN = Look(displayed=True, visibility=None)
 _GONE = Look(displayed=False, visibility=None)
 # Matching a stylesheet's rules to a page costs at most this much work (one rule tried on one
@@ -140,7 +143,8 @@ def _hidden_elements(
 ) -> tuple[list[tuple[LexborNode, Look]], bool]:
     """The elements a browser hides (see above) or that set their own visibility, in document
     order, each with what CSS makes of it; and whether the page's styles changed that: its
-    ``rules`` and the visually-hidden classes, which count only when ``styles``. When matching the rules would take more than ``budget`` tries (a page and a
+    ``rules``, the visually-hidden classes and the responsive utilities, which count only when
+    ``styles``. When matching the rules would take more than ``budget`` tries (a page and a
     stylesheet made for each other), the rules are ignored."""
     if rules:  # any element may be hidden: each is looked at
         nodes: Iterable[LexborNode] = tree.root.traverse() if tree.root is not None else ()
@@ -166,7 +170,7 @@ def _hidden_elements(
         seen = plain = look((), style, hidden=closed) if style is not None or closed else _SHOWN
         if styles and tag not in _UNSTYLED:
             classes = frozenset(_CLASS_SEPARATOR.split(attributes.get("class") or "")) - {""}
-            matched: list[Rule] = []
+            matched = list(responsive_rules(classes))
             if rules is not None:
                 by_rules, tried = rules.matching(Element(tag, attributes.get("id") or None, classes))
                 matched += by_rules
@@ -202,7 +206,8 @@ def visible_text(text: str, *, id: str) -> str:
     Scripts, styles, forms, embedded frames, and what a browser hides (``hidden``, a closed
     ``<dialog>``, ``display: none`` or ``visibility: hidden`` inline or by a simple rule of the
     page's ``<style>``, the visually-hidden classes such as ``sr-only``; not ``aria-hidden``,
-    which only screen readers skip: see the comment above ``_NEVER_HIDDEN``) are left out;
+    which only screen readers skip, nor what some screen shows: ``hidden md:block``, an
+    ``@media`` rule that shows again; see the comment above ``_NEVER_HIDDEN``) are left out;
     whitespace collapses as a browser collapses it, but for the line breaks of ``<pre>``;
     ``<br>`` becomes a line break, and two or more in a row (``<br><br>``, a blank line in
     ``<pre>``) end a paragraph; every block element starts a paragraph.

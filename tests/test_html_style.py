@@ -24,6 +24,7 @@ from dedup.html_style import (
     hides,
     look,
     parse_stylesheets,
+    responsive_rules,
     screens,
     visually_hidden,
 )
@@ -179,6 +180,57 @@ def test_the_cascade_between_rules_and_the_inline_style(tag, id, classes, style,
     assert hides(matched, style) is hidden
 
 
+# A page whose own stylesheet hides with Tailwind's or Bootstrap's utilities (their responsive ones
+# being in a stylesheet of their own, linked), and rules it has of its own.
+UTILITIES = parse_stylesheets([
+    ".hidden{display:none} .invisible{visibility:hidden} .d-none{display:none !important} #menu{display:none}"
+    " .firm{display:none !important} p.hidden{display:none}"
+])
+
+
+@pytest.mark.parametrize(
+    ("tag", "id", "classes", "style", "hidden"),
+    [
+        # a responsive display utility shows the element from (or up to) a screen width: on some screen
+        ("div", None, "hidden md:block", None, False),
+        ("div", None, "hidden sm:inline-block", None, False),
+        ("div", None, "lg:flex hidden", None, False),
+        ("div", None, "hidden xl:grid", None, False),
+        ("div", None, "hidden 2xl:table", None, False),
+        ("div", None, "hidden md:contents", None, False),
+        ("div", None, "hidden max-md:block", None, False),
+        ("div", None, "hidden min-[900px]:inline-flex", None, False),
+        ("div", None, "invisible md:visible", None, False),
+        ("div", None, "d-none d-md-block", None, False),  # Bootstrap's (!important, as its d-none)
+        ("div", None, "d-none d-xxl-inline-flex", None, False),
+        # ... as a class rule would (specificity 0-1-0, after the page's rules): an id, tag.class, an
+        # !important rule and the inline style win over it, unless it is !important itself (md:!block)
+        ("div", "menu", "hidden md:block", None, True),
+        ("p", None, "hidden md:block", None, True),
+        ("div", None, "firm md:block", None, True),
+        ("div", None, "firm md:!block", None, False),
+        ("div", None, "hidden md:block", "display:none", True),
+        ("div", None, "hidden md:block!", "display:none", False),  # Tailwind 4 puts the "!" last
+        # not screen widths (state, colour scheme, print), hiding, or not a display value: not followed
+        ("div", None, "hidden hover:block", None, True),
+        ("div", None, "hidden group-hover:block", None, True),
+        ("div", None, "hidden dark:block", None, True),
+        ("div", None, "hidden print:block", None, True),
+        ("div", None, "hidden md:hover:block", None, True),
+        ("div", None, "hidden xs:block", None, True),  # no such breakpoint in Tailwind
+        ("div", None, "hidden md:bogus", None, True),
+        ("div", None, "hidden md:hidden", None, True),
+        ("div", None, "hidden block", None, True),  # Tailwind's own block: the page's stylesheet decides
+        ("div", None, "d-none d-print-block", None, True),
+        ("div", None, "invisible md:block", None, True),  # shown, but still invisible
+    ],
+)
+def test_responsive_display_utilities_show_an_element_on_some_screen(tag, id, classes, style, hidden):
+    element = Element(tag, id, frozenset(classes.split()))
+    matched, _ = Rules(UTILITIES).matching(element)
+    assert hides([*matched, *responsive_rules(element.classes)], style) is hidden
+
+
 @pytest.mark.parametrize(
     ("style", "classes", "shown"),
     [
@@ -196,12 +248,13 @@ def test_the_cascade_between_rules_and_the_inline_style(tag, id, classes, style,
         ("visibility:visible", "", False),
         (None, "shown", True),
         ("display:none", "shown", False),
+        (None, "hidden md:block", True),
     ],
 )
 def test_a_display_the_page_gives_overrides_the_hidden_attribute(style, classes, shown):
     element = Element("p", None, frozenset(classes.split()))
     matched, _ = Rules(parse_stylesheets([".shown{display:flex} .hidden{display:none}"])).matching(element)
-    assert look(matched, style, hidden=True).displayed is shown
+    assert look([*matched, *responsive_rules(element.classes)], style, hidden=True).displayed is shown
 
 
 @pytest.mark.parametrize(
@@ -237,6 +290,10 @@ def test_rules_are_tried_on_the_elements_that_have_their_id_class_or_tag_only():
 def test_visually_hidden_classes(name):
     assert visually_hidden(frozenset({"icon", name}))
     assert not visually_hidden(frozenset({name, "not-sr-only"}))  # Tailwind's undo
+    for screen in ("sm", "md", "lg", "xl", "2xl", "max-md", "min-[900px]"):  # ... from (or up to) a screen width
+        assert not visually_hidden(frozenset({name, f"{screen}:not-sr-only"}))
+    for state in ("focus", "focus-within", "hover", "print", "dark", "md:focus"):  # ... not on focus alone
+        assert visually_hidden(frozenset({name, f"{state}:not-sr-only"}))
 
 
 def test_visually_hidden_classes_are_exact_names():
