@@ -80,7 +80,10 @@ MAX_BYTES = 32 * 1024 * 1024
 #: 4: HTML drops what the page's own ``<style>`` rules hide and the visually-hidden classes
 #: (``sr-only``, ``screen-reader-text`` ...); inline styles drop values no browser accepts.
 #: 5: Markdown's front matter title is its first paragraph (unless the body starts with it).
-READER_VERSION = 5
+#: 6: HTML reads what some screen shows: responsive utilities (``hidden md:block``,
+#: ``sr-only md:not-sr-only``), ``@media`` rules that show again, a ``display`` given to an element
+#: with ``hidden`` (or a closed ``<dialog>``), ``visibility: visible`` inside a hidden element.
+READER_VERSION = 6
 
 #: The file types read when a folder is walked. Files named explicitly are read
 #: whatever their suffix: unknown suffixes are treated as plain text.

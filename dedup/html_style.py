@@ -5,12 +5,27 @@
 (``.js-only{display:none}``) and with the visually-hidden classes of its framework
 (``sr-only``, ``screen-reader-text``: "Opens in a new window", "Skip to content", "Posted on"),
 text that sighted readers never see and that a plain-text copy of the article leaves out.
+What a page hides on some screens only (on a phone) and shows on others (a desktop) is seen
+by its readers: it stays.
 
-Only what holds on any screen and needs no layout is followed:
+Only what needs no layout is followed:
 
-- rules at the top level of a stylesheet; those inside ``@media``, ``@supports``,
-  ``@container``, ``@layer`` and the like depend on the screen or order layers and are skipped,
-  and so are nested rules (CSS nesting);
+- rules at the top level of a stylesheet, which hide or show on every screen;
+- the rules of an ``@media`` block for screens (``all``, ``screen``) or for screens of some
+  sizes (``(min-width: 768px)``, ``screen and (max-width: 600px)``, ``(width >= 40rem)``,
+  ``(orientation: portrait)``; see :func:`screens`), and of a ``<style media="...">`` for such
+  screens, in as far as they *show*: a ``display`` other than ``none``, ``visibility:
+  visible``. They take part in the cascade as on a screen where they apply (``.note{display:
+  none}`` then ``@media (min-width: 768px){.note{display:block}}``: shown). What such rules hide
+  is hidden on some screens only and is not followed, and ``@media print``, ``not``, and the
+  queries on a preference or device (``prefers-reduced-motion``, ``hover``, resolution) hold on
+  no screen a reader is known to use: skipped. So are the rules inside ``@supports``,
+  ``@container``, ``@layer`` and the like, and nested rules (CSS nesting);
+- the responsive utilities of Tailwind (``md:block``, ``lg:flex``, ``max-md:grid``,
+  ``md:visible``, ``md:not-sr-only``) and Bootstrap (``d-md-block``), wherever their
+  stylesheet is (usually linked): :func:`responsive_rules` turns them into the class rules
+  they stand for, so that ``hidden md:block`` is read. Those that hide (``md:hidden``) and the
+  variants of a state (``hover:block``, ``focus:not-sr-only``, ``print:block``) are not;
 - selectors that are one compound of a tag, classes and ids (``p``, ``.a``, ``#b``, ``p.a``,
   ``.a.b``, ``div#b.a``; ``*.a`` is ``.a``, a lone ``*`` is not followed). A selector with a
   combinator (``.a .b``, ``.a > .b``), an attribute (``[x]``) or a pseudo-class (``:hover``,
@@ -23,11 +38,14 @@ Only what holds on any screen and needs no layout is followed:
   (or ``collapse``) hide, in any case and spacing; the cascade between rules and the inline
   ``style`` is CSS's: ``!important`` first, then the inline style, then specificity
   (ids, classes, tag), then the later rule; within one rule or style, the last declaration wins
-  unless an earlier one is ``!important``.
+  unless an earlier one is ``!important``. The ``hidden`` attribute and a closed ``<dialog>``
+  are the browser's own ``display: none``: any ``display`` the page gives them wins (but for
+  ``revert`` and ``revert-layer``, which fall back to it). ``visibility`` is inherited:
+  :class:`Look` says what an element sets itself, and a descendant that sets ``visible`` shows
+  inside a hidden element.
 
-Not followed either: values computed from ``var()``, and a descendant that sets ``visibility:
-visible`` inside a hidden element (it would show again). Classes and ids are matched as written
-(as in standards mode; a page in quirks mode matches them in any case).
+Not followed either: values computed from ``var()`` (they never hide). Classes and ids are
+matched as written (as in standards mode; a page in quirks mode matches them in any case).
 
 Reading is linear in the size of the stylesheet whatever it holds (unclosed braces, comments
 and strings holding braces, ``<!-- -->`` wrappers, ``url(...)`` data with semicolons): one scan
@@ -38,10 +56,25 @@ stylesheet close there, as in a browser.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 
-__all__ = ["VISUALLY_HIDDEN", "Element", "Rule", "Rules", "hides", "parse_stylesheets", "visually_hidden"]
+__all__ = [
+    "VISUALLY_HIDDEN",
+    "Element",
+    "Look",
+    "Rule",
+    "Rules",
+    "Screens",
+    "hides",
+    "look",
+    "parse_stylesheets",
+    "responsive_rules",
+    "screens",
+    "visually_hidden",
+]
 
 # The "-focusable" classes that hide by themselves (Bootstrap 5's visually-hidden-focusable,
 # GOV.UK's govuk-visually-hidden-focusable, on skip links) are in: they show only while the
@@ -68,9 +101,28 @@ VISUALLY_HIDDEN = (
     "u-visually-hidden",  # sites' own helper in the "u-" utility naming (ITCSS, BEM)
 )
 _VISUALLY_HIDDEN = frozenset(VISUALLY_HIDDEN)
-# Tailwind's class that undoes sr-only on the same element (its prefixed forms, md:not-sr-only
-# or focus:not-sr-only, undo it on some screens or on focus only: not followed).
-_SHOWN_AGAIN = "not-sr-only"
+
+# Responsive utilities: a class that shows an element on the screens from (or up to) a width, named
+# after the breakpoint. Tailwind's "<screen>:<utility>" (its default breakpoints sm md lg xl 2xl, v4's
+# max-* forms and arbitrary min-[...]/max-[...]; "!" before or after the utility makes it !important)
+# and Bootstrap's "d-<breakpoint>-<display>" (always !important). The utilities that hide on some
+# screens (md:hidden, d-md-none) and the variants of a state (hover:, focus:, dark:, print:) are not.
+_SCREEN = r"(?:(?:max-)?(?:sm|md|lg|xl|2xl)|(?:min|max)-\[[^\]\s]+\])"
+_TAILWIND_DISPLAY = (  # Tailwind's display utilities (and "visible"), class name -> the CSS they set
+    "block inline-block inline flex inline-flex table inline-table table-caption table-cell table-column "
+    "table-column-group table-footer-group table-header-group table-row-group table-row flow-root grid "
+    "inline-grid contents list-item"
+).split()
+_BOOTSTRAP_DISPLAY = "inline inline-block block grid inline-grid table table-row table-cell flex inline-flex".split()
+_RESPONSIVE = re.compile(
+    rf"{_SCREEN}:(!?)({'|'.join(_TAILWIND_DISPLAY)}|visible)(!?)"
+    rf"|d-(?:sm|md|lg|xl|xxl)-({'|'.join(_BOOTSTRAP_DISPLAY)})"
+)
+# Tailwind's class that undoes sr-only on the same element, on every screen or from (up to) a width
+# (the form prefixed by a state, focus:not-sr-only, undoes it on focus only: not followed).
+_SHOWN_AGAIN = re.compile(rf"(?:{_SCREEN}:)?!?not-sr-only!?")
+# Where the utilities stand among the page's rules: after all of them, as in the frameworks' stylesheets.
+_UTILITY_ORDER = sys.maxsize
 
 _PROPERTIES = ("display", "visibility")
 # The values a browser accepts for them (CSS Display 3, CSS 2's visibility; Chrome's -webkit-
@@ -86,6 +138,10 @@ _DISPLAY_WORDS = frozenset(
 )
 _VISIBILITY_WORDS = frozenset(("visible", "hidden", "collapse"))
 _GLOBAL_WORDS = frozenset(("inherit", "initial", "unset", "revert", "revert-layer"))
+# The display of the hidden attribute and a closed <dialog> (the browser's own display:none) stays
+# with these values: they fall back to the browser's stylesheet (Chromium shows an element of
+# hidden with display:revert; HTML's rendering rules, and this reader, do not).
+_BROWSERS_DISPLAY = frozenset(("", "none", "revert", "revert-layer"))
 
 # The characters that matter to the structure of a stylesheet; everything between two of them
 # is copied in one piece. ``url(`` is a token of its own: unquoted, it may hold ";" and braces.
@@ -96,7 +152,8 @@ _STRING = {  # the rest of a string after its quote; a newline ends it unclosed,
 }
 _QUOTED_URL = re.compile(r"[ \t\n\r\f]*[\"']")
 _URL = re.compile(r"(?:[^)\\]|\\[\s\S])*\)?")  # the rest of an unquoted url(...)
-_RULE, _SKIP, _INNER = range(3)  # blocks: a rule's declarations, a block skipped whole, brackets
+# blocks: a rule's declarations, a block skipped whole, brackets, an @media block for some screens
+_RULE, _SKIP, _INNER, _MEDIA = range(4)
 
 _ESCAPE = r"\\(?:[0-9a-fA-F]{1,6}+[ \t\n\r\f]?+|[^\n\r\f0-9a-fA-F])"
 _IDENT = rf"(?>(?:--|-?(?:[A-Za-z_]|[^\x00-\x7f]|{_ESCAPE}))(?:[A-Za-z0-9_-]|[^\x00-\x7f]|{_ESCAPE})*)"
@@ -105,6 +162,33 @@ _PART = re.compile(rf"([.#])({_IDENT})")
 _UNESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|([\s\S]))")
 _SELECTOR_TOKEN = re.compile(r"[,()\[\]\"'\\{};!<]")
 _CSS_SPACE = " \t\n\r\f"
+
+# Media queries (Media Queries 4), lower case: a query holds on every screen when it is a media type
+# for screens ("all", "screen", with "only"); on some screens when it is made of conditions on the
+# viewport's size or orientation (the breakpoints of responsive pages), after such a type or not.
+# Anything else (print, speech, "not", a preference such as prefers-reduced-motion, a device feature
+# such as hover or resolution) holds on no screen a reader is known to use.
+_MEDIA_AT_RULE = re.compile(r"@media(?![\w-])", re.IGNORECASE)
+_MEDIA_CONDITION = re.compile(r"\(([^()]*)\)")  # the innermost parentheses: one condition each
+_MEDIA_ALL = re.compile(r"(?:only[ \t\n\r\f]+)?(?:all|screen)")
+_MEDIA_SOME = re.compile(
+    r"(?:(?:only[ \t\n\r\f]+)?(?:all|screen)[ \t\n\r\f]+and[ \t\n\r\f]*)?\x00"
+    r"(?:[ \t\n\r\f]*(?:and|or)[ \t\n\r\f]*\x00)*"
+)  # fullmatch, each condition replaced by "\x00"
+_SIZE_FEATURES = frozenset(
+    f"{prefix}{device}{name}" for prefix in ("", "min-", "max-") for device in ("", "device-")
+    for name in ("width", "height", "aspect-ratio")
+)
+_SIZE_RANGE = re.compile(r"[0-9.]+[a-z%]*|[ \t\n\r\f/]+")  # a range's numbers, ratios and spaces
+_SIZE_OPERATORS = ("<", ">", "<=", ">=", "=")
+
+
+class Screens(StrEnum):
+    """The screens a media query list holds on (see :func:`screens`)."""
+
+    ALL = "all"
+    SOME = "some"
+    NONE = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +223,16 @@ class Rule:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Look:
+    """What CSS makes of one element: whether it is displayed (``display: none`` hides it and all it
+    holds, whatever they say) and the visibility it sets itself, ``"hidden"`` or ``"visible"``, or
+    None when it inherits its parent's (visibility is inherited: a descendant may be visible again)."""
+
+    displayed: bool
+    visibility: str | None
+
+
 def _declaration(text: str) -> tuple[str, bool, str] | None:
     """``"Display: NONE !important"`` -> ``("display", True, "none")``; None without a colon."""
     name, colon, value = text.partition(":")
@@ -164,15 +258,65 @@ def _valid(name: str, value: str) -> bool:
     )
 
 
-def parse_stylesheets(sheets: Iterable[str]) -> tuple[Rule, ...]:
+def screens(media: str) -> Screens:
+    """Which screens a media query list (an ``@media`` prelude, a ``media`` attribute) holds on:
+    ALL for none (``""``), ``all`` or ``screen``; SOME for conditions on the viewport's size or
+    orientation (``(min-width: 768px)``, ``screen and (max-width: 600px)``, ``(width >= 40rem)``);
+    NONE for anything else (``print``, ``not screen``, ``(prefers-reduced-motion: reduce)``). A list
+    holds where one of its queries does. Linear in the length of ``media``."""
+    found = Screens.NONE
+    for query in media.lower().split(","):
+        query = query.strip(_CSS_SPACE)
+        if not query or _MEDIA_ALL.fullmatch(query):
+            return Screens.ALL
+        conditions: list[str] = []
+
+        def hold(m: re.Match[str]) -> str:
+            conditions.append(m.group(1))
+            return "\x00"
+
+        if _MEDIA_SOME.fullmatch(_MEDIA_CONDITION.sub(hold, query.replace("\x00", " "))) and all(
+            _size_condition(condition) for condition in conditions
+        ):
+            found = Screens.SOME
+    return found
+
+
+def _size_condition(condition: str) -> bool:
+    """Whether a media condition (lower case, without its parentheses) is on the viewport's size or
+    orientation: ``min-width: 768px``, ``orientation: landscape``, ``400px <= width < 700px``."""
+    name, colon, value = condition.partition(":")
+    name, value = name.strip(_CSS_SPACE), value.strip(_CSS_SPACE)
+    if colon:
+        orientation = name == "orientation" and value in ("portrait", "landscape")
+        return bool(value) and (name in _SIZE_FEATURES or orientation)
+    parts = re.split(r"([<>]=?|=)", _SIZE_RANGE.sub(" ", condition))
+    words = [part.strip(_CSS_SPACE) for part in parts[::2]]
+    return (
+        len(parts) in (3, 5)
+        and all(op in _SIZE_OPERATORS for op in parts[1::2])
+        and sum(word in _SIZE_FEATURES for word in words) == 1
+        and all(word in _SIZE_FEATURES or not word for word in words)
+    )
+
+
+def parse_stylesheets(sheets: Iterable[str | tuple[str, str]]) -> tuple[Rule, ...]:
     """The rules of a page's stylesheets (in document order) that declare ``display`` or
-    ``visibility``, one per selector this reader follows (see the module's docstring). Never
+    ``visibility``, one per selector this reader follows (see the module's docstring). A sheet is
+    its text, or its text and its ``media`` attribute: one for no screen is skipped, and of one for
+    some screens, as of the ``@media`` blocks for some screens, only what shows is kept. Never
     raises: what is not CSS is skipped as a browser skips it."""
     rules: list[Rule] = []
     order = 0
     for sheet in sheets:
-        for prelude, declarations in _top_level_rules(sheet):
+        css, media = (sheet, "") if isinstance(sheet, str) else sheet
+        held = screens(media)
+        if held is Screens.NONE:
+            continue
+        for prelude, declarations, in_media in _top_level_rules(css):
             declared = _winners(declarations)
+            if in_media or held is Screens.SOME:
+                declared = tuple(declaration for declaration in declared if _shows(*declaration))
             if declared:
                 for tag, ids, classes, specificity in _selectors(prelude):
                     rules.append(Rule(tag, ids, classes, specificity, order, declared))
@@ -214,6 +358,15 @@ class Rules:
 def hides(rules: Iterable[Rule], style: str | None) -> bool:
     """Whether an element that ``rules`` match, with the inline ``style`` attribute ``style``,
     is hidden: its ``display`` is ``none`` or its ``visibility`` ``hidden`` or ``collapse``."""
+    seen = look(rules, style)
+    return not seen.displayed or seen.visibility == "hidden"
+
+
+def look(rules: Iterable[Rule], style: str | None, *, hidden: bool = False) -> Look:
+    """What CSS's cascade makes of an element that ``rules`` match, with the inline ``style``
+    attribute ``style``. ``hidden``: the browser's own stylesheet hides it (the ``hidden``
+    attribute, a closed ``<dialog>``); a ``display`` the page gives it overrides that, but for
+    ``none`` and the values that fall back to the browser's (``revert``, ``revert-layer``)."""
     best: dict[str, tuple[tuple[bool, bool, tuple[int, int, int], int], str]] = {}
     # The inline style's own winners (as a rule's: split, not a regex: linear), ranked above every
     # rule's declaration of the same importance.
@@ -230,13 +383,42 @@ def hides(rules: Iterable[Rule], style: str | None) -> bool:
         if name not in best or rank > best[name][0]:
             best[name] = (rank, value)
     display = best.get("display", ((), ""))[1]
-    return display == "none" or best.get("visibility", ((), ""))[1] in ("hidden", "collapse")
+    visibility = best.get("visibility", ((), ""))[1]
+    own = {"hidden": "hidden", "collapse": "hidden", "visible": "visible", "initial": "visible"}.get(visibility)
+    return Look(displayed=display != "none" and not (hidden and display in _BROWSERS_DISPLAY), visibility=own)
+
+
+def responsive_rules(classes: Iterable[str]) -> tuple[Rule, ...]:
+    """The rules that the responsive utilities among ``classes`` stand for, wherever their stylesheet
+    is: each shows the element on some screens (``md:block``: display:block from 768 pixels on;
+    ``md:visible``; Bootstrap's ``d-md-block``, !important), as a rule of one class after all the
+    page's rules. ``hidden md:block`` is hidden on phones only: a reader of the page sees it."""
+    rules = []
+    for name in classes:
+        m = _RESPONSIVE.fullmatch(name)
+        if m is not None:
+            before, tailwind, after, bootstrap = m.groups()
+            if bootstrap is not None:
+                declared = ("display", True, bootstrap)
+            elif tailwind == "visible":
+                declared = ("visibility", bool(before or after), "visible")
+            else:
+                declared = ("display", bool(before or after), tailwind)
+            rules.append(Rule(None, frozenset(), frozenset((name,)), (0, 1, 0), _UTILITY_ORDER, (declared,)))
+    return tuple(rules)
 
 
 def visually_hidden(classes: frozenset[str]) -> bool:
     """Whether an element of these classes has one of the :data:`VISUALLY_HIDDEN` ones (and not
-    Tailwind's ``not-sr-only``, which undoes them)."""
-    return not classes.isdisjoint(_VISUALLY_HIDDEN) and _SHOWN_AGAIN not in classes
+    Tailwind's ``not-sr-only``, which undoes them, on all screens or from a screen width on:
+    ``md:not-sr-only``)."""
+    return not classes.isdisjoint(_VISUALLY_HIDDEN) and not any(_SHOWN_AGAIN.fullmatch(name) for name in classes)
+
+
+def _shows(name: str, important: bool, value: str) -> bool:
+    """Whether a ``display`` or ``visibility`` declaration shows: a display that is not ``none``,
+    a visibility that is not ``hidden`` or ``collapse``."""
+    return value not in (("none",) if name == "display" else ("hidden", "collapse"))
 
 
 def _winners(declarations: Iterable[str]) -> tuple[tuple[str, bool, str], ...]:
@@ -251,12 +433,13 @@ def _winners(declarations: Iterable[str]) -> tuple[tuple[str, bool, str], ...]:
     return tuple((name, important, value) for name, (important, value) in sorted(won.items()))
 
 
-def _top_level_rules(css: str) -> Iterator[tuple[str, list[str]]]:
-    """The ``(prelude, declarations)`` of each top-level qualified rule of one stylesheet, the
-    declarations as text (comments removed), as each rule ends: one pass over the text, linear
+def _top_level_rules(css: str) -> Iterator[tuple[str, list[str], bool]]:
+    """The ``(prelude, declarations, in_media)`` of each top-level qualified rule of one
+    stylesheet, and of each rule of an ``@media`` block for some or all screens (``in_media``),
+    the declarations as text (comments removed), as each rule ends: one pass over the text, linear
     in its size.
 
-    At-rules are skipped (with their block when they have one), and so are nested rules.
+    Other at-rules are skipped (with their block when they have one), and so are nested rules.
     Strings, escapes, ``url(...)`` and brackets are read as CSS's tokenizer reads them, so the
     braces and semicolons inside them do not count; a comment counts as nothing. An unclosed
     comment, string or block runs to the end of the stylesheet, as in a browser.
@@ -265,8 +448,10 @@ def _top_level_rules(css: str) -> Iterator[tuple[str, list[str]]]:
     head = ""  # the first non-blank character of buf
     stack: list[tuple[str, int]] = []  # open blocks: (closing character, kind)
     skipping = 0  # how many _SKIP blocks are open: nothing inside them is kept
+    media = 0  # how many _MEDIA blocks are open
     prelude = ""
     declarations: list[str] = []
+    in_media = False  # whether the rule being read is in an @media block
 
     def keep(piece: str) -> None:
         nonlocal head
@@ -282,15 +467,18 @@ def _top_level_rules(css: str) -> Iterator[tuple[str, list[str]]]:
         head = ""
         return text
 
-    def close_block() -> str:
+    def close_block() -> int:
         """Close the innermost open block: ``_RULE`` when that ends a rule (its last declaration
         taken), else its kind."""
-        nonlocal skipping
+        nonlocal skipping, media
         _, kind = stack.pop()
         if kind == _SKIP:
             skipping -= 1
         elif kind == _RULE:
             declarations.append(take())
+        elif kind == _MEDIA:  # what is left of a rule that never got its block is no rule
+            media -= 1
+            take()
         return kind
 
     pos, end = 0, len(css)
@@ -301,8 +489,10 @@ def _top_level_rules(css: str) -> Iterator[tuple[str, list[str]]]:
             break
         keep(css[pos : m.start()])
         token, pos = m.group(), m.end()
-        # ";", "{" and "}" shape the stylesheet only at the top level and in a rule's block
-        structural = not skipping and (not stack or stack[-1][1] == _RULE)
+        # ";", "{" and "}" shape the stylesheet only at the top level, in an @media block (read as the
+        # top level is) and in a rule's block
+        innermost = stack[-1][1] if stack else _MEDIA
+        structural = not skipping and innermost in (_RULE, _MEDIA)
         if token == "/*":
             close = css.find("*/", pos)
             pos = end if close < 0 else close + 2
@@ -329,13 +519,18 @@ def _top_level_rules(css: str) -> Iterator[tuple[str, list[str]]]:
             if not structural:
                 stack.append(("}", _INNER))
                 keep(token)
-            elif stack or head == "@":  # a nested rule, or an at-rule's block: skipped whole
-                take()
-                stack.append(("}", _SKIP))
-                skipping += 1
+            elif innermost == _RULE or head == "@":  # a nested rule, or an at-rule's block
+                if innermost == _MEDIA and _media_block(take()):  # @media: its rules are read
+                    stack.append(("}", _MEDIA))
+                    media += 1
+                else:  # skipped whole
+                    take()
+                    stack.append(("}", _SKIP))
+                    skipping += 1
             else:
                 prelude = take()
                 declarations = []
+                in_media = media > 0
                 stack.append(("}", _RULE))
         elif token == "}":
             if not stack or stack[-1][0] != "}":  # a stray "}": part of the prelude (spoiling it)
@@ -343,13 +538,13 @@ def _top_level_rules(css: str) -> Iterator[tuple[str, list[str]]]:
                 continue
             kind = close_block()
             if kind == _RULE:
-                yield prelude, declarations
-            elif kind != _SKIP:
+                yield prelude, declarations, in_media
+            elif kind == _INNER:
                 keep(token)
         elif token == ";":
             if not structural:
                 keep(token)
-            elif stack:
+            elif innermost == _RULE:
                 declarations.append(take())
             elif head == "@":  # the end of an at-rule without a block (@import, @charset)
                 take()
@@ -357,7 +552,14 @@ def _top_level_rules(css: str) -> Iterator[tuple[str, list[str]]]:
                 keep(token)  # inside a prelude: the selector is spoilt
     while stack:  # blocks left open close at the end of the stylesheet
         if close_block() == _RULE:
-            yield prelude, declarations
+            yield prelude, declarations, in_media
+
+
+def _media_block(prelude: str) -> bool:
+    """Whether an at-rule's prelude (``@media (min-width: 768px)``) opens an ``@media`` block whose
+    rules are read: one for all screens or some (see :func:`screens`)."""
+    m = _MEDIA_AT_RULE.match(prelude.lstrip(_CSS_SPACE))
+    return m is not None and screens(prelude.lstrip(_CSS_SPACE)[m.end() :]) is not Screens.NONE
 
 
 def _past(pattern: re.Pattern[str], text: str, pos: int) -> int:

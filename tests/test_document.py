@@ -329,19 +329,133 @@ BROWSER_VIEWS = {
         '<p class="sr-only-focusable">Focusable alone is shown.</p><p class="sr-only not-sr-only">Undone.</p>',
         "March 3, 2024 by Jane Doe\n\nRead the report first.\n\nFocusable alone is shown.\n\nUndone.",
     ),
+    # an @media rule for screens of some sizes that shows (display, visibility) what a top-level rule
+    # hides: on a desktop it is seen; one for print or a preference is not, nor one that loses the cascade
+    "style-media-shown": (
+        "<style>.note{display:none} @media (min-width: 768px){.note{display:block}}"
+        " .wide{display:none} @media only screen and (min-width:1000px) and (max-width: 2000px){.wide{display:flex}}"
+        " .all{display:none} @media all{.all{display:block}} .scr{display:none} @media screen{.scr{display:block}}"
+        " .print{display:none} @media print{.print{display:block}}"
+        " .motion{display:none} @media (prefers-reduced-motion: reduce){.motion{display:block}}"
+        " .ghost{visibility:hidden} @media (min-width:768px){.ghost{visibility:visible}}"
+        " .firm{display:none !important} @media (min-width:768px){.firm{display:block}}"
+        " #byid{display:none} @media (min-width:768px){.cls{display:block}}"
+        " @media (width >= 700px){.later{display:block}} .later{display:none}</style>"
+        '<p class="note">Note.</p><p class="wide">Wide.</p><p class="all">All.</p><p class="scr">Screen.</p>'
+        '<p class="print">Print.</p><p class="motion">Motion.</p><p class="ghost">Ghost.</p><p class="firm">Firm.</p>'
+        '<p id="byid" class="cls">By id.</p><p class="later">Later rule.</p>',
+        "Note.\n\nWide.\n\nAll.\n\nScreen.\n\nGhost.",
+    ),
+    # Tailwind's stylesheet as it is written into a page: its responsive utilities (md:block, lg:flex,
+    # md:visible, md:not-sr-only ...) are @media rules that show what .hidden, .invisible, .sr-only hide
+    "style-tailwind": (
+        "<style>.hidden{display:none} .invisible{visibility:hidden}"
+        " .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0)}"
+        " @media (min-width:640px){.sm\\:inline-block{display:inline-block}}"
+        " @media (min-width:768px){.md\\:not-sr-only{position:static;width:auto;height:auto;margin:0;overflow:visible;"
+        "clip:auto} .md\\:block{display:block} .md\\:contents{display:contents} .md\\:visible{visibility:visible}}"
+        " @media (min-width:1024px){.lg\\:flex{display:flex}} @media (min-width:1280px){.xl\\:grid{display:grid}}</style>"
+        '<p class="hidden">Hidden everywhere.</p><div class="hidden md:block">Shown from md.</div>'
+        '<p class="hidden lg:flex">Shown from lg.</p><p><span class="hidden sm:inline-block">Inline from sm.</span></p>'
+        '<div class="hidden xl:grid"><p>Grid from xl.</p></div><div class="hidden md:contents"><p>Contents from md.</p>'
+        '</div><p class="invisible md:visible">Visible from md.</p><p class="invisible">Invisible.</p>'
+        '<p><span class="sr-only md:not-sr-only">Posted on</span> March 3</p>',
+        "Shown from md.\n\nShown from lg.\n\nInline from sm.\n\nGrid from xl.\n\nContents from md.\n\n"
+        "Visible from md.\n\nPosted on March 3",
+    ),
+    # the hidden attribute and a closed <dialog> are the browser's own display:none: a display the page
+    # gives the element (inline, by a rule) shows it
+    "hidden-overridden": (
+        '<style>.shown{display:flex} .modal{display:block}</style><p hidden style="display:block">By style.</p>'
+        '<div hidden class="shown">By rule.</div><p hidden style="display:contents">Contents.</p>'
+        '<p hidden style="display:inherit">Inherit.</p><p hidden style="display: var(--d)">Var.</p>'
+        '<p hidden style="display:none">None.</p><p hidden style="display:bogus">Bogus.</p>'
+        '<p hidden style="visibility:visible">Visible.</p><p hidden class="shown" style="display:none">Inline wins.</p>'
+        '<dialog style="display:block"><p>Dialog shown.</p></dialog><dialog class="modal"><p>Modal shown.</p></dialog>'
+        "<dialog><p>Closed.</p></dialog>",
+        "By style.\n\nBy rule.\n\nContents.\n\nInherit.\n\nVar.\n\nDialog shown.\n\nModal shown.",
+    ),
+    # visibility is inherited: what says visibility:visible inside a hidden element is seen (display:none
+    # hides everything inside it whatever it says)
+    "visibility-visible": (
+        '<div style="visibility:hidden"><p>Hidden.</p><p style="visibility:visible">Shown inside.</p>tail</div>'
+        '<div style="display:none"><p style="visibility:visible">Never.</p></div>'
+        "<style>.ghost{visibility:hidden} .back{visibility:visible}</style>"
+        '<div class="ghost">Label <span class="back">Shown span.</span> end <span>gone</span></div>'
+        '<div style="visibility:collapse"><p style="visibility:visible">Out <b style="visibility:hidden">in</b> again.</p>'
+        '</div><div style="visibility:hidden"><p style="visibility:initial">Initial.</p>'
+        '<p style="visibility:inherit">Inherit.</p><p style="visibility:unset">Unset.</p></div>',
+        "Shown inside.\n\nShown span.\n\nOut again.\n\nInitial.",
+    ),
 }
+
+# (page body, the text read of it): what some screen shows, though not a 1280-pixel-wide one (and so
+# not checked in Chromium): a reader of the page may see it.
+SHOWN_ON_SOME_SCREEN = {
+    # Tailwind's and Bootstrap's responsive display utilities show what .hidden, .invisible, .d-none and
+    # .sr-only hide, though their stylesheet is linked (not in the page): the class says it
+    "utility-classes": (
+        '<link rel="stylesheet" href="/tailwind.css"><style>.hidden{display:none} .invisible{visibility:hidden}'
+        " .d-none{display:none !important} .hide{display:none}</style>"
+        '<div class="hidden md:block">Shown from md.</div><p class="hidden lg:flex">Shown from lg.</p>'
+        '<p><span class="hidden sm:inline-block">Inline from sm.</span></p><div class="hidden xl:grid">From xl.</div>'
+        '<div class="hidden 2xl:table">Table from 2xl.</div><div class="hidden md:contents">Contents from md.</div>'
+        '<p class="hidden max-md:block">Below md.</p><p class="invisible md:visible">Visible from md.</p>'
+        '<p><span class="sr-only md:not-sr-only">Posted on</span> March 3</p><p class="d-none d-md-block">Bootstrap.</p>'
+        '<p class="hide">Hidden.</p><p class="hidden hover:block">On hover.</p><p class="hidden print:block">Print.</p>'
+        '<p class="invisible">Invisible.</p><p><span class="sr-only focus:not-sr-only">Skip</span> Focus.</p>'
+        '<p hidden class="md:block">Hidden attribute.</p>',
+        "Shown from md.\n\nShown from lg.\n\nInline from sm.\n\nFrom xl.\n\nTable from 2xl.\n\n"
+        "Contents from md.\n\nBelow md.\n\nVisible from md.\n\nPosted on March 3\n\nBootstrap.\n\nFocus.\n\n"
+        "Hidden attribute.",
+    ),
+    # @media rules that show on wide screens (2xl), narrow ones, in portrait; a <style> for some screens
+    "media": (
+        "<style>.wider{display:none} .narrow{display:none} .portrait{visibility:hidden} .x{display:none}"
+        " @media (min-width: 1536px){.wider{display:block}} @media screen and (max-width: 600px){.narrow{display:block}}"
+        ' @media (orientation: portrait){.portrait{visibility:visible}}</style><style media="(max-width: 600px)">'
+        " .x{display:block} .y{display:none}</style>"
+        '<p class="wider">Wider.</p><p class="narrow">Narrow.</p><p class="portrait">Portrait.</p>'
+        '<p class="x">Small screens.</p><p class="y">Hidden on small screens only.</p>',
+        "Wider.\n\nNarrow.\n\nPortrait.\n\nSmall screens.\n\nHidden on small screens only.",
+    ),
+    # the same without any stylesheet in the page (the elements that may be hidden are found alone)
+    "no-stylesheet": (
+        '<div style="visibility:hidden"><p>Hidden.</p><p class="md:visible">Visible from md.</p>'
+        '<p class="md:!visible">Important.</p></div><p hidden class="d-md-block">Bootstrap.</p>'
+        '<p style="display:none" class="md:!block">Block from md.</p><p style="display:none" class="md:block">Inline wins.</p>'
+        '<p class="sr-only lg:not-sr-only">Not sr-only from lg.</p><dialog class="md:flex"><p>Dialog.</p></dialog>',
+        "Visible from md.\n\nImportant.\n\nBootstrap.\n\nBlock from md.\n\nNot sr-only from lg.\n\nDialog.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SHOWN_ON_SOME_SCREEN)
+def test_html_shown_on_some_screen_is_read(name):
+    page, read = SHOWN_ON_SOME_SCREEN[name]
+    doc = parse_html(f"<!doctype html><html><body>{page}</body></html>", id="page.html")
+    assert doc.text == read
+
 
 # (page body, the text read of it): what of a stylesheet is not followed, on purpose, and what it
 # cannot hide. Each row also has a rule that is followed, so that each says both.
 STYLES_NOT_FOLLOWED = {
-    # @media, @supports, @container, @layer: their rules depend on the screen (or on layer order);
-    # only the top-level rules count
+    # @supports, @container, @layer: their rules depend on the browser, the layout or layer order; an
+    # @media rule that hides depends on the screen (only those that show again count: see above)
     "at-rules": (
         "<style>@media screen{.a{display:none}} @supports (display:grid){.b{display:none}}"
         " @container (width > 1px){.c{display:none}} @layer base{.d{display:none}} .e{display:none}</style>"
         '<p class="a">Media.</p><p class="b">Supports.</p><p class="c">Container.</p><p class="d">Layer.</p>'
         '<p class="e">e</p>',
         "Media.\n\nSupports.\n\nContainer.\n\nLayer.",
+    ),
+    # an @media rule that hides, on some screens only (the mobile-only menu, md:hidden), is not followed
+    "media-hides": (
+        "<style>@media (min-width: 768px){.md\\:hidden{display:none} .wide-hide{visibility:hidden}}"
+        " @media screen{.s{display:none}} .e{display:none}</style>"
+        '<p class="md:hidden">Mobile menu.</p><p class="wide-hide">Narrow only.</p><p class="s">Screen.</p>'
+        '<p class="e">e</p>',
+        "Mobile menu.\n\nNarrow only.\n\nScreen.",
     ),
     # combinators, attribute selectors and pseudo-classes are not followed (a browser would hide these)
     "selectors": (
@@ -444,6 +558,61 @@ def test_a_publishers_page_and_its_plain_copy_diff_as_equal(tmp_path):
     assert [(row["op"], row["score"]) for row in rows] == [("equal", 100.0)] * 6
 
 
+# A page built with Tailwind, saved with the part of its stylesheet it uses, and a plain-text copy of
+# the article: on a desktop, the byline, the dateline's "Posted on", the side note and the closing
+# paragraph are seen (md:inline, md:not-sr-only, an @media rule of the page, lg:block).
+TAILWIND_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Park budget approved</title>
+<link rel="stylesheet" href="/assets/app.css">
+<style>
+.hidden{display:none} .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}
+.flex{display:flex} .js-only{display:none} .sidebar-note{display:none} .print-only{display:none}
+@media (min-width: 768px) { .sidebar-note { display: block } .md\\:hidden { display: none } }
+@media print { .print-only { display: inline } }
+</style></head><body class="bg-white text-gray-900">
+<header class="flex items-center justify-between"><p class="text-xl font-bold">The Daily Example</p>
+<button class="md:hidden" aria-label="Open menu">Menu</button></header>
+<main class="mx-auto max-w-prose"><article>
+<h1 class="text-3xl font-bold">City council approves new park budget</h1>
+<p class="text-sm text-gray-500"><span class="sr-only md:not-sr-only">Posted on</span> March 3, 2024
+<span class="hidden md:inline">by Jane Doe</span></p>
+<p>The council voted 7-2 on Tuesday to fund the park on the former rail yard.</p>
+<aside class="sidebar-note border-l-4 pl-4"><p>The rail yard closed in 2009.</p></aside>
+<p>Work will start in May and end by October, the mayor said<span class="print-only"> (print edition)</span>.</p>
+<div class="hidden lg:block"><p>Residents had asked for the park for ten years.</p></div>
+<div class="js-only">Loading comments...</div>
+</article></main></body></html>"""
+TAILWIND_COPY = """The Daily Example
+
+City council approves new park budget
+
+Posted on March 3, 2024 by Jane Doe
+
+The council voted 7-2 on Tuesday to fund the park on the former rail yard.
+
+The rail yard closed in 2009.
+
+Work will start in May and end by October, the mayor said.
+
+Residents had asked for the park for ten years.
+"""
+
+
+def test_a_tailwind_page_and_its_plain_copy_diff_as_equal(tmp_path):
+    """What a page hides on small screens only and shows on a desktop (Tailwind's ``hidden md:inline``
+    and ``sr-only md:not-sr-only``, an @media rule of its own) is article text: it was dropped, and
+    made one-sided rows and edits against a plain copy."""
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+
+    (tmp_path / "page.html").write_text(TAILWIND_PAGE, encoding="utf-8")
+    (tmp_path / "copy.txt").write_text(TAILWIND_COPY, encoding="utf-8")
+    result = CliRunner().invoke(app, ["diff", str(tmp_path / "page.html"), str(tmp_path / "copy.txt"), "-f", "json"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    rows = json.loads(result.stdout)["diff"]
+    assert [(row["op"], row["score"]) for row in rows] == [("equal", 100.0)] * 7
+
+
 @pytest.mark.parametrize("name", BROWSER_VIEWS)
 def test_html_is_read_as_a_browser_shows_it(tmp_path, name):
     from typer.testing import CliRunner
@@ -457,6 +626,14 @@ def test_html_is_read_as_a_browser_shows_it(tmp_path, name):
     assert (result.exit_code, result.stderr) == (0, "")
     rows = json.loads(result.stdout)["diff"]
     assert [(row["op"], row["score"]) for row in rows] == [("equal", 100.0)] * len(shown.split("\n\n"))
+
+
+def test_visible_again_deep_inside_invisible_elements():
+    """Each text's visibility is its nearest element's that sets one: found in one pass over the
+    page, however deep (an element that sets none inherits its parent's)."""
+    html = '<div style="visibility:hidden">hidden <div style="visibility:visible">shown <b>' * 2500
+    doc = parse_html(html + "</b></div></div>" * 2500, id="deep.html")
+    assert [p.text for p in doc.paragraphs] == ["shown"] * 2500
 
 
 def test_html_without_visible_text_is_an_error():
