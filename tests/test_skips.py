@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dedup.document import Skipped
-from dedup.render.skips import FILES_SHOWN, SHOWN_PER_FILE, reason_kind, record_place, skip_lines
+from dedup.render.skips import FILES_SHOWN, SHOWN_PER_FILE, file_skip_lines, reason_kind, record_place, skip_lines
 
 NO_TEXT = "no 'text' field (its fields: url, title, maintext; see --text-field)"
 LISTED = '--format json lists every one under "skipped"'
@@ -27,6 +27,8 @@ LISTED = '--format json lists every one under "skipped"'
         ("binary file (PDF document)", "binary file"),
         ("duplicate 'id' 'a7'", "duplicate 'id'"),
         ("duplicate 'id' \"it's\"", "duplicate 'id'"),
+        ("no record with 'url' 'u9' in part 1.jsonl", "no record with 'url'"),
+        ("same file as a.txt", "same file as another one"),
         ("no record at byte 1234 any more (changed while reading?)", "no record any more"),
         ("expected two tab-separated paths, got 'no tab here'", "expected two tab-separated paths"),
         ("an empty 'text' field", "an empty 'text' field"),
@@ -146,14 +148,21 @@ def test_one_more_is_shown_rather_than_summed_up():
     assert skip_lines(files, listed=None) == [f"skipped {s.path}: empty file" for s in files]
 
 
-def test_lines_of_a_pairs_file():
-    """diff --pairs: the lines of the TSV, their kinds given by the caller."""
-    skipped = [Skipped(f"pairs.tsv:{k}", f"gone-{k}.txt: no such file or folder") for k in range(2, 20)]
-    lines = skip_lines(skipped, listed=None, unit="line", where=lambda p: ("pairs.tsv", int(p.rpartition(":")[2])),
-                       kind=lambda s: "no such file or folder")
-    assert lines[:SHOWN_PER_FILE] == [f"skipped pairs.tsv:{k}: gone-{k}.txt: no such file or folder"
-                                      for k in range(2, 2 + SHOWN_PER_FILE)]
-    assert lines[SHOWN_PER_FILE:] == [f"skipped {18 - SHOWN_PER_FILE} more lines of pairs.tsv: no such file or folder"]
+def test_the_lines_of_one_file_as_they_come():
+    """diff --pairs: the lines of the TSV, named while the others are read; their kinds given by the caller."""
+    given = []
+
+    def rows():
+        for k in range(2, 20):
+            given.append(k)
+            yield Skipped(f"pairs.tsv:{k}", f"gone-{k}.txt: no such file or folder")
+
+    lines = file_skip_lines(rows(), name="pairs.tsv", listed=None, unit="line", kind=lambda s: "no such file or folder")
+    assert next(lines) == "skipped pairs.tsv:2: gone-2.txt: no such file or folder" and given == [2]
+    assert list(lines) == [f"skipped pairs.tsv:{k}: gone-{k}.txt: no such file or folder"
+                           for k in range(3, 2 + SHOWN_PER_FILE)] + [
+        f"skipped {18 - SHOWN_PER_FILE} more lines of pairs.tsv: no such file or folder"
+    ]
 
 
 def test_standard_input_is_named_as_such():
