@@ -746,8 +746,7 @@ def report(
                     return
             else:
                 result = run(files, config, progress=progress, sources=[copy] if copy else ())
-        for s in result.skipped:
-            _err(f"skipped {s.path}: {s.reason}")
+        _say_skipped(result.skipped, listed=LISTED_IN_JSON)
         if not result.documents and result.skipped and all(
             s.reason in {"no such file or folder", "permission denied"} for s in result.skipped
         ):
@@ -755,6 +754,19 @@ def report(
         if not result.documents and not result.skipped and files:
             _say_what_was_left_out(files)
         _write_report(result, format, output)
+
+
+#: Where every skipped item of a report is listed, when stderr names only the first few of each file.
+LISTED_IN_JSON = '--format json lists every one under "skipped"'
+
+
+def _say_skipped(skipped, *, listed: str | None) -> None:
+    """The skipped items on stderr: the first few of each file and a count of the rest
+    (:func:`dedup.render.skips.skip_lines`), so that a million bad records do not bury the first."""
+    from dedup.render.skips import skip_lines
+
+    for line in skip_lines(skipped, listed=listed):
+        _err(line)
 
 
 def _say_what_was_left_out(paths: list[str]) -> None:
@@ -883,20 +895,33 @@ def diff(
             raise typer.BadParameter("--pairs writes JSON Lines only", param_hint="--format")
         rows = _read_tsv_pairs(pairs)
         _refuse_overwriting_pairs(output, pairs, [x for row in rows if len(row) == 3 for x in row[1:]])
+        from dedup.render.skips import file_skip_lines, reason_kind
+
         lines = []
-        for row in rows:
-            if len(row) == 2:
-                _err(f"skipped {pairs}:{row[0]}: {row[1]}")
-                continue
-            number, pa, pb = row
-            doc_a, doc_b = read_pair(pa, pb, config)
-            bad = [d for d in (doc_a, doc_b) if isinstance(d, Skipped)]
-            if bad:
-                _err(f"skipped {pairs}:{number}: {bad[0].path}: {bad[0].reason}")
-                continue
-            record = pair_dict(compare(doc_a, doc_b, config))
-            record["a"], record["b"] = pa, pb  # the paths as the file gives them
-            lines.append(json_line(record))
+        kinds: dict[str, str] = {}  # "pairs.tsv:4" -> the kind of its reason: that of the document's, if it is one
+
+        def skipped_rows() -> Iterator[Skipped]:
+            """The lines of ``pairs`` skipped, as they are read; the pairs of the others into ``lines``."""
+            for row in rows:
+                if len(row) == 2:
+                    kinds[f"{pairs}:{row[0]}"] = reason_kind(row[1])
+                    yield Skipped(f"{pairs}:{row[0]}", row[1])
+                    continue
+                number, pa, pb = row
+                doc_a, doc_b = read_pair(pa, pb, config)
+                bad = [d for d in (doc_a, doc_b) if isinstance(d, Skipped)]
+                if bad:
+                    kinds[f"{pairs}:{number}"] = reason_kind(bad[0].reason)
+                    yield Skipped(f"{pairs}:{number}", f"{bad[0].path}: {bad[0].reason}")
+                    continue
+                record = pair_dict(compare(doc_a, doc_b, config))
+                record["a"], record["b"] = pa, pb  # the paths as the file gives them
+                lines.append(json_line(record))
+
+        # The JSON Lines list no skipped line: the summary has nothing to point to.
+        for line in file_skip_lines(skipped_rows(), name=str(pairs), listed=None, unit="line",
+                                    kind=lambda s: kinds[s.path]):
+            _err(line)
         if lines:
             _emit("".join(lines), output)
         elif output is not None:
@@ -1100,8 +1125,7 @@ def check(
         raise typer.Exit(EXIT_USAGE) from None
     for line in outcome.warnings:
         _err(f"warning: {line}")
-    for s in outcome.skipped:
-        _err(f"skipped {s.path}: {s.reason}")
+    _say_skipped(outcome.skipped, listed=None)  # check writes no list of them
     for s in outcome.errors:
         _err(f"{s.path}: {s.reason}")
     from dedup.render.view import printable_name

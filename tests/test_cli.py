@@ -101,6 +101,118 @@ def test_a_folder_of_compressed_shards_says_why_nothing_was_read(tmp_path):
     assert text.stdout.startswith("0 documents read, 2 skipped, 0 clusters, 0 pairs\n")
 
 
+NO_TEXT = "no 'text' field (its fields: url, title, maintext; see --text-field)"
+LISTED = '--format json lists every one under "skipped"'
+
+
+def _bad_records(path: Path, n: int, *, start: int = 0) -> Path:
+    """A JSONL file of ``n`` records without a 'text' field (as a crawl that calls it maintext)."""
+    rows = [{"url": f"https://x.example/{k}", "title": "T", "maintext": "Words."} for k in range(start, start + n)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_the_records_skipped_for_one_reason_are_a_few_lines_and_a_count(tmp_path, fmt):
+    """`report shard.jsonl` with the wrong --text-field printed a line per record: a million lines."""
+    shard = _bad_records(tmp_path / "shard.jsonl", 50)
+    result = invoke("report", shard, "--format", fmt)
+    assert result.exit_code == 0
+    assert result.stderr == "".join(f"dedup: skipped shard.jsonl:{k}: {NO_TEXT}\n" for k in range(1, 6)) + (
+        f"dedup: skipped 45 more records of shard.jsonl: {NO_TEXT}; {LISTED}\n"
+    )
+    if fmt == "json":  # the contract lists every one, as before
+        skipped = json.loads(result.stdout)["skipped"]
+        assert sorted(s["path"] for s in skipped) == sorted(f"shard.jsonl:{k}" for k in range(1, 51))
+        assert {s["reason"] for s in skipped} == {NO_TEXT}
+    else:
+        assert result.stdout.startswith("0 documents read, 50 skipped, ")
+
+
+def test_records_of_standard_input_are_capped_too():
+    rows = "".join(json.dumps({"body": f"Text {k}."}) + "\n" for k in range(30))
+    result = runner.invoke(app, ["report", "-", "-f", "json"], input=rows)
+    assert result.exit_code == 0
+    reason = "no 'text' field (its fields: body; see --text-field)"
+    assert result.stderr.splitlines()[5:] == [f"dedup: skipped 25 more records of standard input (-): {reason}; {LISTED}"]
+    assert len(json.loads(result.stdout)["skipped"]) == 30
+
+
+def test_the_first_record_of_each_reason_is_shown_with_the_count_of_the_rest(tmp_path):
+    shard = _bad_records(tmp_path / "shard.jsonl", 30)
+    with shard.open("a", encoding="utf-8") as f:
+        f.write("{not json\n" * 3 + json.dumps({"text": SEED_A.read_text(encoding="utf-8")}) + "\n")
+    result = invoke("report", shard, "--format", "json")
+    assert result.exit_code == 0
+    invalid = "invalid JSON (Expecting property name enclosed in double quotes at column 2)"
+    assert result.stderr.splitlines() == [f"dedup: skipped shard.jsonl:{k}: {NO_TEXT}" for k in range(1, 6)] + [
+        f"dedup: skipped shard.jsonl:31: {invalid}",
+        f"dedup: skipped 27 more records of shard.jsonl, 25 of them: {NO_TEXT}; {LISTED}",
+    ]
+    report = json.loads(result.stdout)
+    assert len(report["skipped"]) == 33 and len(report["documents"]) == 1
+
+
+def test_a_folder_of_bad_files_names_each_of_the_first_twenty(tmp_path):
+    for name in ("a.txt", "b.md", "c.html"):
+        (tmp_path / "few" / name).parent.mkdir(exist_ok=True)
+        (tmp_path / "few" / name).write_bytes(b"")
+    (tmp_path / "few" / "d.txt").write_bytes(b"%PDF-1.4 binary")
+    few = invoke("report", tmp_path / "few", "--format", "json")
+    assert few.exit_code == 0
+    assert few.stderr == (
+        "dedup: skipped a.txt: empty file\ndedup: skipped b.md: empty file\n"
+        "dedup: skipped c.html: empty file\ndedup: skipped d.txt: binary file (PDF document)\n"
+    )
+    many = tmp_path / "many"
+    many.mkdir()
+    for k in range(30):
+        (many / f"{k:02}.txt").write_bytes(b"%PDF-1.4 binary")
+    (many / "99.txt").write_bytes(b"")
+    result = invoke("report", many, "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [f"dedup: skipped {k:02}.txt: binary file (PDF document)" for k in range(20)] + [
+        "dedup: skipped 99.txt: empty file",  # a reason not shown yet is shown
+        f"dedup: skipped 10 more files: binary file (PDF document); {LISTED}",
+    ]
+    assert len(json.loads(result.stdout)["skipped"]) == 31
+
+
+def test_the_records_of_each_file_are_capped_on_their_own(tmp_path):
+    _bad_records(tmp_path / "a.jsonl", 8)
+    _bad_records(tmp_path / "b.jsonl", 2)
+    result = invoke("report", tmp_path, "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [f"dedup: skipped a.jsonl:{k}: {NO_TEXT}" for k in range(1, 6)] + [
+        f"dedup: skipped 3 more records of a.jsonl: {NO_TEXT}; {LISTED}",
+        f"dedup: skipped b.jsonl:1: {NO_TEXT}",
+        f"dedup: skipped b.jsonl:2: {NO_TEXT}",
+    ]
+
+
+def test_diff_pairs_caps_its_skipped_lines(tmp_path):
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text(f"{SEED_A}\t{SEED_B}\n" + "".join(f"{SEED_A}\t{tmp_path}/gone-{k}.txt\n" for k in range(40)))
+    result = invoke("diff", "--pairs", tsv)
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stderr.splitlines() == [
+        f"dedup: skipped {tsv}:{k}: {tmp_path}/gone-{k - 2}.txt: no such file or folder" for k in range(2, 7)
+    ] + [f"dedup: skipped 35 more lines of {tsv}: no such file or folder"]
+
+
+def test_check_caps_the_skipped_records_of_a_file(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(SEED_A.read_text(encoding="utf-8"))
+    shard = _bad_records(corpus / "new.jsonl", 12)
+    result = invoke("check", shard, "--against", corpus, "--index", tmp_path / "index.sqlite")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [f"dedup: skipped new.jsonl:{k}: {NO_TEXT}" for k in range(1, 6)] + [
+        f"dedup: skipped 7 more records of new.jsonl: {NO_TEXT}"  # check has no list of them to point to
+    ]
+
+
 def test_a_file_name_with_a_newline_or_an_escape_sequence_is_one_escaped_line(tmp_path):
     (tmp_path / "new\nline.txt").write_bytes(b"")
     (tmp_path / "title\x1b]0;pwned\x07.txt").write_bytes(b"")
