@@ -205,8 +205,38 @@ MaxBytesOpt = Annotated[
     int, typer.Option("--max-bytes", min=1, help="Skip files (and JSONL records) larger than this many bytes.")
 ]
 WorkersOpt = Annotated[
-    int, typer.Option("--workers", "-j", min=0, help="Worker processes and threads (0: one per CPU core).")
+    int,
+    typer.Option("--workers", "-j", min=0, help="Worker processes and threads (0: one per CPU this process may "
+                 "use: its CPU affinity and container CPU limit, not the host's cores)."),
 ]
+
+
+def usable_cpus(cgroup: str = "/sys/fs/cgroup") -> int:
+    """The CPUs this process may use: those of its affinity (``taskset``, a cpuset), fewer when a
+    CPU quota limits it (a container run with ``--cpus 2`` on a 64-core host: cgroup v2's
+    ``cpu.max``, v1's ``cpu.cfs_quota_us``, as a container sees its own cgroup), rounded up; at
+    least 1. ``os.cpu_count()`` counts the host's cores: a worker each would start 64 processes
+    where two can run, each with its own memory."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # no affinity on this system
+        cpus = os.cpu_count() or 1
+    for quota_file, period_file in (("cpu.max", None), ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us"),
+                                    ("cpu,cpuacct/cpu.cfs_quota_us", "cpu,cpuacct/cpu.cfs_period_us")):
+        try:
+            with open(os.path.join(cgroup, quota_file), encoding="ascii") as fh:
+                fields = fh.read().split()
+            if period_file is not None:
+                with open(os.path.join(cgroup, period_file), encoding="ascii") as fh:
+                    fields += fh.read().split()
+            quota, period = int(fields[0]), int(fields[1])
+        except (OSError, ValueError, IndexError):  # no such file, "max" (no limit), not numbers
+            continue
+        if quota > 0 and period > 0:
+            cpus = min(cpus, -(-quota // period))
+        break
+    return max(1, cpus)
+
 
 
 def _version(value: bool) -> None:
@@ -725,7 +755,7 @@ def report(
         threshold=threshold,
         containment=containment or None,
         diff=diff,
-        workers=workers or os.cpu_count() or 1,
+        workers=workers or usable_cpus(),
         text_field=text_field,
         id_field=id_field,
         max_bytes=max_bytes,
@@ -1090,7 +1120,7 @@ def check(
             threshold=threshold,
             containment=containment or None,
             diff=False,
-            workers=workers or os.cpu_count() or 1,
+            workers=workers or usable_cpus(),
             text_field=text_field,
             id_field=id_field,
             max_bytes=max_bytes,

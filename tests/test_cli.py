@@ -1192,3 +1192,30 @@ def test_diff_pairs_from_a_terminal_is_refused_at_once():
         os.close(main)
     assert (done.returncode, done.stdout) == (2, b"")
     assert done.stderr.decode() == "dedup: -: standard input is a terminal; pipe the pairs into it\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "cpus"),
+    [
+        ({}, 8),  # no cgroup files: the affinity
+        ({"cpu.max": "max 100000\n"}, 8),  # cgroup v2, no limit
+        ({"cpu.max": "200000 100000\n"}, 2),  # docker run --cpus 2
+        ({"cpu.max": "150000 100000\n"}, 2),  # --cpus 1.5: rounded up
+        ({"cpu.max": "50000 100000\n"}, 1),
+        ({"cpu.max": "1600000 100000\n"}, 8),  # a quota above the affinity: the affinity
+        ({"cpu/cpu.cfs_quota_us": "300000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 3),  # cgroup v1
+        ({"cpu,cpuacct/cpu.cfs_quota_us": "-1\n", "cpu,cpuacct/cpu.cfs_period_us": "100000\n"}, 8),  # v1, no limit
+        ({"cpu.max": "garbage\n"}, 8),
+    ],
+)
+def test_workers_default_to_the_cpus_the_process_may_use(tmp_path, monkeypatch, files, cpus):
+    """--workers 0 (report's default) counted os.cpu_count(), the host's cores: in a container
+    limited to 2 CPUs on a 64-core host that was 64 processes, each with its own memory."""
+    from dedup.cli import usable_cpus
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)))
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert usable_cpus(str(tmp_path)) == cpus
+
