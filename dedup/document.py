@@ -1,10 +1,11 @@
 """Read files and folders into Documents: the only module that reads user files.
 
-The read stage in seven modules: this one finds files and reads them (folders, symlinks,
+The read stage in eight modules: this one finds files and reads them (folders, symlinks,
 size limits, JSONL records) and makes the records; :mod:`dedup.decode` turns bytes into
 text, :mod:`dedup.paragraphs` splits text into paragraphs with offsets,
 :mod:`dedup.html_text` extracts a page's visible text (what its own stylesheet hides by
 :mod:`dedup.html_style`) and :mod:`dedup.markdown_text` a Markdown document's;
+:mod:`dedup.mhtml` takes the page out of a saved web page (MHTML);
 :mod:`dedup.fields` finds a record's text and id fields (dotted paths). Their public names
 are re-exported here.
 
@@ -36,6 +37,7 @@ from dedup.errors import DocumentError
 from dedup.fields import field_path
 from dedup.html_text import visible_text
 from dedup.markdown_text import visible_text as markdown_visible_text
+from dedup.mhtml import page_text
 from dedup.paragraphs import Paragraph, count_paragraphs, has_paragraphs, paragraph_numbers, split_paragraphs
 
 __all__ = [
@@ -83,7 +85,9 @@ MAX_BYTES = 32 * 1024 * 1024
 #: 6: HTML reads what some screen shows: responsive utilities (``hidden md:block``,
 #: ``sr-only md:not-sr-only``), ``@media`` rules that show again, a ``display`` given to an element
 #: with ``hidden`` (or a closed ``<dialog>``), ``visibility: visible`` inside a hidden element.
-READER_VERSION = 6
+#: 7: ``.mhtml`` and ``.mht`` files are saved web pages (:mod:`dedup.mhtml`): their page's visible
+#: text, no longer the archive as plain text (MIME headers, quoted-printable, base64 as words).
+READER_VERSION = 7
 
 #: The file types read when a folder is walked. Files named explicitly are read
 #: whatever their suffix: unknown suffixes are treated as plain text.
@@ -95,6 +99,8 @@ SUFFIXES = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".mhtml": "mhtml",
+    ".mht": "mhtml",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
@@ -109,7 +115,7 @@ OTHER_ENGINES = {".parquet": "a Parquet file (read by --engine ray)"}
 COMPRESSED = {".gz": "gunzip", ".bz2": "bunzip2", ".xz": "unxz", ".zst": "unzstd"}
 #: ... and the command that writes each uncompressed to a pipe: compressed JSONL can be read from one.
 DECOMPRESS_TO_PIPE = {".gz": "zcat", ".bz2": "bzcat", ".xz": "xzcat", ".zst": "zstdcat"}
-_KINDS = {"text": "text", "markdown": "Markdown", "html": "HTML", "jsonl": "JSONL", "parquet": "Parquet"}
+_KINDS = {"text": "text", "markdown": "Markdown", "html": "HTML", "mhtml": "MHTML", "jsonl": "JSONL", "parquet": "Parquet"}
 
 
 def _unread_reason(name: str, suffixes: Mapping[str, str] = SUFFIXES) -> str | None:
@@ -438,6 +444,9 @@ def _parse_bytes(data: bytes, source: Source, *, max_bytes: int, paragraphs: boo
             raise DocumentError(
                 source.path, too_large(len(data), max_bytes)
             )
+        if source.format == "mhtml":  # a saved web page: its page, read as an .html file is
+            text, encoding = page_text(data, path=source.id)
+            return parse_html(text, id=source.id, path=source.path, encoding=encoding, format="mhtml")
         text, encoding = decode(data, path=source.id)
         if source.format == "html":
             return parse_html(text, id=source.id, path=source.path, encoding=encoding)
@@ -749,11 +758,12 @@ def parse_text(
     return Document(id, text, found or (), path, format, encoding)
 
 
-def parse_html(text: str, *, id: str, path: str = "", encoding: str = "utf-8") -> Document:
+def parse_html(text: str, *, id: str, path: str = "", encoding: str = "utf-8", format: str = "html") -> Document:
     """A Document of an HTML page's visible text (:func:`dedup.html_text.visible_text`), one
-    paragraph per block element; offsets point into the extracted text."""
+    paragraph per block element; offsets point into the extracted text. ``format`` is the
+    Document's (``"mhtml"`` for the page of a saved web page)."""
     extracted = visible_text(text, id=id)
-    return Document(id, extracted, split_paragraphs(extracted), path, "html", encoding)
+    return Document(id, extracted, split_paragraphs(extracted), path, format, encoding)
 
 
 def parse_markdown(text: str, *, id: str, path: str = "", encoding: str = "utf-8", paragraphs: bool = True) -> Document:

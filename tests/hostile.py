@@ -434,6 +434,55 @@ def html_malformed(folder: Path) -> None:
         write(folder, f"malformed-{k}.html", page)
 
 
+# --------------------------------------------------------------------------- MHTML (saved web pages)
+
+
+def _nested_mhtml(levels: int) -> bytes:
+    from tests.test_mhtml import mime_part
+
+    body = mime_part("text/html", b"<p>A page at the bottom.</p>", encoding="7bit")
+    for k in range(levels):
+        body = mime_part(f'multipart/related; boundary="b{k}"', b"--b%d\r\n" % k + body + b"--b%d--" % k, encoding="7bit")
+    return b"MIME-Version: 1.0\r\n" + body
+
+
+@kind(
+    outcome="Chrome's .mhtml, IE's .mht (windows-1252) and one with an unknown charset: processed, the same "
+    "text as the page's .html; skipped: not MIME 'not an MHTML archive (no MIME headers)', 'no HTML page in "
+    "the MHTML archive', 'truncated MHTML archive (the page is cut off)', 'invalid base64 in the MHTML "
+    "archive's page', 'MHTML archive nested too deeply' (3,000 levels), over --max-bytes 'too large (...)'",
+    documents={"page.html": None, "saved.mhtml": None, "saved-ie.MHT": None, "unknown-charset.mhtml": None},
+    pairs=[
+        ("page.html", "saved-ie.MHT", 1.0), ("page.html", "saved.mhtml", 1.0), ("page.html", "unknown-charset.mhtml", 1.0),
+        ("saved-ie.MHT", "saved.mhtml", 1.0), ("saved-ie.MHT", "unknown-charset.mhtml", 1.0),
+        ("saved.mhtml", "unknown-charset.mhtml", 1.0),
+    ],
+    skipped=[
+        ("bad-base64.mht", "invalid base64 in the MHTML archive's page"),
+        ("big.mhtml", r"too large \(.+ KiB; the limit is 512\.0 KiB, see --max-bytes\)"),
+        ("cut.mhtml", r"truncated MHTML archive \(the page is cut off\)"),
+        ("deep.mhtml", "MHTML archive nested too deeply"),
+        ("images.mhtml", "no HTML page in the MHTML archive"),
+        ("notes.mhtml", r"not an MHTML archive \(no MIME headers\)"),
+    ],
+    args=("--max-bytes", str(512 * 1024)),
+    diff=("saved.mhtml", "page.html", 0),
+)
+def mhtml_broken(folder: Path) -> None:
+    from tests.test_mhtml import CSS, PAGE, PNG, archive, b64, chrome, internet_explorer, mime_part, qp
+
+    write(folder, "page.html", PAGE)
+    write(folder, "saved.mhtml", chrome())
+    write(folder, "saved-ie.MHT", internet_explorer())
+    write(folder, "unknown-charset.mhtml", chrome(page_part=mime_part('text/html; charset="x-no-such"', qp(PAGE.encode()))))
+    write(folder, "notes.mhtml", ARTICLE)
+    write(folder, "images.mhtml", archive(mime_part("text/css", qp(CSS.encode())), mime_part("image/png", b64(PNG), encoding="base64")))
+    write(folder, "cut.mhtml", chrome()[:1500])
+    write(folder, "bad-base64.mht", archive(mime_part("text/html", b"PHA+bm90IGJhc2U2NDwvcD4=!!!", encoding="base64")))
+    write(folder, "deep.mhtml", _nested_mhtml(3000))
+    write(folder, "big.mhtml", archive(mime_part("text/html", qp(PAGE.encode())), mime_part("image/png", b64(PNG * 300), encoding="base64")))
+
+
 # --------------------------------------------------------------------------- JSONL
 
 

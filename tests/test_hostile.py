@@ -33,6 +33,7 @@ The outcomes, as a user would want them (the kinds' ``outcome`` in ``tests/hosti
 | html-deeply-nested | 10,000 levels: processed; 30,000: skipped "HTML nested too deeply (30000 levels; the limit is 20000)" |
 | html-active-content | processed: only visible text (no script, style, noscript, iframe, svg, template, form control, hidden) |
 | html-malformed | processed as a browser parses it (unclosed/stray tags, broken attributes, open comment, bad entities) |
+| mhtml-broken | Chrome's .mhtml, IE's .mht (windows-1252), one with an unknown charset: processed, the same text as the page's .html (Jaccard 1.0); skipped: "not an MHTML archive (no MIME headers)", "no HTML page in the MHTML archive", "truncated MHTML archive (the page is cut off)", "invalid base64 in the MHTML archive's page", "MHTML archive nested too deeply", "too large (...)" over --max-bytes |
 | jsonl-broken | good records processed; each bad line skipped with its line number and reason (invalid JSON, not UTF-8, not an object, no/non-string text, duplicate id, nested 10,000 deep, a 5,000-digit number, over --max-bytes, empty text) |
 | symlink-loops | a folder link back up: walked once, no message; a file link loop: skipped "symbolic link loop" |
 | symlink-dangling | skipped: "broken symbolic link" (one without a suffix dedup reads is ignored) |

@@ -165,6 +165,15 @@ def test_all_files_agrees_with_the_commits_that_passed(hooked, env, tmp_path):
     assert "dedup (near-duplicate documents)" in done.stdout and "Passed" in done.stdout
 
 
+def test_a_saved_web_page_of_a_tracked_html_is_refused(hooked, env, tmp_path):
+    from tests.test_mhtml import PAGE, chrome
+
+    repo = hooked(tmp_path / "repo", {"story.html": PAGE})
+    done = commit(repo, env, {"saved/story.mhtml": chrome()})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "saved/story.mhtml: near-duplicate of story.html (jaccard 1.00, containment 1.00)" in done.stderr.splitlines()
+
+
 def test_a_jsonl_record_that_reprints_a_tracked_one_is_refused(hooked, env, tmp_path):
     import json
 
@@ -183,8 +192,23 @@ def test_the_hook_is_given_every_type_dedup_reads_and_no_other():
     pattern = re.compile(re.search(r"^  files: (.+)$", manifest, re.M)[1])
     for suffix in SUFFIXES:
         assert pattern.search(f"dir/name{suffix}") and pattern.search(f"NAME{suffix.upper()}"), suffix
-    for name in ("LICENSE", "NEWS", "a.py", "a.txt.gz", "a.json", "a.mdx", "txt"):
+    for name in ("LICENSE", "NEWS", "a.py", "a.txt.gz", "a.json", "a.mdx", "txt", "a.mhtml.gz", "a.mhtm", "a.mhtmlx"):
         assert not pattern.search(name), name
+
+
+@pytest.mark.parametrize("name", ["page.mhtml", "page.MHT"])
+def test_pre_commit_gives_the_hook_saved_web_pages(tmp_path, name):
+    """identify has no tag for MHTML: a saved page is "text" (its first KB is ASCII MIME headers), one
+    of the hook's types_or, so the file name decides, as for JSONL."""
+    import re
+
+    identify = pytest.importorskip("identify.identify")
+    from tests.test_mhtml import chrome, internet_explorer
+
+    manifest = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    types_or = {t.strip() for t in re.search(r"^  types_or: \[(.+)\]$", manifest, re.M)[1].split(",")}
+    (tmp_path / name).write_bytes(chrome() if name.endswith("mhtml") else internet_explorer())
+    assert identify.tags_from_path(str(tmp_path / name)) & types_or == {"text"}
 
 
 def test_try_repo_all_files(project, env, tmp_path):

@@ -142,6 +142,22 @@ def test_markdown_is_read_as_the_local_engine_reads_it(tmp_path):
     assert [row["op"] for row in pair["diff"]].count("delete") == 1
 
 
+def test_saved_web_pages_are_read_as_the_local_engine_reads_them(tmp_path):
+    """Ray workers read .mhtml and .mht archives as their page's HTML (the same reader), and skip
+    a broken one with the local engine's reason."""
+    from tests.test_mhtml import PAGE, chrome, internet_explorer
+
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "saved.mhtml").write_bytes(chrome())
+    (tmp_path / "saved.mht").write_bytes(internet_explorer())
+    (tmp_path / "cut.mhtml").write_bytes(chrome()[:1500])
+    report = json.loads(same([str(tmp_path)], Config()))
+    assert report["skipped"] == [{"path": "cut.mhtml", "reason": "truncated MHTML archive (the page is cut off)"}]
+    assert [(p["a"], p["b"], p["jaccard"]) for p in report["pairs"]] == [
+        ("page.html", "saved.mht", 1.0), ("page.html", "saved.mhtml", 1.0), ("saved.mht", "saved.mhtml", 1.0)
+    ]
+
+
 def _names(ids):
     return [os.fsdecode(n) if isinstance(n, bytes) else n for n in ids]
 
