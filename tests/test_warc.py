@@ -368,6 +368,22 @@ def test_report_diff_and_check_agree_on_a_web_archive(tmp_path, monkeypatch):
     ]
 
 
+def test_diff_pairs_reads_pages_named_as_reports_name_them(tmp_path, monkeypatch):
+    other = "https://example.org//b#frag"
+    (tmp_path / "c.warc.gz").write_bytes(warc([response(URI, seed_html(SEED_A)), response(other, seed_html(SEED_B))], gz=True))
+    shutil.copy(SEED_B, tmp_path / "b.txt")
+    (tmp_path / "pairs.tsv").write_text(
+        f"c.warc.gz#{URI}\tc.warc.gz#{other}\nc.warc.gz#{other}\tb.txt\nc.warc.gz#https://nowhere/\tb.txt\n")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["diff", "--pairs", "pairs.tsv"])
+    assert result.exit_code == 0, result.stderr
+    got = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(p["a"], p["b"]) for p in got] == [(f"c.warc.gz#{URI}", f"c.warc.gz#{other}"), (f"c.warc.gz#{other}", "b.txt")]
+    assert got[1]["jaccard"] == 1.0
+    assert result.stderr == ("dedup: skipped pairs.tsv:3: c.warc.gz#https://nowhere/: "
+                             "no page with WARC-Target-URI 'https://nowhere/' in c.warc.gz\n")
+
+
 def dedup(*args) -> subprocess.CompletedProcess:
     """The real command, for its exit code and stderr."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
