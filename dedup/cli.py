@@ -911,7 +911,8 @@ def diff(
     """Align two versions of an article paragraph by paragraph and label what separates them.
 
     A and B are files, or records of a JSONL (or Parquet) file named as reports name them:
-    path/file.jsonl#ID. One of them may be -, standard input (curl -s URL | dedup diff - saved.html).
+    path/file.jsonl#ID, or pages of a web archive: 'crawl.warc.gz#URI'. One of them may be -,
+    standard input (curl -s URL | dedup diff - saved.html).
     """
     from dedup.document import Skipped
     from dedup.pipeline import Config, compare, read_bytes, read_pair, record_reference

@@ -58,9 +58,13 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x2
 BINARY_CONTROL_RATIO = 0.01
 
 
-def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
+def decode(data: bytes, *, path: str = "<bytes>", charset: str | None = None) -> tuple[str, str]:
     """Decode file contents: BOMs, UTF-8, UTF-32 and UTF-16 without a BOM, then charset-normalizer.
 
+    ``charset`` is the encoding the data is declared in, where something outside it says so (the
+    HTTP Content-Type of a page in a web archive): it is taken before the guess, for data that is
+    not UTF-8 (a page declared Latin-1 that is UTF-8 is read as UTF-8, as it was most likely written),
+    and a label that Python does not know, or that does not decode the data, is passed over.
     Returns ``(text, encoding)``. Raises :class:`DocumentError` for empty, binary or
     undecodable data. A leading BOM is not part of the text.
     """
@@ -90,6 +94,8 @@ def decode(data: bytes, *, path: str = "<bytes>") -> tuple[str, str]:
                 text, encoding = wide
         if text is None and utf8 is not None:
             text, encoding = utf8, "utf-8"
+        if text is None and charset:
+            text, encoding = _declared(data, charset)
         if text is None:
             text, encoding = _decode_other(data, path)
     reason = _binary_reason(data, text, encoding)
@@ -145,6 +151,29 @@ def _utf8(data: bytes) -> str | None:
     valid = len(text) - len(data.translate(None, _NON_ASCII)) - bad  # ASCII bytes decode one to one
     few = bad <= max(MAX_BAD_UTF8, MAX_BAD_UTF8_SHARE * len(text))
     return text if valid >= bad and (few or valid >= MIN_VALID_UTF8_SHARE * (valid + bad)) else None
+
+
+#: Labels that browsers read as windows-1252 (WHATWG Encoding, "windows-1252"): pages labelled
+#: Latin-1 or ASCII are written in it, curly quotes and the euro sign (0x80-0x9f) included.
+WINDOWS_1252_LABELS = frozenset({
+    "ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1", "iso-ir-100",
+    "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1", "us-ascii", "windows-1252",
+    "x-cp1252",
+})
+
+
+def _declared(data: bytes, charset: str) -> tuple[str, str] | tuple[None, None]:
+    """``(text, codec)`` of data in its declared ``charset``, or ``(None, None)`` when Python does not
+    know the label or it does not decode the data."""
+    label = charset.strip().lower()
+    codec = "cp1252" if label in WINDOWS_1252_LABELS else label
+    try:
+        name = codecs.lookup(codec).name
+        if name in ("utf-8", "utf-16", "utf-32") or not codecs.lookup(codec)._is_text_encoding:
+            return None, None  # UTF-8 was tried; UTF-16/32 need their BOM or the sniffing; rot13, base64 ...
+        return data.decode(codec), name
+    except (LookupError, UnicodeDecodeError, ValueError, TypeError):
+        return None, None
 
 
 def _decode_other(data: bytes, path: str) -> tuple[str, str]:

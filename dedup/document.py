@@ -1,7 +1,8 @@
 """Read files and folders into Documents: the only module that reads user files.
 
-The read stage in eight modules: this one finds files and reads them (folders, symlinks,
-size limits, JSONL records) and makes the records; :mod:`dedup.decode` turns bytes into
+The read stage in nine modules: this one finds files and reads them (folders, symlinks,
+size limits, JSONL records, the pages of web archives) and makes the records; :mod:`dedup.warc`
+finds the HTML pages in a WARC file; :mod:`dedup.decode` turns bytes into
 text, :mod:`dedup.paragraphs` splits text into paragraphs with offsets,
 :mod:`dedup.html_text` extracts a page's visible text (what its own stylesheet hides by
 :mod:`dedup.html_style`) and :mod:`dedup.markdown_text` a Markdown document's;
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from dedup import warc
 from dedup.decode import decode
 from dedup.errors import DocumentError
 from dedup.fields import field_path
@@ -43,6 +45,7 @@ from dedup.paragraphs import Paragraph, count_paragraphs, has_paragraphs, paragr
 __all__ = [
     "MAX_BYTES",
     "READER_VERSION",
+    "RECORD_FILES",
     "SUFFIXES",
     "Document",
     "Paragraph",
@@ -67,6 +70,7 @@ __all__ = [
     "record_too_large",
     "repeated_record",
     "split_paragraphs",
+    "suffix_of",
     "too_large",
 ]
 
@@ -87,7 +91,9 @@ MAX_BYTES = 32 * 1024 * 1024
 #: with ``hidden`` (or a closed ``<dialog>``), ``visibility: visible`` inside a hidden element.
 #: 7: ``.mhtml`` and ``.mht`` files are saved web pages (:mod:`dedup.mhtml`): their page's visible
 #: text, no longer the archive as plain text (MIME headers, quoted-printable, base64 as words).
-READER_VERSION = 7
+#: 8: web archives (``.warc``, ``.warc.gz``) are read, a document per HTML page, where they were a
+#: text file (``.warc``) or skipped as compressed (``.warc.gz``); a declared charset (HTTP) decodes.
+READER_VERSION = 8
 
 #: The file types read when a folder is walked. Files named explicitly are read
 #: whatever their suffix: unknown suffixes are treated as plain text.
@@ -103,7 +109,23 @@ SUFFIXES = {
     ".mht": "mhtml",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".warc": "warc",
+    ".warc.gz": "warc",
 }
+
+#: The formats of files that hold many documents, each held to ``max_bytes`` (not the whole file).
+RECORD_FILES = frozenset({"jsonl", "warc"})
+
+
+def suffix_of(name: str, suffixes: Mapping[str, str] = SUFFIXES) -> str:
+    """The suffix of a file ``name`` that says its format, lower case: the last one (``.txt``), or
+    two when ``suffixes`` has them (``.warc.gz``: a gzipped web archive, where ``.gz`` alone is not
+    a format)."""
+    lower = name.lower()
+    for suffix in suffixes:
+        if suffix.count(".") > 1 and lower.endswith(suffix) and len(lower) > len(suffix):
+            return suffix
+    return os.path.splitext(lower)[1]
 
 
 #: Files that this reader leaves to another engine (read as text, they were "binary file"):
@@ -115,7 +137,10 @@ OTHER_ENGINES = {".parquet": "a Parquet file (read by --engine ray)"}
 COMPRESSED = {".gz": "gunzip", ".bz2": "bunzip2", ".xz": "unxz", ".zst": "unzstd"}
 #: ... and the command that writes each uncompressed to a pipe: compressed JSONL can be read from one.
 DECOMPRESS_TO_PIPE = {".gz": "zcat", ".bz2": "bzcat", ".xz": "xzcat", ".zst": "zstdcat"}
-_KINDS = {"text": "text", "markdown": "Markdown", "html": "HTML", "mhtml": "MHTML", "jsonl": "JSONL", "parquet": "Parquet"}
+_KINDS = {
+    "text": "text", "markdown": "Markdown", "html": "HTML", "mhtml": "MHTML", "jsonl": "JSONL", "parquet": "Parquet",
+    "warc": "WARC",
+}
 
 
 def _unread_reason(name: str, suffixes: Mapping[str, str] = SUFFIXES) -> str | None:
@@ -213,7 +238,7 @@ def find_sources(
     seen: dict[tuple[int, int], str] = {}
 
     def add_file(path: str, st: os.stat_result, explicit: bool) -> None:
-        suffix = os.path.splitext(path)[1].lower()
+        suffix = suffix_of(path, suffixes)
         fmt = suffixes.get(suffix)
         ident = _relative_id(path, root)
         unread = None if fmt else _unread_reason(os.path.basename(path), suffixes)
@@ -306,14 +331,14 @@ def _walk(
             try:
                 st = entry.stat(follow_symlinks=True)
             except FileNotFoundError:
-                if suffixes.get(os.path.splitext(entry.name)[1].lower()):
+                if suffixes.get(suffix_of(entry.name, suffixes)):
                     skipped.append(Skipped(_relative_id(entry.path, root), "broken symbolic link"))
                 continue
             except OSError as err:
                 skipped.append(Skipped(_relative_id(entry.path, root), _os_reason(err)))
                 continue
             is_dir = stat.S_ISDIR(st.st_mode)
-            known = is_dir or suffixes.get(os.path.splitext(entry.name)[1].lower())
+            known = is_dir or suffixes.get(suffix_of(entry.name, suffixes))
             if entry.is_symlink() and not _inside(os.path.realpath(entry.path), folders):
                 if known:
                     where = _relative_id(entry.path, root) + "/" * is_dir
@@ -387,11 +412,24 @@ def load_span(
     """Like :func:`load`, yielding ``(offset, line, item)``, for part of a JSONL file.
 
     ``start``/``end`` select the records whose line starts in ``[start, end)``;
-    ``start`` must be the start of a line, ``first_line`` its 1-based number. For any
-    other file the whole file is one item at offset 0, line 1. The offset and line
-    are what :func:`load_at` takes to read the same item again. ``paragraphs=False``: see
-    :func:`parse_text` (HTML documents always come with their paragraphs).
+    ``start`` must be the start of a line, ``first_line`` its 1-based number. A web archive
+    is read whole (``start`` 0, ``end`` None), an item per page: its offset is its record's
+    (its gzip member's), its ``line`` says where in that member it starts and which form its id
+    takes (see :func:`_warc_items`). For any other file the whole file is one item at offset 0,
+    line 1. The offset and line are what :func:`load_at` takes to read the same item again.
+    ``paragraphs=False``: see :func:`parse_text` (HTML documents always come with their paragraphs).
     """
+    if source.format == "warc":
+        if start != 0 or end is not None:
+            raise ValueError(f"a web archive is read whole, not from byte {start} to {end}: {source.id}")
+        try:
+            fh = open(source.path, "rb")
+        except OSError as err:
+            yield 0, 1, Skipped(source.id, _os_reason(err))
+            return
+        with fh:
+            yield from _warc_items(fh, source, max_bytes=max_bytes)
+        return
     fields = {"max_bytes": max_bytes, "text_field": text_field, "id_field": id_field, "paragraphs": paragraphs}
     if source.format == "jsonl":
         try:
@@ -433,6 +471,10 @@ def load_bytes(
             io.BytesIO(data), source, max_bytes=max_bytes, text_field=text_field, id_field=id_field, paragraphs=paragraphs
         )
         for _, _, item in records:
+            yield item
+        return
+    if source.format == "warc":
+        for _, _, item in _warc_items(io.BytesIO(data), source, max_bytes=max_bytes):
             yield item
         return
     yield _parse_bytes(data, source, max_bytes=max_bytes, paragraphs=paragraphs)
@@ -482,7 +524,7 @@ def load_many(
 ) -> list[Document | Skipped]:
     """:func:`load_at` for several ``(offset, line)`` of one source, opening it once."""
     fields = {"max_bytes": max_bytes, "text_field": text_field, "id_field": id_field}
-    if source.format != "jsonl":
+    if source.format not in RECORD_FILES:
         whole = next(load_span(source, **fields))[2]
         return [whole for _ in places]
     gone = [Skipped(source.id, f"no record at byte {o} any more (changed while reading?)") for o, _ in places]
@@ -492,9 +534,14 @@ def load_many(
         return [Skipped(source.id, _os_reason(err)) for _ in places]
     out: list[Document | Skipped] = []
     with fh:
+        if source.format == "warc":
+            head = fh.read(2)
         for (offset, line), missing in zip(places, gone):
             fh.seek(offset)
-            found = next(_jsonl_records(fh, source, start=offset, end=offset + 1, first_line=line, **fields), None)
+            if source.format == "warc":
+                found = next(_warc_items(fh, source, max_bytes=max_bytes, start=offset, line=line, head=head), None)
+            else:
+                found = next(_jsonl_records(fh, source, start=offset, end=offset + 1, first_line=line, **fields), None)
             out.append(found[2] if found is not None else missing)
     return out
 
@@ -544,7 +591,7 @@ def read_ahead(sources: Sequence[Source], *, max_bytes: int = MAX_BYTES) -> None
     if advise is None:
         return
     for source in sources:
-        if source.format == "jsonl" or not 0 < source.size <= max_bytes:
+        if source.format in RECORD_FILES or not 0 < source.size <= max_bytes:
             continue
         try:
             fd = os.open(source.path, _OPEN_FLAGS)
@@ -666,6 +713,95 @@ def _jsonl_records(
         )
     if start == 0 and not records and not fh.read(1):  # the whole file, and not one record in it
         yield 0, first_line, Skipped(source.id, "empty file" if offset == 0 else "no records (only blank lines)")
+
+
+#: The forms of a page's id in a web archive, by number: the first capture of a URI in the file is
+#: ``file#URI``, a later one ``file#URI@<WARC-Date>``, one captured at the same second too
+#: ``file#URI@<WARC-Record-ID>`` (without its angle brackets). Which one a page has depends on the
+#: records before it, so its ``line`` carries it: ``line = 4 * within + form`` (see _warc_items).
+WARC_ID_FORMS = (1, 2, 3)
+
+
+def _warc_items(
+    fh: BinaryIO,
+    source: Source,
+    *,
+    max_bytes: int,
+    start: int = 0,
+    line: int | None = None,
+    head: bytes | None = None,
+) -> Iterator[tuple[int, int, Document | Skipped]]:
+    """``(offset, line, item)`` for the pages of a web archive (``fh`` at ``start``): an HTML Document
+    per page (:mod:`dedup.warc`), a Skipped per bad record, named ``file:<offset>``.
+
+    The whole file (``line`` None): ids take the first of :data:`WARC_ID_FORMS` not taken by an
+    earlier page; a page's ``line`` is ``4 * within + form``, ``within`` its uncompressed bytes into
+    the gzip member at ``offset`` (0 but in a file gzipped whole), so that it is read again alone
+    with ``start=offset, line=line``. A file without a page, nor a bad record, is one Skipped that
+    counts its records by type (they are not articles; they are named nowhere else). ``head``: the
+    file's first bytes, where ``fh`` is not at its start.
+    """
+    if head is None:
+        head = fh.read(2)
+        fh.seek(start)
+    within, form = divmod(line, 4) if line is not None else (0, None)
+    seen: set[str] = set()
+    others: Counter[str] = Counter()
+    told = False
+    again = line is not None
+    for rec in warc.records(fh, gz=warc.is_gzip(head), max_bytes=max_bytes, start=start, within=within, one=again):
+        where = f"{source.id}:{rec.offset}"
+        if rec.whole or rec.kind == "":
+            if again:  # no record where one was: load_many says the file changed
+                return
+            told = True
+            yield rec.offset, 0, Skipped(source.id if rec.whole else where, rec.reason or "")
+            continue
+        if not rec.is_page:
+            others[rec.kind] += 1
+            continue
+        told = True
+        taken = _warc_key(rec, seen, form)
+        if taken is None and again:
+            return
+        if taken is None:
+            what = ("WARC-Record-ID", rec.record_id) if rec.record_id else ("WARC-Target-URI", rec.uri)
+            yield rec.offset, 0, Skipped(where, f"duplicate {what[0]!r} {what[1]!r}")
+            continue
+        key, number = taken
+        seen.add(key)
+        place = 4 * rec.within + number
+        if rec.oversized:
+            yield rec.offset, place, Skipped(where, record_too_large(max_bytes))
+        elif rec.reason is not None or rec.page is None:
+            yield rec.offset, place, Skipped(where, rec.reason or "no page")
+        else:
+            yield rec.offset, place, _warc_document(rec.page, rec.charset, f"{source.id}#{key}", source, where)
+    if not again and not told:
+        counted = ", ".join(f"{n} {kind}" for kind, n in others.items())
+        total = sum(others.values())
+        yield 0, 0, Skipped(source.id, f"no HTML pages ({total} {'record' if total == 1 else 'records'}: {counted})")
+
+
+def _warc_key(rec: warc.Record, seen: set[str], form: int | None) -> tuple[str, int] | None:
+    """A page's key (its id after ``file#``) and its form: ``form``'s (a page read again), else the
+    first not in ``seen``; None when there is none (the same record twice)."""
+    record_id = rec.record_id.strip("<>")
+    base = rec.uri or record_id or str(rec.offset)
+    forms = (base, f"{base}@{rec.date}" if rec.date else None, f"{base}@{record_id}" if record_id else None)
+    for number, key in zip(WARC_ID_FORMS, forms):
+        if key is not None and (number == form if form is not None else key not in seen):
+            return key, number
+    return None
+
+
+def _warc_document(page: bytes, charset: str | None, ident: str, source: Source, where: str) -> Document | Skipped:
+    """A page of a web archive, read as an HTML file is (its declared charset first)."""
+    try:
+        text, encoding = decode(page, path=where, charset=charset)
+        return parse_html(text, id=ident, path=source.path, encoding=encoding)
+    except DocumentError as err:
+        return Skipped(where, "an empty page" if err.reason == "empty file" else err.reason)
 
 
 def record_document(

@@ -27,7 +27,18 @@ import numpy as np
 
 from dedup import cluster as cluster_stage
 from dedup import index as index_stage
-from dedup.document import READER_VERSION, SUFFIXES, Document, Skipped, Source, find_sources, load_bytes, too_large
+from dedup.document import (
+    READER_VERSION,
+    RECORD_FILES,
+    SUFFIXES,
+    Document,
+    Skipped,
+    Source,
+    find_sources,
+    load_bytes,
+    suffix_of,
+    too_large,
+)
 from dedup.errors import DedupError
 from dedup.pipeline import Config
 from dedup.shingle import fingerprint_batch
@@ -236,16 +247,16 @@ def _relative(path: str, root: str) -> str | None:
 
 
 def _unread(size: int, fmt: str, max_bytes: int) -> bool:
-    """Whether a file of ``size`` bytes is skipped unread: over ``max_bytes``, but for JSONL,
-    whose records are each held to ``max_bytes``, as ``dedup report`` reads them."""
-    return size > max_bytes and fmt != "jsonl"
+    """Whether a file of ``size`` bytes is skipped unread: over ``max_bytes``, but for JSONL and web
+    archives, whose records are each held to ``max_bytes``, as ``dedup report`` reads them."""
+    return size > max_bytes and fmt not in RECORD_FILES
 
 
 def _in_corpus(ident: str) -> bool:
     """Whether a file at ``ident`` (relative to the root) would be in the corpus once tracked:
     of a type the reader knows and not hidden. A checked file that would not is not checked,
     so a commit gets the verdict ``pre-commit run --all-files`` gives it later, whatever the order."""
-    return os.path.splitext(ident)[1].lower() in SUFFIXES and not _hidden(ident)
+    return suffix_of(ident) in SUFFIXES and not _hidden(ident)
 
 
 def _read_checked(files, root, sha256, include, exclude, max_bytes) -> tuple[list[_File], list[Skipped]]:
@@ -277,7 +288,7 @@ def _read_checked(files, root, sha256, include, exclude, max_bytes) -> tuple[lis
                 continue
             if rel is not None and not _in_corpus(rel):
                 continue
-            fmt = SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")
+            fmt = SUFFIXES.get(suffix_of(path), "text")
             if _unread(st.st_size, fmt, max_bytes):
                 out.append(_File(ident, path, fmt, parts=(Part("", too_large(st.st_size, max_bytes), 0, None),)))
                 continue
@@ -301,7 +312,7 @@ def _list_corpus(root, git, tracked, checked, store: Store, include, exclude, ma
         taken = {f.id for f in checked}
         out = []
         for path in sorted(tracked):
-            fmt = SUFFIXES.get(os.path.splitext(path)[1].lower())
+            fmt = SUFFIXES.get(suffix_of(path))
             if fmt is None or path in taken or _hidden(path) or not selected(path, include, exclude):
                 continue
             out.append(_File(path, os.path.join(root, path), fmt, (tracked[path], fmt)))

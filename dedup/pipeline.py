@@ -58,6 +58,7 @@ from dedup.document import (
     load_span,
     read_ahead,
     repeated_record,
+    suffix_of,
     too_large,
 )
 from dedup.shingle import fingerprint_batch
@@ -300,6 +301,9 @@ def _tasks(sources: Sequence[Source]) -> list[_Task]:
             except OSError:
                 spans = [(0, None, 1)]  # load_span reports the error as a Skipped
             tasks.extend(_Task((source,), span) for span in spans)
+            continue
+        if source.format == "warc":  # read whole, in order (a page's id depends on the pages before it)
+            tasks.append(_Task((source,)))
             continue
         run.append(source)
         if len(run) >= FILES_PER_TASK:
@@ -1090,16 +1094,18 @@ def read_pair(
         if key is not None:
             out.append(_read_record(source, key, given, config))
             continue
-        if source.format in ("jsonl", "parquet"):
-            kind = "JSONL" if source.format == "jsonl" else "Parquet"
+        if source.format in MANY_DOCUMENTS:
+            kind, naming = MANY_DOCUMENTS[source.format]
             raise UsageError(
                 f"{given}: is a {kind} file of many documents; dedup diff compares two documents "
-                f"(one record: {given}#ID)"
+                f"(one record: {given}#{naming})"
             )
         out.append(next(iter(load_span(source, **config.read_options)))[2])
     return out[0], out[1]
 
 
+#: The formats of files of many documents, as :func:`read_pair` names them, and what names one of them.
+MANY_DOCUMENTS = {"jsonl": ("JSONL", "ID"), "parquet": ("Parquet", "ID"), "warc": ("WARC", "URI")}
 #: What ``format=`` of :func:`read_bytes` takes: the formats of one document.
 BYTES_FORMATS = ("text", "html", "markdown")
 
@@ -1124,18 +1130,21 @@ def read_bytes(data: bytes, name: str, config: Config | None = None, *, format: 
 
 
 #: Files whose records a reference ``file#key`` names, by suffix: their format (every JSONL
-#: suffix the reader takes, ``.ndjson`` too, and Parquet).
-RECORD_FORMATS = {suffix: fmt for suffix, fmt in SUFFIXES.items() if fmt == "jsonl"} | {".parquet": "parquet"}
+#: suffix the reader takes, ``.ndjson`` too, web archives, and Parquet).
+RECORD_FORMATS = {suffix: fmt for suffix, fmt in SUFFIXES.items() if fmt in ("jsonl", "warc")} | {".parquet": "parquet"}
 
 
 def record_reference(given: str) -> tuple[str, str | None]:
-    """``(path, key)`` for ``path/file.jsonl#key`` (no file of that whole name), else ``(given, None)``."""
+    """``(path, key)`` for ``path/file.jsonl#key`` (no file of that whole name), else ``(given, None)``.
+
+    The key is the rest, as given: ``crawl.warc.gz#https://example.com//a#b`` names the page
+    ``https://example.com//a#b`` of ``crawl.warc.gz``."""
     if os.path.lexists(given):
         return given, None
     at = given.find("#")
     while at > 0:
         head = given[:at]
-        if os.path.splitext(head)[1].lower() in RECORD_FORMATS and os.path.isfile(head):
+        if suffix_of(head, RECORD_FORMATS) in RECORD_FORMATS and os.path.isfile(head):
             return head, given[at + 1 :]
         at = given.find("#", at + 1)
     return given, None
@@ -1153,6 +1162,8 @@ def _read_record(source: Source, key: str, given: str, config: Config) -> Docume
         return Skipped(given, "reading Parquet needs pyarrow: pip install 'article-dedup[ray]'")
     place = places.get(f"{source.id}#{key}")
     if place is None:
+        if source.format == "warc":
+            return Skipped(given, f"no page with WARC-Target-URI {key!r} in {source.id}")
         return Skipped(given, f"no record with {config.id_field!r} {key!r} in {source.id}")
     if source.format == "parquet":
         from dedup.parquet import load_row  # noqa: PLC0415 - pyarrow: the ray extra

@@ -122,7 +122,7 @@ def _tasks(sources: list[Source]) -> tuple[list[dict], list[Skipped]]:
 
     Cut as the local engine cuts its work, spans computed by Ray tasks (a JSONL file is
     read once for them). JSONL spans are the local engine's, so that both find the same
-    records in each task.
+    records in each task; a web archive is a task of its own, read whole.
     """
     import ray  # noqa: PLC0415
 
@@ -139,6 +139,10 @@ def _tasks(sources: list[Source]) -> tuple[list[dict], list[Skipped]]:
             run.clear()
 
     for i, source in enumerate(sources):
+        if source.format == "warc":  # read whole, in order (a page's id depends on the pages before it)
+            flush()
+            tasks.append(_task(sources, i, 1, "files", 0, -1, 1))
+            continue
         if i not in got:
             run.append(i)
             if len(run) >= FILES_PER_TASK:

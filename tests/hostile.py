@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests import warcs
 from tests.helpers import prose
 
 MIB = 1024 * 1024
@@ -526,6 +527,74 @@ def jsonl_broken(folder: Path) -> None:
         json.dumps({"id": "last", "text": "The last line has no newline."}).encode(),  # 16
     ]
     write(folder, "records.jsonl", b"\n".join(lines))
+
+
+def _warc_page(paragraphs: list[str]) -> str:
+    return "<html><head><title>A story</title></head><body>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>"
+
+
+_PAGE = _warc_page(ARTICLE.split("\n\n"))
+# The records of crawl.warc.gz, and where each starts (one gzip member each): the 10th is broken
+# in its middle, the last cut short.
+_CRAWL = [
+    warcs.warcinfo(),
+    warcs.request(warcs.URI),
+    warcs.response(warcs.URI, _PAGE, chunk=True, coding="gzip"),
+    warcs.response("https://example.com/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(2000), content_type="image/png"),
+    warcs.response("https://example.com/old", "", status=301),
+    warcs.revisit(warcs.URI, date="2024-03-02T00:00:00Z"),
+    warcs.response("https://example.com/big", _warc_page(["word " * 20_000])),
+    warcs.response("https://example.com/empty", ""),
+    warcs.response(warcs.URI, _warc_page([*ARTICLE.split("\n\n"), "Subscribe now."]), date="2024-03-09T00:00:00Z"),
+    warcs.response("https://example.com/lost", _warc_page([prose(2, paragraphs=2)])),
+    warcs.response("https://example.com/other//path#frag", _warc_page([prose(3, paragraphs=2)])),
+    warcs.response("https://example.com/cut", _warc_page([prose(4, paragraphs=2)])),
+]
+_AT = warcs.offsets(_CRAWL, gz=True)
+_OLD = [warcs.response("https://example.org/a", _warc_page([prose(5, paragraphs=2)])),
+        warcs.response("https://example.org/b", _warc_page([prose(6, paragraphs=2)]))]
+_OLD_AT = warcs.offsets(_OLD, gz=False)
+_GARBAGE = b"this line is not a WARC record\r\n"
+
+
+@kind(
+    outcome="each HTML page captured processed (file.warc.gz#URI; a second capture #URI@date); requests, images, "
+    "redirects, revisits passed over without a word; each bad record skipped with its offset and reason: a bad "
+    "gzip member, a truncated one, a page over --max-bytes, an empty page, bytes that are not a record; a .warc "
+    "that is not one: 'not a WARC file'",
+    documents={
+        f"crawl.warc.gz#{warcs.URI}": 6,
+        f"crawl.warc.gz#{warcs.URI}@2024-03-09T00:00:00Z": 7,
+        "crawl.warc.gz#https://example.com/other//path#frag": 1,
+        "old.warc#https://example.org/a": 1,
+        "page.html": 6,
+    },
+    skipped=[
+        (f"crawl.warc.gz:{_AT[6]}", r"record too large \(over the 64\.0 KiB limit, see --max-bytes\)"),
+        (f"crawl.warc.gz:{_AT[7]}", "an empty page"),
+        (f"crawl.warc.gz:{_AT[9]}", r"bad gzip member \((invalid|incorrect) [a-z ]+\)"),
+        (f"crawl.warc.gz:{_AT[11]}", "truncated gzip member"),
+        (f"old.warc:{_OLD_AT[1]}", r"not a WARC record \(no WARC/1\.x line here; read on from the next one\)"),
+        (f"old.warc:{_OLD_AT[1] + len(_GARBAGE)}", r"truncated record \(only \d+ of its \d+ bytes\)"),
+        ("notwarc.warc", r"not a WARC file \(it does not start with a WARC/1\.x line\)"),
+    ],
+    pairs=[
+        (f"crawl.warc.gz#{warcs.URI}", f"crawl.warc.gz#{warcs.URI}@2024-03-09T00:00:00Z", None),
+        (f"crawl.warc.gz#{warcs.URI}", "page.html", 1.0),
+        (f"crawl.warc.gz#{warcs.URI}@2024-03-09T00:00:00Z", "page.html", None),
+    ],
+    args=("--max-bytes", str(64 * 1024)),
+    diff=(f"crawl.warc.gz#{warcs.URI}", "page.html", 0),
+)
+def warc_broken(folder: Path) -> None:
+    data = warcs.warc(_CRAWL, gz=True)
+    bad = _AT[9] + 20
+    data = data[:bad] + b"\xff" * 8 + data[bad + 8 :]
+    write(folder, "crawl.warc.gz", data[:-30])
+    old = warcs.warc(_OLD, gz=False)
+    write(folder, "old.warc", old[: _OLD_AT[1]] + _GARBAGE + old[_OLD_AT[1] : -40])
+    write(folder, "notwarc.warc", _PAGE)
+    write(folder, "page.html", _PAGE)
 
 
 # --------------------------------------------------------------------------- the file system

@@ -865,7 +865,8 @@ def test_a_folder_without_documents_says_what_it_held(tmp_path):
     assert (result.exit_code, json.loads(result.stdout)["documents"]) == (0, [])
     assert result.stderr == (
         "dedup: no documents found; files left out by their suffix: 2 .json, 1 (no suffix), 1 .pdf (folders give "
-        ".txt .text .md .markdown .html .htm .xhtml .mhtml .mht .jsonl .ndjson files; a file named on the command line is read as text)\n"
+        ".txt .text .md .markdown .html .htm .xhtml .mhtml .mht .jsonl .ndjson .warc .warc.gz files; a file named on the "
+        "command line is read as text)\n"
     )
     (tmp_path / "a.txt").write_text("An article.")
     assert invoke("report", tmp_path).stderr == ""  # documents were found: the rest is no news

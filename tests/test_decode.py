@@ -457,3 +457,26 @@ def test_sniff_format_looks_at_the_first_bytes_only():
     near = b"<section>" + b"x" * (SNIFF_HTML_BYTES - 20) + b"</section>"
     assert sniff_format(near) == "html"
     assert sniff_format(b"<section>" + b"x" * SNIFF_HTML_BYTES + b"</section>") == "text"
+
+
+RUSSIAN = "Москва: правительство объявило о новом плане, цены на энергию выросли."
+
+
+@pytest.mark.parametrize(
+    "data, charset, expected",
+    [
+        (RUSSIAN.encode("koi8-r"), "KOI8-R", (RUSSIAN, "koi8-r")),  # declared: taken before the guess
+        (RUSSIAN.encode("cp1251"), " windows-1251 ", (RUSSIAN, "cp1251")),
+        ("5 € — “quoted”".encode("cp1252"), "ISO-8859-1", ("5 € — “quoted”", "cp1252")),  # as browsers read Latin-1
+        ("café crème".encode(), "iso-8859-1", ("café crème", "utf-8")),  # UTF-8 whatever its label says
+        (b"plain ASCII", "shift_jis", ("plain ASCII", "utf-8")),
+    ],
+)
+def test_a_declared_charset_decodes_what_is_not_utf8(data, charset, expected):
+    assert decode(data, charset=charset) == expected
+
+
+@pytest.mark.parametrize("charset", ["no-such-charset", "base64", "rot13", "utf-8", "x-user-defined", ""])
+def test_a_declared_charset_that_does_not_fit_is_passed_over_for_the_guess(charset):
+    data = "Ça coûte 5 € pour un café crème à la gare.".encode("cp1252")
+    assert decode(data, charset=charset) == decode(data)

@@ -638,8 +638,10 @@ def test_the_hook_manifest_is_what_the_readme_and_the_issue_say():
 
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "dedup" and hook["entry"] == "dedup check" and hook["language"] == "python"
-    # the issue's three types, and "text" for JSONL ("and jsonl if you support it"), by name (files:)
-    assert hook["types_or"] == ["markdown", "html", "plain-text", "text"] and hook["files"].endswith("jsonl|ndjson)$")
+    # the issue's three types, "text" for JSONL ("and jsonl if you support it") and "binary" for web
+    # archives, by name (files:)
+    assert hook["types_or"] == ["markdown", "html", "plain-text", "text", "binary"]
+    assert hook["files"].endswith("jsonl|ndjson|warc|warc\\.gz)$")
     assert hook["require_serial"] is True and hook["minimum_pre_commit_version"] == "3.2.0"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "      - id: dedup\n" in readme and "    rev: v" in readme

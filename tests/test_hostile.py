@@ -35,6 +35,7 @@ The outcomes, as a user would want them (the kinds' ``outcome`` in ``tests/hosti
 | html-malformed | processed as a browser parses it (unclosed/stray tags, broken attributes, open comment, bad entities) |
 | mhtml-broken | Chrome's .mhtml, IE's .mht (windows-1252), one with an unknown charset: processed, the same text as the page's .html (Jaccard 1.0); skipped: "not an MHTML archive (no MIME headers)", "no HTML page in the MHTML archive", "truncated MHTML archive (the page is cut off)", "invalid base64 in the MHTML archive's page", "MHTML archive nested too deeply", "too large (...)" over --max-bytes |
 | jsonl-broken | good records processed; each bad line skipped with its line number and reason (invalid JSON, not UTF-8, not an object, no/non-string text, duplicate id, nested 10,000 deep, a 5,000-digit number, over --max-bytes, empty text) |
+| warc-broken | each HTML page captured processed (file.warc.gz#URI; a second capture #URI@date); requests, images, redirects, revisits passed over without a word; each bad record skipped with its offset and reason (a bad gzip member, a truncated one, a page over --max-bytes, an empty page, bytes that are not a record); a .warc that is not one: "not a WARC file" |
 | symlink-loops | a folder link back up: walked once, no message; a file link loop: skipped "symbolic link loop" |
 | symlink-dangling | skipped: "broken symbolic link" (one without a suffix dedup reads is ignored) |
 | symlink-outside | a link out of the folders given (to /, to a private file, to ..): skipped "symbolic link out of the folders given" |
@@ -76,7 +77,7 @@ import pytest
 
 from dedup.cli import LISTED_IN_JSON
 from dedup.document import Skipped
-from dedup.render.skips import skip_lines
+from dedup.render.skips import record_place, skip_lines
 from dedup.render.view import printable
 from tests.helpers import GIT_ENV, NOBODY, ROOT, unprivileged
 from tests.hostile import FAST, KINDS, Kind
@@ -216,7 +217,8 @@ def assert_check(report: dict | None, against: str, checked: list[str], code: in
     ids = {printable(Path(os.path.relpath(f, against)).as_posix()): f for f in checked}
     found = {frozenset((m["path"], m["other"])) for m in findings}
     paired = {frozenset((printable(p["a"]), printable(p["b"]))) for p in report["pairs"]}
-    expected = {pair for pair in paired if pair & set(ids)}  # check reports pairs with a checked file
+    # check reports pairs with a checked file, or a record of one (a.jsonl#1, crawl.warc.gz#https://...)
+    expected = {pair for pair in paired if any(record_place(x)[0] in ids for x in pair)}
     assert expected <= found, (expected, found)
     for pair in found - expected:  # report reads a file reached twice once; check compares the paths
         a, b = (os.path.join(against, i) for i in pair)
@@ -250,7 +252,8 @@ def run_kind(kind: Kind, world: Path) -> None:
     check = kind.check and dedup.start(
         "check", *checked, "--against", against, "--index", str(dedup.cwd / "index.sqlite"), *options
     )
-    diff = kind.diff and dedup.start("diff", str(folder / kind.diff[0]), str(folder / kind.diff[1]), "--format", "json")
+    # os.path.join, not Path's /: a record's id may hold a URI's // (crawl.warc.gz#https://...)
+    diff = kind.diff and dedup.start("diff", *(os.path.join(folder, d) for d in kind.diff[:2]), "--format", "json")
     data = assert_report(kind, *finish(report))
     if check:
         assert_check(data, against, checked, *finish(check))

@@ -183,6 +183,20 @@ def test_a_jsonl_record_that_reprints_a_tracked_one_is_refused(hooked, env, tmp_
     assert "crawl.ndjson#y: near-duplicate of feed.jsonl#x (jaccard 0.86, containment 0.93)" in done.stderr.splitlines()
 
 
+def test_a_web_archive_page_that_reprints_a_tracked_article_is_refused(hooked, env, tmp_path):
+    """identify tags a .warc.gz binary and gzip: the hook is given it all the same, and names the page."""
+    import html
+
+    from tests.warcs import URI, page, response, warc
+
+    paragraphs = [html.escape(p) for p in TEXT_B.split("\n\n") if p.strip()]
+    repo = hooked(tmp_path / "repo", {A: TEXT_A})
+    done = commit(repo, env, {"crawl.warc.gz": warc([response(URI, page(paragraphs[0], paragraphs[1:]))], gz=True)})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert any(line.startswith(f"crawl.warc.gz#{URI}: near-duplicate of {A} (jaccard ")
+               for line in (done.stdout + done.stderr).splitlines()), done.stdout + done.stderr
+
+
 def test_the_hook_is_given_every_type_dedup_reads_and_no_other():
     import re
 
@@ -192,7 +206,8 @@ def test_the_hook_is_given_every_type_dedup_reads_and_no_other():
     pattern = re.compile(re.search(r"^  files: (.+)$", manifest, re.M)[1])
     for suffix in SUFFIXES:
         assert pattern.search(f"dir/name{suffix}") and pattern.search(f"NAME{suffix.upper()}"), suffix
-    for name in ("LICENSE", "NEWS", "a.py", "a.txt.gz", "a.json", "a.mdx", "txt", "a.mhtml.gz", "a.mhtm", "a.mhtmlx"):
+    for name in ("LICENSE", "NEWS", "a.py", "a.txt.gz", "a.json", "a.mdx", "txt", "a.mhtml.gz", "a.mhtm", "a.mhtmlx",
+                 "a.warc.bz2", "a.gz", "a.wat.gz"):
         assert not pattern.search(name), name
 
 

@@ -158,6 +158,24 @@ def test_saved_web_pages_are_read_as_the_local_engine_reads_them(tmp_path):
     ]
 
 
+def test_web_archives_are_read_as_the_local_engine_reads_them(tmp_path):
+    """Each page of a .warc.gz is a document with the local engine's id, read again for the diffs;
+    a bad record is named by its offset, and two captures of one URI are two documents."""
+    from tests.test_warc import seed_html
+    from tests.warcs import URI, request, response, warc, warcinfo
+
+    records = [warcinfo(), request(URI), response(URI, seed_html(SEED_A), coding="gzip", chunk=True),
+               response(URI, seed_html(SEED_B), date="2024-03-05T08:30:00Z"), response(URI + "&2", prose(4))]
+    (tmp_path / "crawl.warc.gz").write_bytes(warc(records, gz=True))
+    (tmp_path / "old.warc").write_bytes(warc(records[:3], gz=False)[:-50])
+    shutil.copy(SEED_B, tmp_path / "b.txt")
+    report = json.loads(same([str(tmp_path)], Config()))
+    assert [d["id"] for d in report["documents"]] == [
+        "b.txt", f"crawl.warc.gz#{URI}", f"crawl.warc.gz#{URI}&2", f"crawl.warc.gz#{URI}@2024-03-05T08:30:00Z"]
+    assert [s["reason"].split(" (")[0] for s in report["skipped"]] == ["truncated record"]
+    assert len(report["pairs"]) == 3 and all(p["diff"] for p in report["pairs"])
+
+
 def _names(ids):
     return [os.fsdecode(n) if isinstance(n, bytes) else n for n in ids]
 

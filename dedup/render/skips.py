@@ -17,14 +17,13 @@ a kind of reason not shown yet). Pure: the CLI prints the lines; the JSON report
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dedup.document import Skipped
+from dedup.document import Skipped, suffix_of
 from dedup.pipeline import RECORD_FORMATS
 
 __all__ = ["FILES_SHOWN", "SHOWN_PER_FILE", "file_skip_lines", "reason_kind", "record_place", "skip_lines"]
@@ -39,10 +38,11 @@ FILES_SHOWN = 20
 _DETAIL = re.compile(r" \(.*\)$")
 _HINT = re.compile(r"see --[a-z][a-z-]*")
 #: Other parts of the reasons in document.py, pipeline.py and cli.py that differ from item to item:
-#: the key of ``duplicate 'id' 'a7'`` and of ``no record with 'id' 'a7' in a.jsonl``, the byte of
-#: ``no record at byte 123 any more``, the other file of ``same file as a.txt``, the line of ``got '...'``.
+#: the key of ``duplicate 'id' 'a7'`` and of ``no record with 'id' 'a7' in a.jsonl`` (``no page with
+#: WARC-Target-URI 'https://...' in a.warc.gz``), the byte of ``no record at byte 123 any more``, the
+#: other file of ``same file as a.txt``, the line of ``got '...'``.
 REASON_DETAILS = (
-    (re.compile(r"^((?:duplicate|no record with) (?:'[^']*'|\"[^\"]*\")) .+$"), r"\1"),
+    (re.compile(r"^((?:duplicate|no record with) (?:'[^']*'|\"[^\"]*\")|no page with WARC-Target-URI) .+$"), r"\1"),
     (re.compile(r" at byte \d+"), ""),
     (re.compile(r"^same file as .+$"), "same file as another one"),
     (re.compile(r", got .*$"), ""),
@@ -69,7 +69,7 @@ def record_place(path: str) -> tuple[str, int | None]:
     """The file of a skipped item, and its record's number (its line, its row): ``shard.jsonl:12`` ->
     ``("shard.jsonl", 12)``; ``shard.jsonl#key`` -> ``("shard.jsonl", None)``; a file -> ``(path, None)``.
 
-    Only JSONL and Parquet files (and standard input, ``-``) hold records: a file named
+    Only JSONL, web archives and Parquet files (and standard input, ``-``) hold records: a file named
     ``meeting 12:30`` is a file.
     """
     head, _, number = path.rpartition(":")
@@ -85,7 +85,7 @@ def record_place(path: str) -> tuple[str, int | None]:
 
 @lru_cache(maxsize=256)  # the records of one file are many
 def _holds_records(name: str) -> bool:
-    return name == STDIN or os.path.splitext(name)[1].lower() in RECORD_FORMATS
+    return name == STDIN or suffix_of(name, RECORD_FORMATS) in RECORD_FORMATS
 
 
 def skip_lines(skipped: Iterable[Skipped], *, listed: str | None) -> list[str]:
