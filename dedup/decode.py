@@ -162,18 +162,32 @@ WINDOWS_1252_LABELS = frozenset({
 })
 
 
+#: Python codecs that are no web page's charset (escapes, IDNA; UTF-7, which browsers refuse): a
+#: label naming one is passed over, as an unknown label is.
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined", "utf-7"})
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")  # the characters of _CONTROL_BYTES
+
+
 def _declared(data: bytes, charset: str) -> tuple[str, str] | tuple[None, None]:
     """``(text, codec)`` of data in its declared ``charset``, or ``(None, None)`` when Python does not
-    know the label or it does not decode the data."""
+    know the label as a charset, it does not decode the data, or the text has as many control
+    characters as binary data (:data:`BINARY_CONTROL_RATIO`): the guess reads it then."""
     label = charset.strip().lower()
-    codec = "cp1252" if label in WINDOWS_1252_LABELS else label
     try:
-        name = codecs.lookup(codec).name
-        if name in ("utf-8", "utf-16", "utf-32") or not codecs.lookup(codec)._is_text_encoding:
-            return None, None  # UTF-8 was tried; UTF-16/32 need their BOM or the sniffing; rot13, base64 ...
-        return data.decode(codec), name
-    except (LookupError, UnicodeDecodeError, ValueError, TypeError):
+        info = codecs.lookup("cp1252" if label in WINDOWS_1252_LABELS else label)
+    except (LookupError, ValueError, TypeError):  # ValueError: a label with a NUL in it
         return None, None
+    name = "cp1252" if info.name in ("iso8859-1", "ascii") else info.name
+    if name in ("utf-8", "utf-16", "utf-32") or name in _NOT_CHARSETS or not info._is_text_encoding:
+        return None, None  # UTF-8 was tried; UTF-16/32 need their BOM or the sniffing; rot13, base64 ...
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError:
+        return None, None
+    sample = text[:65536]
+    if len(_CONTROL.findall(sample)) > BINARY_CONTROL_RATIO * len(sample):
+        return None, None
+    return text, name
 
 
 def _decode_other(data: bytes, path: str) -> tuple[str, str]:

@@ -13,15 +13,13 @@ same paragraphs. The archive's stylesheets are not applied, as an ``.html`` file
 from __future__ import annotations
 
 import base64
-import codecs
 import email
 import email.errors
 import email.policy
 import email.utils
-import re
 from email.message import Message
 
-from dedup.decode import BINARY_CONTROL_RATIO, decode
+from dedup.decode import decode
 from dedup.errors import DocumentError
 
 __all__ = ["HTML_TYPES", "page", "page_text"]
@@ -29,14 +27,6 @@ __all__ = ["HTML_TYPES", "page", "page_text"]
 #: The content types of a page (Chrome saves an XHTML page as ``application/xhtml+xml``).
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
-# Byte order marks: they say the page's encoding whatever its label says (WHATWG, "BOM sniffing").
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# Python codecs that are no web page's charset (escapes, IDNA; UTF-7, which browsers refuse):
-# a label naming one is ignored, as an unknown label is.
-_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined", "utf-7"})
-# Labels that browsers read as windows-1252 (WHATWG Encoding): their 0x80-0x9F are curly quotes, not controls.
-_AS_WINDOWS_1252 = frozenset({"iso8859-1", "ascii"})
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")  # as dedup.decode counts them
 # What the email parser records when a multipart's boundary never comes, or comes without its end.
 _NO_BOUNDARY = (email.errors.NoBoundaryInMultipartDefect, email.errors.StartBoundaryNotFoundDefect)
 _NO_END = email.errors.CloseBoundaryNotFoundDefect
@@ -49,19 +39,14 @@ def page_text(data: bytes, *, path: str) -> tuple[str, str]:
     The page's bytes (:func:`page`) are decoded as an ``.html`` file's are (a byte order mark,
     UTF-8, else a guess), but for bytes that are not UTF-8 and fit the charset their part
     declares (``Content-Type: text/html; charset=windows-1252``, as Internet Explorer writes):
-    that label is read rather than guessed, Latin-1 and ASCII as windows-1252 as browsers read
-    them. A label Python does not know, one the bytes do not fit, or a codec that is no charset
-    (``unicode-escape``) is ignored. Raises DocumentError (naming ``path``) as :func:`page` and
+    that label is read rather than guessed (``decode(..., charset=)``, as for a page in a web
+    archive). Raises DocumentError (naming ``path``) as :func:`page` and
     :func:`~dedup.decode.decode` do.
     """
     html, label = page(data, path=path)
     if not html:
         raise DocumentError(path, "empty page in the MHTML archive")
-    if label and not html.startswith(_BOMS) and not _is_utf8(html):
-        labelled = _decode_labelled(html, label)
-        if labelled is not None:
-            return labelled
-    return decode(html, path=path)
+    return decode(html, path=path, charset=label)
 
 
 def page(data: bytes, *, path: str) -> tuple[bytes, str | None]:
@@ -141,32 +126,3 @@ def _payload(part: Message, path: str) -> bytes:
         return base64.b64decode(compact + "=" * (-len(compact) % 4), validate=True)
     except ValueError as err:  # binascii.Error, and non-ASCII characters
         raise DocumentError(path, "invalid base64 in the MHTML archive's page") from err
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _decode_labelled(data: bytes, label: str) -> tuple[str, str] | None:
-    """``(text, codec)`` of ``data`` in the charset ``label`` names, or None when Python does not
-    know it as a charset, the bytes do not fit it, or the text has as many control characters as
-    binary data (:data:`~dedup.decode.BINARY_CONTROL_RATIO`)."""
-    try:
-        codec = codecs.lookup(label).name
-    except (LookupError, ValueError):  # ValueError: a label with a NUL in it
-        return None
-    if codec in _NOT_CHARSETS:
-        return None
-    codec = "cp1252" if codec in _AS_WINDOWS_1252 else codec
-    try:
-        text = data.decode(codec)
-    except (UnicodeDecodeError, LookupError):  # LookupError: a codec of bytes to bytes (base64, zlib)
-        return None
-    sample = text[:65536]
-    if len(_CONTROL.findall(sample)) > BINARY_CONTROL_RATIO * len(sample):
-        return None
-    return text, codec

@@ -476,7 +476,11 @@ def test_a_declared_charset_decodes_what_is_not_utf8(data, charset, expected):
     assert decode(data, charset=charset) == expected
 
 
-@pytest.mark.parametrize("charset", ["no-such-charset", "base64", "rot13", "utf-8", "x-user-defined", ""])
+@pytest.mark.parametrize(
+    "charset",
+    ["no-such-charset", "base64", "rot13", "utf-8", "x-user-defined", "", "unicode-escape", "utf-7", "idna",
+     "cp037"],  # escapes, IDNA and UTF-7 are no page's charset; EBCDIC "fits" but gives control characters
+)
 def test_a_declared_charset_that_does_not_fit_is_passed_over_for_the_guess(charset):
     data = "Ça coûte 5 € pour un café crème à la gare.".encode("cp1252")
     assert decode(data, charset=charset) == decode(data)
