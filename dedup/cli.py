@@ -238,7 +238,6 @@ def usable_cpus(cgroup: str = "/sys/fs/cgroup") -> int:
     return max(1, cpus)
 
 
-
 def _version(value: bool) -> None:
     if value:
         from dedup import __version__
