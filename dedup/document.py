@@ -90,7 +90,8 @@ MAX_BYTES = 32 * 1024 * 1024
 #: ``sr-only md:not-sr-only``), ``@media`` rules that show again, a ``display`` given to an element
 #: with ``hidden`` (or a closed ``<dialog>``), ``visibility: visible`` inside a hidden element.
 #: 7: ``.mhtml`` and ``.mht`` files are saved web pages (:mod:`dedup.mhtml`): their page's visible
-#: text, no longer the archive as plain text (MIME headers, quoted-printable, base64 as words).
+#: text (with the stylesheets saved in the archive that it links), no longer the archive as plain
+#: text (MIME headers, quoted-printable, base64 as words).
 #: 8: web archives (``.warc``, ``.warc.gz``) are read, a document per HTML page, where they were a
 #: text file (``.warc``) or skipped as compressed (``.warc.gz``); a declared charset (HTTP) decodes.
 READER_VERSION = 8

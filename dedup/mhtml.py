@@ -6,8 +6,12 @@ and one for each stylesheet, image or frame, in quoted-printable or base64. :fun
 finds the page, undoes its transfer encoding with the stdlib :mod:`email` package and decodes
 it to text; the reader then reads that text as it reads an ``.html`` file
 (:func:`dedup.document.parse_html`), so a saved page and the ``.html`` of the same page give the
-same paragraphs. The archive's stylesheets are not applied, as an ``.html`` file's
-``<link rel=stylesheet>`` is not fetched: only the page's own ``<style>`` counts.
+same paragraphs. Chrome saves a page's ``<style>`` elements as parts of their own, which the
+page links (``<link rel="stylesheet" href="cid:css-...@mhtml.blink">``), and saves the
+stylesheets the page links from its site too: each stylesheet part that the page links is put
+back in the page as a ``<style>`` in the link's place, so that what the page's CSS hides
+(:mod:`dedup.html_style`) is hidden as in the ``.html`` (whose linked stylesheets, not in the
+file, are not fetched: a saved page can read closer to what its reader saw).
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ import email
 import email.errors
 import email.policy
 import email.utils
+import html as html_escapes
+import re
 from email.message import Message
+from urllib.parse import urljoin
 
 from dedup.decode import decode
 from dedup.errors import DocumentError
@@ -30,6 +37,9 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 # What the email parser records when a multipart's boundary never comes, or comes without its end.
 _NO_BOUNDARY = (email.errors.NoBoundaryInMultipartDefect, email.errors.StartBoundaryNotFoundDefect)
 _NO_END = email.errors.CloseBoundaryNotFoundDefect
+# A <link> start tag, and one of its attributes (name, then a quoted or bare value).
+_LINK = re.compile(r"<link\b[^>]*>", re.I)
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
 
 
 def page_text(data: bytes, *, path: str) -> tuple[str, str]:
@@ -43,10 +53,12 @@ def page_text(data: bytes, *, path: str) -> tuple[str, str]:
     archive). Raises DocumentError (naming ``path``) as :func:`page` and
     :func:`~dedup.decode.decode` do.
     """
-    html, label = page(data, path=path)
+    message, root = _archive(data, path)
+    html = _payload(root, path)
     if not html:
         raise DocumentError(path, "empty page in the MHTML archive")
-    return decode(html, path=path, charset=label)
+    text, encoding = decode(html, path=path, charset=root.get_content_charset())
+    return _with_stylesheets(text, message, str(root.get("Content-Location", "")).strip()), encoding
 
 
 def page(data: bytes, *, path: str) -> tuple[bytes, str | None]:
@@ -63,6 +75,12 @@ def page(data: bytes, *, path: str) -> tuple[bytes, str | None]:
     multipart never comes (an archive cut in a later part, an image, still has its whole page);
     ``invalid base64 in the MHTML archive's page``; ``MHTML archive nested too deeply``.
     """
+    _, root = _archive(data, path)
+    return _payload(root, path), root.get_content_charset()
+
+
+def _archive(data: bytes, path: str) -> tuple[Message, Message]:
+    """The message of an MHTML archive and its page's part (see :func:`page`, which raises alike)."""
     if not data:
         raise DocumentError(path, "empty file")
     try:
@@ -81,7 +99,41 @@ def page(data: bytes, *, path: str) -> tuple[bytes, str | None]:
         raise DocumentError(path, "no HTML page in the MHTML archive")
     if parent is not None and _parts(parent)[-1] is root and any(isinstance(d, _NO_END) for d in parent.defects):
         raise DocumentError(path, "truncated MHTML archive (the page is cut off)")
-    return _payload(root, path), root.get_content_charset()
+    return message, root
+
+
+def _with_stylesheets(text: str, message: Message, location: str) -> str:
+    """The page's HTML ``text`` with each ``<link rel="stylesheet">`` whose ``href`` (resolved
+    against the page's ``location``) names a ``text/css`` part of the archive by its
+    Content-Location replaced by a ``<style>`` holding that part, with the link's ``media``."""
+    sheets: dict[str, Message] = {}
+    for part in message.walk():
+        where = str(part.get("Content-Location", "")).strip()
+        if where and not part.is_multipart() and part.get_content_type() == "text/css":
+            sheets.setdefault(where, part)
+    if not sheets:
+        return text
+
+    def inline(m: re.Match[str]) -> str:
+        attributes = {
+            name.lower(): html_escapes.unescape((value or "").strip("\"'"))
+            for name, value in _ATTRIBUTE.findall(m.group()[5:-1])
+        }
+        if "stylesheet" not in attributes.get("rel", "").lower().split():
+            return m.group()
+        href = attributes.get("href", "").strip()
+        part = sheets.get(href) or sheets.get(urljoin(location, href)) if href else None
+        if part is None:
+            return m.group()
+        payload = part.get_payload(decode=True)
+        try:
+            css = payload.decode(part.get_content_charset() or "utf-8", "replace") if isinstance(payload, bytes) else ""
+        except LookupError:  # a charset Python does not know
+            css = payload.decode("utf-8", "replace")
+        media = html_escapes.escape(attributes.get("media", ""))
+        return f'<style media="{media}">' + re.sub(r"(?i)</(style)", r"<\\/\1", css) + "</style>"
+
+    return _LINK.sub(inline, text)
 
 
 def _root(message: Message) -> tuple[Message | None, Message | None]:

@@ -538,3 +538,29 @@ def test_a_report_of_hostile_files_and_names_runs_nothing_and_requests_nothing(p
         assert flat(attack) in shown, attack  # the markup is there, as text
     assert '"><img src=x onerror=alert(7)>.txt' in shown and f"<img src={url}/id onerror" in shown
     assert_not_blank(page.screenshot(), "hostile-served.png")
+
+
+def test_a_page_chromium_saves_as_mhtml_reads_as_the_page_it_saved(page, tmp_path):
+    """A real "Save page as... single file": Chromium's own MHTML of a page (its DOM as text/html in
+    quoted-printable, the image in base64, the stylesheet kept) reads as the .html it was saved from."""
+    words = " ".join(["Café crème, “quoted”, 5 € ≥ 4 and a line longer than quoted-printable's 76 columns."] * 3)
+    source = (
+        "<!doctype html><html><head><meta charset=utf-8><title>Saved</title>"
+        "<style>.ad{display:none} p{color:#333}</style></head><body>"
+        f"<h1>Über the headline</h1><p>{words}</p><p class=ad>Advertisement</p>"
+        "<figure><img src=pic.png alt=''><figcaption>A photo caption.</figcaption></figure><p>Second paragraph.</p>"
+        "</body></html>"
+    )
+    html_file = tmp_path / "page.html"
+    html_file.write_text(source, encoding="utf-8")
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(tmp_path / "pic.png")
+    page.open(html_file.as_uri())
+    snapshot = page.page("Page.captureSnapshot", {"format": "mhtml"})["data"]
+    saved = tmp_path / "saved.mhtml"
+    saved.write_bytes(snapshot.encode("utf-8"))
+    assert b"Content-Transfer-Encoding: quoted-printable" in saved.read_bytes()  # a real archive, not the page
+    from_html, from_mhtml = (next(read([path])) for path in (html_file, saved))
+    assert from_mhtml.text == from_html.text
+    assert [p.text for p in from_mhtml.paragraphs] == [
+        "Über the headline", words, "A photo caption.", "Second paragraph."
+    ]

@@ -154,6 +154,63 @@ def test_a_page_saved_by_chrome_reads_as_its_html():
     assert (doc.format, doc.encoding) == ("mhtml", "utf-8")
 
 
+STYLE_PART = "cid:css-0d2b6a4e-51f2-4f5e-a1a4-2f6f4c1d9e77@mhtml.blink"
+
+
+def _styled(link: str, css_parts: list[tuple[str, str]], page: str = PAGE) -> bytes:
+    """An archive of ``page`` whose <style> became ``link`` (as Chrome writes one) and ``css_parts``
+    ((Content-Location, text) of stylesheet parts)."""
+    html = saved_by_chrome(page).replace("<style>.js-only { display: none }</style>", link)
+    page_part = mime_part("text/html", qp(html.encode()),
+                          headers="Content-Location: https://news.example.com/city/bike-lanes\r\n")
+    return archive(page_part, *(mime_part("text/css", qp(css.encode()), headers=f"Content-Location: {where}\r\n")
+                                for where, css in css_parts))
+
+
+@pytest.mark.parametrize(
+    ("link", "parts", "hidden"),
+    [
+        # Chrome saves a <style> as a part the page links by cid: it applies, as the <style> did
+        (f'<link rel="stylesheet" type="text/css" href="{STYLE_PART}" />', [(STYLE_PART, ".js-only { display: none; }")],
+         ["Loading comments"]),
+        # a stylesheet of the site, saved in the archive: it applies (the .html's is not fetched), by URL or
+        # by a link relative to the page
+        ('<link rel="stylesheet" href="https://news.example.com/static/x.css">',
+         [("https://news.example.com/static/x.css", ".js-only, .byline { display: none }")],
+         ["Loading comments", "By Jane Doe"]),
+        ('<link rel=StyleSheet href="../static/x.css">',
+         [("https://news.example.com/static/x.css", ".byline{display:none}")], ["By Jane Doe"]),
+        # for print only, or not in the archive, or not a stylesheet: not applied
+        ('<link rel="stylesheet" media="print" href="https://news.example.com/p.css">',
+         [("https://news.example.com/p.css", ".byline{display:none}")], []),
+        ('<link rel="stylesheet" href="https://news.example.com/gone.css">',
+         [("https://news.example.com/p.css", ".byline{display:none}")], []),
+        ('<link rel="preload" href="https://news.example.com/p.css">',
+         [("https://news.example.com/p.css", ".byline{display:none}")], []),
+        # a stylesheet cannot end its <style> and write text into the page
+        (f'<link rel="stylesheet" href="{STYLE_PART}">',
+         [(STYLE_PART, "/* </STYLE><p>Injected</p> */ .byline{display:none}")], ["By Jane Doe"]),
+    ],
+    ids=["chrome-style", "site-stylesheet", "relative-link", "print", "not-saved", "not-a-stylesheet", "no-injection"],
+)
+def test_the_stylesheets_saved_in_the_archive_that_the_page_links_apply(link, parts, hidden):
+    """Chrome turns each <style> of the page into a part the page links (tests/test_browser.py checks
+    it with Chromium's own archive): read without it, what the page hides ("Loading comments...")
+    was read from the archive and not from the .html."""
+    doc = read_mhtml(_styled(link, parts))
+    assert isinstance(doc, Document), doc
+    for text in ("Council approves", "Loading comments", "By Jane Doe", "Opponents, mostly"):
+        assert (text in doc.text) == (text not in hidden), text
+    assert "Injected" not in doc.text
+
+
+def test_a_stylesheet_part_in_an_unknown_charset_is_read_as_utf8():
+    data = _styled(f'<link rel="stylesheet" href="{STYLE_PART}">', [(STYLE_PART, ".byline{display:none}")])
+    data = data.replace(b"Content-Type: text/css", b"Content-Type: text/css; charset=x-no-such")
+    doc = read_mhtml(data)
+    assert isinstance(doc, Document) and "By Jane" not in doc.text
+
+
 def test_offsets_point_into_the_extracted_text_as_for_html():
     doc = read_mhtml(chrome())
     assert doc.paragraphs and all(doc.text[p.start : p.end] == p.text for p in doc.paragraphs)
