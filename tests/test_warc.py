@@ -429,3 +429,65 @@ def test_the_documents_of_a_web_archive_are_never_written(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "c.warc.gz").read_bytes() == data
     assert os.stat(tmp_path / "c.warc.gz").st_mtime_ns == before.st_mtime_ns
+
+
+def test_a_web_archive_wget_writes_is_read(tmp_path):
+    """A real crawler's archive: ``wget --warc-file`` over a local site with two versions of an
+    article (one served gzipped), an image and a missing page. Each HTML page is a document named
+    by its URL, the versions pair, and a page reads as the file the site served."""
+    import http.server
+    import threading
+
+    wget = shutil.which("wget")
+    if wget is None:
+        if os.environ.get("CI"):
+            pytest.fail("wget is missing: `make test` installs it (scripts/ensure-chromium)")
+        pytest.skip("wget is missing: `make test` installs it (scripts/ensure-chromium)")
+    site = {
+        "/index.html": (b'<html><body><a href="a.html">A</a> <a href="b.html">B</a> <img src="p.png">'
+                        b'<a href="gone.html">gone</a></body></html>', "text/html; charset=utf-8", False),
+        "/a.html": (seed_html(SEED_A).encode(), "text/html; charset=utf-8", False),
+        "/b.html": (seed_html(SEED_B).encode(), "text/html; charset=utf-8", True),
+        "/p.png": (b"\x89PNG\r\n\x1a\n" + bytes(200), "image/png", False),
+    }
+
+    class Site(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the name http.server calls)
+            if self.path not in site:
+                self.send_error(404)
+                return
+            body, kind, zipped = site[self.path]
+            if zipped:
+                body = gzip.compress(body)
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            if zipped:
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        done = subprocess.run([wget, "-q", "-r", "-l", "1", "-e", "robots=off", "--no-proxy", "-P", str(tmp_path / "mirror"),
+                               "--warc-file", str(tmp_path / "crawl"), f"{base}/index.html"],
+                              capture_output=True, text=True, timeout=300)
+    finally:
+        server.shutdown()
+    assert (tmp_path / "crawl.warc.gz").is_file(), done.stderr
+    (tmp_path / "b.html").write_text(seed_html(SEED_B), encoding="utf-8")
+    report = json.loads(runner.invoke(app, ["report", str(tmp_path / "crawl.warc.gz"), str(tmp_path / "b.html"),
+                                            "-f", "json"]).stdout)
+    ids = [d["id"] for d in report["documents"]]
+    assert ids == ["b.html", *(f"crawl.warc.gz#{base}/{name}" for name in ("a.html", "b.html", "index.html"))]
+    assert report["skipped"] == []
+    pairs = {(p["a"], p["b"]): p for p in report["pairs"]}
+    assert set(pairs) == {("b.html", f"crawl.warc.gz#{base}/a.html"), ("b.html", f"crawl.warc.gz#{base}/b.html"),
+                          (f"crawl.warc.gz#{base}/a.html", f"crawl.warc.gz#{base}/b.html")}
+    same = pairs["b.html", f"crawl.warc.gz#{base}/b.html"]  # the gzipped page and the file the site served
+    assert same["jaccard"] == 1.0 and {row["op"] for row in same["diff"]} == {"equal"}
