@@ -27,10 +27,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+# The media types of pages (the HTTP Content-Type, or a resource record's): those of a saved page's.
+from dedup.mhtml import HTML_TYPES
+
 __all__ = ["HTML_TYPES", "PAGE_TYPES", "Record", "is_gzip", "records"]
 
-#: The media types of pages (the HTTP Content-Type, or a resource record's): what the HTML reader reads.
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: The record types that may hold a page: a captured HTTP response, a resource kept as it was.
 PAGE_TYPES = frozenset({"response", "resource"})
 
