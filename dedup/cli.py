@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import errno
+import importlib
 import io
 import os
 import secrets
@@ -1239,7 +1240,21 @@ def _ignore(signum: int, frame) -> None:
 
 def _stop_on_signals() -> None:
     """Turn the stop signals into :class:`_Stopped`, but for one the caller ignores (``nohup``,
-    a background job of a non-interactive shell): that stays ignored."""
+    a background job of a non-interactive shell): that stays ignored.
+
+    Only the main thread may receive them. Python runs a handler in the main thread, but the
+    kernel gives a signal sent to the process to any thread that does not block it: one given to
+    another thread leaves the main thread asleep in a blocking call (waiting for a pool's result,
+    for standard input), and the run went on as if unsignalled (about one SIGHUP to the group in
+    a few hundred, in the tests). The pool's threads block them (:class:`dedup.pipeline._Executor`),
+    and so does the thread OpenBLAS starts when numpy is loaded, which takes the mask of the thread
+    that loads it: numpy is loaded here, with them blocked.
+    """
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, set(STOP_SIGNALS))
+    try:
+        importlib.import_module("numpy")  # for its thread's signal mask, not for use here
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def stop(signum: int, frame) -> NoReturn:
         for other in STOP_SIGNALS:  # once: the clean-up that follows is not itself interrupted

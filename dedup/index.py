@@ -24,6 +24,7 @@ so the work stays linear.
 from __future__ import annotations
 
 import math
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -277,6 +278,12 @@ def _oversized(g: np.ndarray, e: int, extra: Callable[[int, np.ndarray], np.ndar
         out.append((g[:-1], g[1:]))
 
 
+def _leave_signals_to_the_main_thread() -> None:
+    """A band-search thread blocks SIGINT, SIGTERM and SIGHUP: Python handles them in the main thread,
+    which the kernel would leave asleep if it gave one to this thread (see ``dedup.cli._stop_on_signals``)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+
 def _table_codes(
     rows: np.ndarray,
     table: tuple[int, int, int],
@@ -353,7 +360,8 @@ def candidates(
         return _table_codes(rows, table, tiers, sizes, alive, max_bucket, compiled=compiled, scratch=scratch)
 
     codes: list[np.ndarray] = []
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:  # the kernel and numpy's sorts release the GIL
+    # the kernel and numpy's sorts release the GIL; a signal to the process is left to the main thread
+    with ThreadPoolExecutor(max_workers=max(1, workers), initializer=_leave_signals_to_the_main_thread) as pool:
         for done, found in enumerate(pool.map(run, band_tables(tiers)), start=1):
             codes.extend(found)
             if progress is not None:

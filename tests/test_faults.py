@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import select
 import shutil
@@ -293,6 +294,11 @@ def test_a_file_size_limit_mid_index_is_one_warning_and_an_intact_index(tmp_path
 # --------------------------------------------------------------------------- signals during a report
 
 
+#: A limit on waiting for a signalled run to end, so that a run the signal missed fails its test
+#: instead of holding the suite until CI's own limit (never a way to wait for something).
+SAFETY = 300
+
+
 def descendants(pid: int) -> set[int]:
     """The processes below ``pid`` (the forkserver, the pool's workers, the resource tracker), from /proc."""
     parents: dict[int, list[int]] = {}
@@ -339,6 +345,27 @@ def report_paused_at(stage: str, tmp_path: Path, *args: str) -> tuple[subprocess
     return run, temp, descendants(run.pid)
 
 
+@pytest.mark.parametrize("stage", ["read", "diff"])
+def test_only_the_main_thread_takes_the_stop_signals(tmp_path, stage):
+    """The kernel gives a signal sent to the process to any thread that does not block it, and
+    Python runs the handler in the main thread only: a SIGHUP taken by numpy's OpenBLAS thread left
+    the main thread asleep, and the run paused for good (a clean-clone run hung on it). Every
+    thread but the main one blocks SIGINT, SIGTERM and SIGHUP."""
+    run, _, _ = report_paused_at(stage, tmp_path)
+    try:
+        masks = {}
+        for task in Path(f"/proc/{run.pid}/task").iterdir():
+            status = (task / "status").read_text()
+            masks[int(task.name)] = int(re.search(r"^SigBlk:\s*([0-9a-f]+)$", status, re.M)[1], 16)
+    finally:
+        run.stdin.close()
+        run.wait(timeout=SAFETY)
+    stops = sum(1 << (signum - 1) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
+    assert masks.pop(run.pid) & stops == 0  # the main thread takes them
+    assert len(masks) >= 1 + (stage == "diff") * 3  # numpy's thread; in the diff stage, the pool's three
+    assert {tid: mask & stops for tid, mask in masks.items()} == dict.fromkeys(masks, stops)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("stage", "signum", "group", "message"),
@@ -361,7 +388,7 @@ def test_a_signal_mid_run_cleans_up_and_says_so_in_one_line(tmp_path, stage, sig
         os.killpg(run.pid, signum)
     else:
         run.send_signal(signum)
-    code = run.wait()  # stdin stays open: only the signal can end the pause
+    code = run.wait(timeout=SAFETY)  # stdin stays open: only the signal can end the pause
     err = run.stderr.read()
     run.stdin.close()
     assert (code, err, run.stdout.read()) == (128 + signum, f"dedup: {message}\n", "")
@@ -505,7 +532,7 @@ def test_a_signal_while_the_report_is_written_leaves_the_previous_report(tmp_pat
         os.killpg(run.pid, signum)
     else:
         run.send_signal(signum)
-    code = run.wait()
+    code = run.wait(timeout=SAFETY)
     err = run.stderr.read()
     run.stdin.close()
     assert (code, err, run.stdout.read()) == (128 + signum, f"dedup: {message}\n", "")
@@ -592,7 +619,7 @@ def test_a_signal_while_standard_input_is_copied_removes_the_copy(tmp_path, sign
     assert line == f"dedup: paused at stdin (test hook {PAUSE_AT_ENV})\n", line + run.stderr.read()
     assert [p.name.startswith("dedup-stdin-") for p in temp.iterdir()] == [True]
     os.killpg(run.pid, signum)
-    code = run.wait()
+    code = run.wait(timeout=SAFETY)
     err = run.stderr.read()
     run.stdin.close()
     assert (code, err, run.stdout.read()) == (128 + signum, f"dedup: {message}\n", "")
