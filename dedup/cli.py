@@ -1245,8 +1245,8 @@ def _stop_on_signals() -> None:
     Only the main thread may receive them. Python runs a handler in the main thread, but the
     kernel gives a signal sent to the process to any thread that does not block it: one given to
     another thread leaves the main thread asleep in a blocking call (waiting for a pool's result,
-    for standard input), and the run went on as if unsignalled (about one SIGHUP to the group in
-    a few hundred, in the tests). The pool's threads block them (:class:`dedup.pipeline._Executor`),
+    for standard input), and the run went on as if unsignalled (a SIGHUP to the group in one run
+    of the test suite). The pool's threads block them (:class:`dedup.pipeline._Executor`),
     and so does the thread OpenBLAS starts when numpy is loaded, which takes the mask of the thread
     that loads it: numpy is loaded here, with them blocked.
     """
