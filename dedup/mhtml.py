@@ -29,7 +29,7 @@ from urllib.parse import urljoin
 from dedup.decode import decode
 from dedup.errors import DocumentError
 
-__all__ = ["HTML_TYPES", "page", "page_text"]
+__all__ = ["HTML_TYPES", "page_text"]
 
 #: The content types of a page (Chrome saves an XHTML page as ``application/xhtml+xml``).
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -46,12 +46,13 @@ def page_text(data: bytes, *, path: str) -> tuple[str, str]:
     """The text of the page an MHTML archive holds, and its encoding (``(text, encoding)``, as
     :func:`dedup.decode.decode` gives for an ``.html`` file).
 
-    The page's bytes (:func:`page`) are decoded as an ``.html`` file's are (a byte order mark,
-    UTF-8, else a guess), but for bytes that are not UTF-8 and fit the charset their part
-    declares (``Content-Type: text/html; charset=windows-1252``, as Internet Explorer writes):
-    that label is read rather than guessed (``decode(..., charset=)``, as for a page in a web
-    archive). Raises DocumentError (naming ``path``) as :func:`page` and
-    :func:`~dedup.decode.decode` do.
+    The page (:func:`_archive`), its transfer encoding undone, is decoded as an ``.html`` file's
+    bytes are (a byte order mark, UTF-8, else a guess), but for bytes that are not UTF-8 and fit
+    the charset its part declares (``Content-Type: text/html; charset=windows-1252``, as Internet
+    Explorer writes): that label is read rather than guessed (``decode(..., charset=)``, as for a
+    page in a web archive). Raises DocumentError (naming ``path``) as :func:`_archive` and
+    :func:`~dedup.decode.decode` do, and for ``invalid base64 in the MHTML archive's page`` and an
+    ``empty page in the MHTML archive``.
     """
     message, root = _archive(data, path)
     html = _payload(root, path)
@@ -61,9 +62,8 @@ def page_text(data: bytes, *, path: str) -> tuple[str, str]:
     return _with_stylesheets(text, message, str(root.get("Content-Location", "")).strip()), encoding
 
 
-def page(data: bytes, *, path: str) -> tuple[bytes, str | None]:
-    """The page of an MHTML archive: its bytes, transfer encoding undone, and the charset its part
-    declares (lower case; None for none).
+def _archive(data: bytes, path: str) -> tuple[Message, Message]:
+    """The message of an MHTML archive and its page's part.
 
     The page is the part that the ``start`` parameter of ``multipart/related`` names by its
     Content-ID, when that part is HTML; else the first HTML part (:data:`HTML_TYPES`), depth
@@ -73,14 +73,8 @@ def page(data: bytes, *, path: str) -> tuple[bytes, str | None]:
     archive (its parts' boundary is not found)``; ``truncated MHTML archive (the page is cut
     off)``: the page is the last part of its multipart and the boundary that would end that
     multipart never comes (an archive cut in a later part, an image, still has its whole page);
-    ``invalid base64 in the MHTML archive's page``; ``MHTML archive nested too deeply``.
+    ``MHTML archive nested too deeply``.
     """
-    _, root = _archive(data, path)
-    return _payload(root, path), root.get_content_charset()
-
-
-def _archive(data: bytes, path: str) -> tuple[Message, Message]:
-    """The message of an MHTML archive and its page's part (see :func:`page`, which raises alike)."""
     if not data:
         raise DocumentError(path, "empty file")
     try:
