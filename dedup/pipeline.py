@@ -45,6 +45,7 @@ from dedup.decode import sniff_format
 from dedup.errors import DedupError, UsageError
 from dedup.document import (
     MAX_BYTES,
+    RECORD_FILES,
     SUFFIXES,
     Document,
     Skipped,
@@ -1131,7 +1132,7 @@ def read_bytes(data: bytes, name: str, config: Config | None = None, *, format: 
 
 #: Files whose records a reference ``file#key`` names, by suffix: their format (every JSONL
 #: suffix the reader takes, ``.ndjson`` too, web archives, and Parquet).
-RECORD_FORMATS = {suffix: fmt for suffix, fmt in SUFFIXES.items() if fmt in ("jsonl", "warc")} | {".parquet": "parquet"}
+RECORD_FORMATS = {suffix: fmt for suffix, fmt in SUFFIXES.items() if fmt in RECORD_FILES} | {".parquet": "parquet"}
 
 
 def record_reference(given: str) -> tuple[str, str | None]:
